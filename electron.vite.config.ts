@@ -1,0 +1,38 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+/**
+ * Three bundles: main (app lifecycle + the plain-Node entries that run without Electron: the CLI
+ * and the worker processes), the sandboxed preload, and the Vue renderer. Dependencies stay
+ * external on the Node side so tfjs-node's native addon and sharp's libvips load from node_modules.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          'trainer-worker': resolve(__dirname, 'src/main/worker/trainer-worker.ts')
+        }
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }
+    },
+    resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
+    plugins: [vue()]
+  }
+})

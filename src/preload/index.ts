@@ -1,0 +1,2 @@
+// Placeholder: the shell issue exposes window.studio here.
+export {}

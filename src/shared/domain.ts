@@ -1,0 +1,118 @@
+import type { BackendName, Hyperparams } from './hyperparams'
+
+/** Metrics of one logged step. Plain numbers only: they cross processes and go to metrics.jsonl. */
+export interface StepMetrics {
+  step: number
+  epoch: number
+  lossD: number
+  lossG: number
+  /** Mean D(x) on real images, as a probability for `ns` (sigmoid of the logit), raw score otherwise. */
+  dReal: number
+  /** Mean D(G(z)) on generated images, same scale as dReal. */
+  dFake: number
+  msPerStep: number
+  imagesPerSec: number
+  /** Wall-clock time of the record, ms since the epoch. */
+  time: number
+}
+
+export const RUN_STATUSES = ['running', 'paused', 'stopped', 'crashed', 'finished'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+/** Contents of `<runDir>/run.json`. */
+export interface RunRecord {
+  id: string
+  name: string
+  created: string
+  updated: string
+  config: Hyperparams
+  dataset: { id: string; fingerprint: string; count: number; shape: [number, number, number] }
+  backend: BackendName
+  status: RunStatus
+  /** Last step that completed. */
+  step: number
+  /** For a branched run: where it came from. */
+  parent?: { runId: string; checkpoint: string; step: number }
+  /** Why the run stopped, crashed or paused on its own, in words. */
+  message?: string
+  appVersion: string
+}
+
+export const RUN_EVENT_KINDS = [
+  'start',
+  'pause',
+  'resume',
+  'stop',
+  'finish',
+  'crash',
+  'checkpoint',
+  'hyperparams',
+  'warning',
+  'rollback',
+  'error'
+] as const
+export type RunEventKind = (typeof RUN_EVENT_KINDS)[number]
+
+/** One line of `<runDir>/events.jsonl`. */
+export interface RunEvent {
+  kind: RunEventKind
+  step: number
+  time: number
+  message?: string
+  data?: Record<string, unknown>
+}
+
+/** A saved sample grid. */
+export interface SampleInfo {
+  step: number
+  /** File name inside `<runDir>/samples/`. */
+  file: string
+}
+
+/** A complete checkpoint on disk. */
+export interface CheckpointInfo {
+  name: string
+  step: number
+  pinned: boolean
+  latest: boolean
+  bytes: number
+  time: number
+}
+
+/** What `doctor` and the status bar show about compute backends. */
+export interface BackendAttempt {
+  name: BackendName
+  /** Which package or variant was tried, e.g. `@tensorflow/tfjs-node-gpu`. */
+  variant: string
+  ok: boolean
+  /** Why it failed, in the loader's words (the real error message). */
+  reason?: string
+}
+
+export interface BackendReport {
+  active: BackendName
+  variant: string
+  attempts: BackendAttempt[]
+  tfjsVersion: string
+  cpuThreads: number
+  /** Threads the wasm backend uses, when active. */
+  wasmThreads?: number
+  simd?: boolean
+  platform: string
+  nodeVersion: string
+}
+
+/** A dataset as listed for the UI and CLI. */
+export interface DatasetInfo {
+  id: string
+  name: string
+  builtin: boolean
+  count: number
+  /** [height, width, channels] */
+  shape: [number, number, number]
+  labels: string[]
+  fingerprint?: string
+  bytes?: number
+  created?: string
+  source?: string
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod'
+
+/**
+ * The one hyperparameter schema. The CLI, the IPC/WebSocket validation and the Train form all
+ * read it, so a limit or a default lives here and nowhere else.
+ */
+
+/** Model families the engine can build. */
+export const MODEL_KINDS = ['dcgan', 'mlp'] as const
+export type ModelKind = (typeof MODEL_KINDS)[number]
+
+/** GAN objectives. `ns` is the non-saturating loss of Goodfellow et al. with logits. */
+export const LOSS_KINDS = ['ns', 'hinge', 'lsgan', 'wgan-gp'] as const
+export type LossKind = (typeof LOSS_KINDS)[number]
+
+/** Image sizes the dcgan family supports. */
+export const IMAGE_SIZES = [28, 32, 64, 128] as const
+export type ImageSize = (typeof IMAGE_SIZES)[number]
+
+/** DiffAugment policies (Zhao et al. 2020). */
+export const AUGMENT_KINDS = ['translation', 'cutout', 'color'] as const
+export type AugmentKind = (typeof AUGMENT_KINDS)[number]
+
+/** Compute backends, in the order `auto` tries them. */
+export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const
+export type BackendName = (typeof BACKEND_NAMES)[number]
+export const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const
+export type BackendChoice = (typeof BACKEND_CHOICES)[number]
+
+const int = (min: number, max: number): z.ZodNumber => z.number().int().min(min).max(max)
+const lr = z.number().gt(0).max(1)
+
+/** Hyperparameters of one training run. Every field has a default; see `defaultHyperparams`. */
+export const hyperparamsSchema = z
+  .object({
+    /** Dataset id: `mnist`, `fashion-mnist` or the name of an imported dataset. */
+    dataset: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'use letters, digits, dot, dash or underscore')
+      .default('mnist'),
+    model: z.enum(MODEL_KINDS).default('dcgan'),
+    imageSize: z
+      .union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)])
+      .default(28),
+    /** Width multiplier for the dcgan channel counts. */
+    width: z.number().min(0.125).max(4).default(1),
+    latentDim: int(1, 1024).default(64),
+    batchSize: int(1, 1024).default(64),
+    lrG: lr.default(2e-4),
+    lrD: lr.default(2e-4),
+    beta1: z.number().min(0).lt(1).default(0.5),
+    beta2: z.number().min(0).lt(1).default(0.999),
+    dSteps: int(1, 10).default(1),
+    loss: z.enum(LOSS_KINDS).default('ns'),
+    /** WGAN-GP gradient-penalty weight. */
+    gpWeight: z.number().min(0).max(1000).default(10),
+    seed: int(0, 2 ** 31 - 1).default(1),
+    steps: int(1, 10_000_000).default(2000),
+    sampleEvery: int(1, 1_000_000).default(100),
+    checkpointEvery: int(1, 1_000_000).default(500),
+    /** How many checkpoints to keep (pinned ones are kept in addition). */
+    keep: int(1, 1000).default(5),
+    /** Steps between metric records. */
+    logEvery: int(1, 100_000).default(10),
+    /** EMA decay of the generator's weights; 0 turns EMA off. */
+    ema: z.number().min(0).lt(1).default(0.999),
+    spectralNorm: z.boolean().default(false),
+    diffAugment: z.array(z.enum(AUGMENT_KINDS)).max(3).default([]),
+    conditional: z.boolean().default(false),
+    /** Global-norm gradient clipping; 0 turns it off. */
+    clipNorm: z.number().min(0).max(1e6).default(0)
+  })
+  .strict()
+
+export type Hyperparams = z.infer<typeof hyperparamsSchema>
+export type HyperparamsInput = z.input<typeof hyperparamsSchema>
+
+/** Hyperparameters that may change while a run is live; each change is recorded as an event. */
+export const liveHyperparamsSchema = z
+  .object({
+    lrG: lr.optional(),
+    lrD: lr.optional(),
+    dSteps: int(1, 10).optional(),
+    sampleEvery: int(1, 1_000_000).optional(),
+    checkpointEvery: int(1, 1_000_000).optional()
+  })
+  .strict()
+export type LiveHyperparams = z.infer<typeof liveHyperparamsSchema>
+
+/** The defaults, as a complete object. */
+export function defaultHyperparams(): Hyperparams {
+  return hyperparamsSchema.parse({})
+}
+
+/** One problem with one field, in words a user can act on. */
+export interface FieldIssue {
+  field: string
+  message: string
+}
+
+/** Validates hyperparameters; returns the parsed value or one issue per bad field. */
+export function validateHyperparams(
+  input: unknown
+): { ok: true; value: Hyperparams } | { ok: false; issues: FieldIssue[] } {
+  const r = hyperparamsSchema.safeParse(input)
+  if (r.success) return { ok: true, value: r.data }
+  return { ok: false, issues: zodIssues(r.error) }
+}
+
+/** Flattens a zod error into field/message pairs with the allowed values spelled out. */
+export function zodIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({
+    field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '(value)'),
+    message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : i.message
+  }))
+}
+
+/** Named starting points shown in the Train form's "Preset" select. */
+export const PRESETS: ReadonlyArray<{ id: string; label: string; description: string; values: HyperparamsInput }> = [
+  {
+    id: 'quick-demo',
+    label: 'Quick demo',
+    description: 'A small DCGAN that shows digit strokes within a few hundred steps on any machine.',
+    values: { model: 'dcgan', width: 0.5, latentDim: 32, batchSize: 32, steps: 300, sampleEvery: 50, checkpointEvery: 100, logEvery: 5 }
+  },
+  {
+    id: 'dcgan',
+    label: 'DCGAN (Radford et al.)',
+    description: 'Adam 2e-4, beta1 0.5, batch 64, latent 100: the settings of the DCGAN paper.',
+    values: { model: 'dcgan', width: 1, latentDim: 100, batchSize: 64, lrG: 2e-4, lrD: 2e-4, beta1: 0.5, steps: 5000 }
+  },
+  {
+    id: 'small-dataset',
+    label: 'Small dataset',
+    description: 'For a few hundred images: DiffAugment, a narrower model, EMA and more steps.',
+    values: { model: 'dcgan', width: 0.5, batchSize: 32, diffAugment: ['translation', 'cutout', 'color'], ema: 0.999, steps: 5000 }
+  },
+  {
+    id: 'ttur',
+    label: 'TTUR (Heusel et al.)',
+    description: 'Two time-scale update rule: D learns 4x faster than G (1e-4 / 4e-4), beta1 0.',
+    values: { lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.9 }
+  }
+]
