@@ -61,7 +61,14 @@ function fusesFor(platform) {
 function fuseFile(appOutDir, platform, productFilename, executableName) {
   if (platform === 'darwin' || platform === 'mas') {
     // On macOS the wire lives in the framework, not in the tiny launcher executable.
-    return path.join(appOutDir, `${productFilename}.app`, 'Contents', 'Frameworks', 'Electron Framework.framework', 'Electron Framework')
+    return path.join(
+      appOutDir,
+      `${productFilename}.app`,
+      'Contents',
+      'Frameworks',
+      'Electron Framework.framework',
+      'Electron Framework'
+    )
   }
   if (platform === 'win32') return path.join(appOutDir, `${productFilename}.exe`)
   return path.join(appOutDir, executableName)
@@ -75,19 +82,22 @@ function flipFuses(file, fuses) {
   const bin = fs.readFileSync(file)
   const positions = []
   for (let at = bin.indexOf(SENTINEL); at !== -1; at = bin.indexOf(SENTINEL, at + 1)) positions.push(at)
-  if (positions.length === 0) throw new Error(`no Electron fuse wire in ${file} (is it an Electron >= 12 binary?)`)
+  if (positions.length === 0)
+    throw new Error(`no Electron fuse wire in ${file} (is it an Electron >= 12 binary?)`)
   const report = []
   for (const at of positions) {
     const wire = at + SENTINEL.length
     const version = bin[wire]
     const length = bin[wire + 1]
-    if (version !== WIRE_VERSION) throw new Error(`fuse wire version ${version} in ${file}; this hook knows version ${WIRE_VERSION}`)
+    if (version !== WIRE_VERSION)
+      throw new Error(`fuse wire version ${version} in ${file}; this hook knows version ${WIRE_VERSION}`)
     const before = bin.subarray(wire + 2, wire + 2 + length).toString('latin1')
     for (const [name, value] of Object.entries(fuses)) {
       const index = FUSE_INDEX[name]
       if (index === undefined) throw new Error(`unknown fuse ${name}`)
       if (index >= length) throw new Error(`fuse ${name} is not in the wire of ${file} (length ${length})`)
-      if (bin[wire + 2 + index] === STATE.removed) throw new Error(`fuse ${name} was removed from this Electron; drop it from build/fuses.cjs`)
+      if (bin[wire + 2 + index] === STATE.removed)
+        throw new Error(`fuse ${name} was removed from this Electron; drop it from build/fuses.cjs`)
       bin[wire + 2 + index] = value ? STATE.on : STATE.off
     }
     report.push({ before, after: bin.subarray(wire + 2, wire + 2 + length).toString('latin1') })
@@ -107,7 +117,14 @@ function readFuses(file) {
   for (const [name, index] of Object.entries(FUSE_INDEX)) {
     if (index >= length) continue
     const b = bin[wire + 2 + index]
-    out[name] = b === STATE.on ? 'on' : b === STATE.off ? 'off' : b === STATE.removed ? 'removed' : `0x${b.toString(16)}`
+    out[name] =
+      b === STATE.on
+        ? 'on'
+        : b === STATE.off
+          ? 'off'
+          : b === STATE.removed
+            ? 'removed'
+            : `0x${b.toString(16)}`
   }
   return out
 }
@@ -118,17 +135,41 @@ async function afterPack(context) {
   const { productFilename } = context.packager.appInfo
   const file = fuseFile(context.appOutDir, platform, productFilename, context.packager.executableName)
   const report = flipFuses(file, fusesFor(platform))
-  console.log(`  • fuses set  file=${path.relative(process.cwd(), file)}  wire=${report.map((r) => `${r.before}->${r.after}`).join(',')}`)
+  console.log(
+    `  • fuses set  file=${path.relative(process.cwd(), file)}  wire=${report.map((r) => `${r.before}->${r.after}`).join(',')}`
+  )
   if ((platform === 'darwin' || platform === 'mas') && process.platform === 'darwin') {
     // Editing the framework breaks Electron's ad-hoc signature, and Apple silicon refuses to run
     // unsigned code. Re-sign ad hoc (what @electron/fuses' resetAdHocDarwinSignature does); a real
     // Developer ID signature, when configured, replaces it in electron-builder's signing step.
     const app = path.join(context.appOutDir, `${productFilename}.app`)
-    const r = spawnSync('codesign', ['--sign', '-', '--force', '--preserve-metadata=entitlements,requirements,flags,runtime', '--deep', app], {
-      encoding: 'utf8'
-    })
-    if (r.status !== 0) throw new Error(`ad-hoc codesign of ${app} failed: ${(r.stderr || r.error?.message || '').trim()}`)
+    const r = spawnSync(
+      'codesign',
+      [
+        '--sign',
+        '-',
+        '--force',
+        '--preserve-metadata=entitlements,requirements,flags,runtime',
+        '--deep',
+        app
+      ],
+      {
+        encoding: 'utf8'
+      }
+    )
+    if (r.status !== 0)
+      throw new Error(`ad-hoc codesign of ${app} failed: ${(r.stderr || r.error?.message || '').trim()}`)
   }
 }
 
-module.exports = { afterPack, default: afterPack, flipFuses, readFuses, fusesFor, fuseFile, FUSE_INDEX, SENTINEL, WIRE_VERSION }
+module.exports = {
+  afterPack,
+  default: afterPack,
+  flipFuses,
+  readFuses,
+  fusesFor,
+  fuseFile,
+  FUSE_INDEX,
+  SENTINEL,
+  WIRE_VERSION
+}

@@ -74,7 +74,9 @@ async function makeIcons() {
       .toFile(path.join(iconsDir, `${n}x${n}.png`))
   }
   fs.copyFileSync(path.join(iconsDir, '1024x1024.png'), path.join(root, 'build', 'icon.png'))
-  const ico = icoFromPngs(ICO_SIZES.map((size) => ({ size, png: fs.readFileSync(path.join(iconsDir, `${size}x${size}.png`)) })))
+  const ico = icoFromPngs(
+    ICO_SIZES.map((size) => ({ size, png: fs.readFileSync(path.join(iconsDir, `${size}x${size}.png`)) }))
+  )
   fs.writeFileSync(path.join(root, 'build', 'icon.ico'), ico)
   return outputs()
 }
