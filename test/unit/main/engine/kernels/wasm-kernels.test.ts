@@ -117,8 +117,8 @@ describe('wasm training kernels', () => {
   const cases = makeCases()
   it.each(cases.map((c) => [JSON.stringify(c), c] as const))('Conv2DBackpropFilter/Input match cpu: %s', async (_name, c) => {
     const next = rng(c.h * 1000 + c.w * 10 + c.k)
-    const pt = Array.isArray(c.pad) ? c.pad[1] : [0, 0]
-    const pl = Array.isArray(c.pad) ? c.pad[2] : [0, 0]
+    const pt: [number, number] = Array.isArray(c.pad) ? c.pad[1] : [0, 0]
+    const pl: [number, number] = Array.isArray(c.pad) ? c.pad[2] : [0, 0]
     const oh = outSize(c.h, c.k, c.stride, c.pad, pt[0], pt[1])
     const ow = outSize(c.w, c.k, c.stride, c.pad, pl[0], pl[1])
     const x = { data: randomArray(c.batch * c.h * c.w * c.cin, next), shape: [c.batch, c.h, c.w, c.cin] }
