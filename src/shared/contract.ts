@@ -60,7 +60,7 @@ const runRef = z.object({ runId: idSchema }).strict()
 /** Sizes an import can resize to. */
 export const IMPORT_SIZES = [28, 32, 64, 128] as const
 /** How an import fits a non-square image into the square. */
-export const IMPORT_FIT_MODES = ['center-crop', 'letterbox', 'stretch'] as const
+export const IMPORT_FIT_MODES = ['crop', 'letterbox', 'stretch'] as const
 
 /** Latent vectors or seeds the explorer generates from. Seeds are reproducible; latents are exact. */
 const latentSourceSchema = z
@@ -292,10 +292,14 @@ export const requests = {
         source: z.string().min(1).max(4096),
         name: idSchema,
         size: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(64),
-        fit: z.enum(IMPORT_FIT_MODES).default('center-crop'),
         channels: z.union([z.literal(1), z.literal(3)]).default(3),
-        /** Take class labels from sub-folder names. */
-        labelsFromFolders: z.boolean().default(true)
+        fit: z.enum(IMPORT_FIT_MODES).default('crop'),
+        /** `folders`: the label is the first-level sub-folder name; `none`: unlabelled. */
+        labels: z.enum(['none', 'folders']).default('none'),
+        /** Letterbox bar colour, `#rrggbb`. */
+        padColor: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
+        /** Colour transparent pixels are flattened on, `#rrggbb`. */
+        background: z.string().regex(/^#[0-9a-f]{6}$/i).optional()
       })
       .strict(),
     'Starts importing a folder; progress arrives as datasets:importProgress events.'
