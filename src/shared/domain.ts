@@ -36,6 +36,8 @@ export interface RunRecord {
   /** Why the run stopped, crashed or paused on its own, in words. */
   message?: string
   appVersion: string
+  /** Data dir whose datasets the run trains on (runs may live outside it, e.g. CLI --out). */
+  dataDir?: string
 }
 
 export const RUN_EVENT_KINDS = [

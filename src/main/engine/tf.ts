@@ -3,6 +3,7 @@
  * here, so tfjs-node, the wasm backend and our own kernels all register into the same core.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import '@tensorflow/tfjs-backend-cpu'
 
 export { tf }

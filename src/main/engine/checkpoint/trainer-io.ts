@@ -1,0 +1,82 @@
+/** Moves a trainer's tensors to and from checkpoints, by name, checking every shape. */
+import { tf } from '../tf'
+import type { GanTrainer } from '../trainer'
+import type { GanArchs } from '../models'
+import type { Hyperparams } from '../../../shared/hyperparams'
+import { TENSOR_GROUPS } from './format'
+import type { LoadedCheckpoint } from './reader'
+import type { HostTensors } from './writer'
+
+/** Copies every tensor a checkpoint holds to the host (one read per tensor, no dataSync). */
+export async function readHostTensors(trainer: GanTrainer): Promise<HostTensors> {
+  const groups = trainer.tensorGroups()
+  const out: HostTensors = {}
+  for (const g of TENSOR_GROUPS) {
+    const list = []
+    for (const [name, v] of groups[g]) list.push({ name, shape: v.shape, values: new Float32Array(await v.data()) })
+    if (list.length > 0) out[g] = list
+  }
+  return out
+}
+
+/**
+ * Assigns a checkpoint's tensors to the trainer. Every tensor the trainer holds must be in the
+ * checkpoint with the same shape, and nothing extra: a mismatch means another architecture.
+ * `skipOptimizers` starts both Adams fresh (tests use it to prove the moments matter).
+ */
+export function restoreTensors(trainer: GanTrainer, ckpt: LoadedCheckpoint, opts: { skipOptimizers?: boolean } = {}): void {
+  const groups = trainer.tensorGroups()
+  for (const g of TENSOR_GROUPS) {
+    if (g === 'optimizers' && opts.skipOptimizers) continue
+    const target = groups[g]
+    const saved = new Map((ckpt.tensors[g] ?? []).map((t) => [t.name, t]))
+    if (g === 'ema' && target.size > 0 && saved.size === 0) {
+      // EMA turned on for a run saved without it: start the average from the generator.
+      continue
+    }
+    for (const [name, v] of target) {
+      const t = saved.get(name)
+      if (!t) throw new Error(`The checkpoint has no ${g} tensor ${name}: it was saved by a different model`)
+      if (t.shape.join('x') !== v.shape.join('x')) {
+        throw new Error(`The checkpoint's ${g}/${name} has shape [${t.shape.join(', ')}], the model needs [${v.shape.join(', ')}]`)
+      }
+      tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)))
+    }
+    if (g !== 'ema') {
+      for (const name of saved.keys()) {
+        if (!target.has(name)) throw new Error(`The checkpoint has an extra ${g} tensor ${name}: it was saved by a different model`)
+      }
+    }
+  }
+  trainer.restoreCursor(ckpt.state.cursor)
+  if (opts.skipOptimizers) {
+    trainer.optG.reset()
+    trainer.optD.reset()
+  }
+}
+
+const ARCH_FIELDS = ['model', 'imageSize', 'width', 'latentDim', 'conditional', 'spectralNorm'] as const
+
+/** Differences that make a checkpoint unusable for a config, in words; empty when compatible. */
+export function resumeMismatches(
+  saved: { config: Hyperparams; archs: GanArchs; dataset: { id: string; fingerprint: string } },
+  config: Hyperparams,
+  archs: GanArchs,
+  dataset: { id: string; fingerprint: string }
+): string[] {
+  const out: string[] = []
+  if (saved.dataset.fingerprint !== dataset.fingerprint) {
+    out.push(
+      saved.dataset.id === dataset.id
+        ? `dataset '${dataset.id}' changed since the checkpoint (fingerprint ${saved.dataset.fingerprint.slice(0, 12)} → ${dataset.fingerprint.slice(0, 12)})`
+        : `dataset: the checkpoint was trained on '${saved.dataset.id}', this run asks for '${dataset.id}'`
+    )
+  }
+  for (const f of ARCH_FIELDS) {
+    const a = saved.config[f]
+    const b = config[f]
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${f}: the checkpoint has ${JSON.stringify(a)}, this run asks for ${JSON.stringify(b)}`)
+  }
+  if (out.length === 0 && JSON.stringify(saved.archs) !== JSON.stringify(archs)) out.push('model architecture differs from the checkpoint')
+  return out
+}

@@ -1,0 +1,364 @@
+/**
+ * A training session: one run directory, one trainer, the step loop with logging, sample grids,
+ * checkpoints, pause/resume/stop and live hyperparameter changes. The CLI and the trainer worker
+ * both drive training through this (see session-types.ts).
+ */
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import type { RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
+import { StudioError } from '../../shared/errors'
+import { hyperparamsSchema, zodIssues, type Hyperparams, type HyperparamsInput, type LiveHyperparams } from '../../shared/hyperparams'
+import { encodePng, tileGrid } from '../imaging/png'
+import { APP_VERSION } from '../version'
+import { currentBackend, loadBackend } from './backend'
+import { CHECKPOINT_FORMAT_VERSION, checkpointName, type CheckpointState } from './checkpoint/format'
+import { findLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint/reader'
+import { readHostTensors, restoreTensors, resumeMismatches } from './checkpoint/trainer-io'
+import { removeStaleTemps, saveCheckpoint, type WriteHook } from './checkpoint/writer'
+import { loadDataset } from './data/datasets'
+import { buildArchs } from './models'
+import {
+  RUN_FILES,
+  appendEvents,
+  appendMetrics,
+  readMetrics,
+  readRunRecord,
+  sampleFileName,
+  writeFileAtomic,
+  writeRunRecord
+} from './runs/store'
+import type { SessionListener, SessionOptions, TrainingSessionApi } from './session-types'
+import { SAMPLE_GRID, GanTrainer } from './trainer'
+import { tf } from './tf'
+
+function parseConfig(input: unknown): Hyperparams {
+  const r = hyperparamsSchema.safeParse(input)
+  if (!r.success) {
+    throw new StudioError('invalid-input', zodIssues(r.error).map((i) => `${i.field}: ${i.message}`).join('; '))
+  }
+  return r.data
+}
+
+async function isEmptyOrMissing(dir: string): Promise<boolean> {
+  const st = await fs.stat(dir).catch(() => undefined)
+  if (!st) return true
+  if (!st.isDirectory()) throw new StudioError('invalid-input', `${dir} is a file, not a folder: choose another --out`)
+  return (await fs.readdir(dir)).length === 0
+}
+
+/** Test hook: `GAN_STUDIO_CRASH_AT=<stage>` kills this process at that checkpoint-write stage. */
+function crashHookFromEnv(): WriteHook | undefined {
+  const at = process.env.GAN_STUDIO_CRASH_AT
+  if (!at) return undefined
+  const afterStep = Number(process.env.GAN_STUDIO_CRASH_AFTER_STEP ?? 0)
+  return (stage: string) => {
+    if (stage === at && currentStep >= afterStep) process.kill(process.pid, 'SIGKILL')
+  }
+}
+let currentStep = 0
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+export class TrainingSession implements TrainingSessionApi {
+  private pauseRequested = false
+  private stopRequested = false
+  private pendingLive: LiveHyperparams | undefined
+  private running = false
+  private lastCheckpointStep = -1
+  private lastSampleStep = -1
+  private readonly hook = crashHookFromEnv()
+
+  private constructor(
+    readonly runDir: string,
+    public record: RunRecord,
+    private readonly trainer: GanTrainer
+  ) {
+    this.lastCheckpointStep = trainer.step
+  }
+
+  get config(): Hyperparams {
+    return this.trainer.config
+  }
+
+  /** Opens a new, resumed or branched session (see SessionMode). */
+  static async open(opts: SessionOptions): Promise<TrainingSession> {
+    const backend = currentBackend() ?? (await loadBackend(opts.backend ?? 'auto'))
+    if (opts.backend && opts.backend !== 'auto' && backend.active !== opts.backend) await loadBackend(opts.backend)
+    const active = currentBackend() ?? backend
+    const runDir = path.resolve(opts.runDir)
+    const mode = opts.mode
+    const ckptDir = path.join(runDir, RUN_FILES.checkpoints)
+
+    if (mode.kind === 'resume') {
+      const record = await readRunRecord(runDir)
+      if (!record) throw new StudioError('not-found', `${runDir} holds no run (no run.json): pass the folder given as --out when it started`)
+      await removeStaleTemps(ckptDir)
+      const found = await findLatestCheckpoint(ckptDir)
+      if (!found) throw new StudioError('not-found', `${runDir} has no complete checkpoint to resume from`)
+      const ckpt = found.checkpoint
+      const config = parseConfig({ ...ckpt.state.config, ...(mode.config ?? {}), ...(mode.steps ? { steps: mode.steps } : {}) })
+      const data = await loadDataset(record.dataDir ?? opts.dataDir, config.dataset)
+      config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
+      const archs = buildArchs(config, data.index.shape)
+      const problems = resumeMismatches(ckpt.state, config, archs, data.index)
+      if (problems.length > 0 && !mode.force) {
+        throw new StudioError('conflict', `Cannot resume ${record.name}: ${problems.join('; ')}. Use --force to resume anyway, or branch a new run.`)
+      }
+      const trainer = new GanTrainer(config, data, archs)
+      try {
+        restoreTensors(trainer, ckpt)
+      } catch (err) {
+        trainer.dispose()
+        throw new StudioError('conflict', `Cannot resume ${record.name}: ${(err as Error).message}`)
+      }
+      // History after the checkpoint is replayed by the resumed run: drop it so charts have no duplicates.
+      const kept = await readMetrics(runDir, -1)
+      const before = kept.filter((m) => m.step <= ckpt.state.step)
+      if (before.length !== kept.length) {
+        await writeFileAtomic(path.join(runDir, RUN_FILES.metrics), before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : ''))
+      }
+      const session = new TrainingSession(runDir, { ...record, config, step: ckpt.state.step, backend: active.active }, trainer)
+      for (const s of found.skipped) await session.emit({ kind: 'warning', step: ckpt.state.step, time: Date.now(), message: `Skipped damaged checkpoint: ${s.reason}` })
+      if (found.skipped.length > 0) {
+        await session.emit({ kind: 'warning', step: ckpt.state.step, time: Date.now(), message: `Resumed from ${ckpt.name} (the newer checkpoint was damaged)` })
+      }
+      if (ckpt.state.backend !== active.active) {
+        await session.emit({
+          kind: 'warning',
+          step: ckpt.state.step,
+          time: Date.now(),
+          message: `Checkpoint saved on ${ckpt.state.backend}, resuming on ${active.active}: results continue but are not bit-identical`
+        })
+      }
+      session.resumedFrom = ckpt.name
+      return session
+    }
+
+    if (!(await isEmptyOrMissing(runDir))) {
+      throw new StudioError('conflict', `${runDir} is not empty: choose a new --out folder, or continue that run with --resume ${runDir}`)
+    }
+    let parentCkpt: LoadedCheckpoint | undefined
+    let input: HyperparamsInput
+    if (mode.kind === 'branch') {
+      try {
+        parentCkpt = await readCheckpoint(path.resolve(mode.from))
+      } catch (err) {
+        throw new StudioError('not-found', `Cannot branch from ${mode.from}: ${(err as Error).message}`)
+      }
+      input = { ...parentCkpt.state.config, ...(mode.config ?? {}) }
+    } else {
+      input = mode.config
+    }
+    const config = parseConfig(input)
+    const data = await loadDataset(opts.dataDir, config.dataset)
+    config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
+    const archs = buildArchs(config, data.index.shape)
+    if (parentCkpt) {
+      const problems = resumeMismatches(parentCkpt.state, config, archs, data.index)
+      if (problems.length > 0 && !(mode.kind === 'branch' && mode.force)) {
+        throw new StudioError('conflict', `Cannot branch from ${parentCkpt.name}: ${problems.join('; ')}. Use --force to branch anyway.`)
+      }
+    }
+    const trainer = new GanTrainer(config, data, archs)
+    if (parentCkpt) restoreTensors(trainer, parentCkpt)
+    await fs.mkdir(path.join(runDir, RUN_FILES.samples), { recursive: true })
+    await fs.mkdir(ckptDir, { recursive: true })
+    const now = new Date().toISOString()
+    const record: RunRecord = {
+      id: path.basename(runDir),
+      name: mode.name ?? `${config.dataset} ${config.model}`,
+      created: now,
+      updated: now,
+      config,
+      dataset: { id: data.index.id, fingerprint: data.index.fingerprint, count: data.index.count, shape: data.index.shape },
+      backend: active.active,
+      status: 'paused',
+      step: trainer.step,
+      appVersion: APP_VERSION,
+      dataDir: path.resolve(opts.dataDir),
+      ...(parentCkpt
+        ? { parent: { runId: parentCkpt.state.runId, checkpoint: path.resolve(mode.kind === 'branch' ? mode.from : ''), step: parentCkpt.state.step } }
+        : {})
+    }
+    await writeRunRecord(runDir, record)
+    return new TrainingSession(runDir, record, trainer)
+  }
+
+  /** Set when the session was resumed from disk: the checkpoint's name. */
+  resumedFrom: string | undefined
+
+  private listener: SessionListener = {}
+
+  private async emit(e: RunEvent): Promise<void> {
+    await appendEvents(this.runDir, [e])
+    this.listener.event?.(e)
+  }
+
+  private async setStatus(status: RunStatus, message?: string): Promise<void> {
+    this.record = { ...this.record, status, step: this.trainer.step, updated: new Date().toISOString(), message }
+    if (message === undefined) delete this.record.message
+    await writeRunRecord(this.runDir, this.record)
+    this.listener.status?.(status, message)
+  }
+
+  pause(): void {
+    if (this.running) this.pauseRequested = true
+  }
+
+  stop(): void {
+    if (this.running) this.stopRequested = true
+  }
+
+  update(live: LiveHyperparams): void {
+    this.pendingLive = { ...(this.pendingLive ?? {}), ...live }
+    if (!this.running) void this.applyLive()
+  }
+
+  private async applyLive(): Promise<void> {
+    const live = this.pendingLive
+    if (!live) return
+    this.pendingLive = undefined
+    const before: Record<string, unknown> = {}
+    for (const k of Object.keys(live) as Array<keyof LiveHyperparams>) before[k] = this.trainer.config[k]
+    this.trainer.setLive(live)
+    this.trainer.config = { ...this.trainer.config, ...live }
+    this.record = { ...this.record, config: this.trainer.config }
+    await writeRunRecord(this.runDir, this.record)
+    const changes = Object.entries(live).map(([k, v]) => `${k} ${String(before[k])} → ${String(v)}`)
+    await this.emit({ kind: 'hyperparams', step: this.trainer.step, time: Date.now(), message: `Changed ${changes.join(', ')}`, data: { before, after: live } })
+  }
+
+  async run(listener: SessionListener = {}): Promise<RunStatus> {
+    if (this.running) throw new StudioError('conflict', 'This run is already training')
+    this.listener = listener
+    this.running = true
+    this.pauseRequested = false
+    this.stopRequested = false
+    const t = this.trainer
+    const cfg = (): Hyperparams => t.config
+    try {
+      const firstRun = t.step === 0 && this.record.status === 'paused' && !this.resumedFrom && this.lastSampleStep < 0
+      await this.setStatus('running')
+      await this.emit({ kind: firstRun ? 'start' : 'resume', step: t.step, time: Date.now(), ...(this.resumedFrom ? { message: `from ${this.resumedFrom}` } : {}) })
+      this.resumedFrom = undefined
+      if (firstRun) await this.writeSample()
+      let windowStart = performance.now()
+      let windowSteps = 0
+      while (t.step < cfg().steps) {
+        if (this.pauseRequested || this.stopRequested) break
+        if (this.pendingLive) await this.applyLive()
+        t.trainStep()
+        currentStep = t.step
+        windowSteps += 1
+        const s = t.step
+        if (s % cfg().logEvery === 0 || s === cfg().steps) {
+          const avg = await t.readAverages()
+          const now = performance.now()
+          const ms = (now - windowStart) / Math.max(1, windowSteps)
+          windowStart = now
+          windowSteps = 0
+          const m: StepMetrics = {
+            step: s,
+            epoch: t.epoch,
+            lossD: avg.lossD,
+            lossG: avg.lossG,
+            dReal: avg.dReal,
+            dFake: avg.dFake,
+            msPerStep: ms,
+            imagesPerSec: (cfg().batchSize * 1000) / ms,
+            time: Date.now()
+          }
+          await appendMetrics(this.runDir, [m])
+          this.listener.progress?.({ ...m, totalSteps: cfg().steps, etaSeconds: ((cfg().steps - s) * ms) / 1000 })
+        }
+        if (s % cfg().sampleEvery === 0 || s === cfg().steps) await this.writeSample()
+        if (s % cfg().checkpointEvery === 0 && s !== cfg().steps) {
+          const ok = await this.checkpoint()
+          if (!ok) return this.record.status
+        }
+        await yieldToEventLoop()
+      }
+      const final: RunStatus = this.stopRequested ? 'stopped' : this.pauseRequested ? 'paused' : 'finished'
+      if (!(await this.checkpoint())) return this.record.status
+      await this.emit({ kind: final === 'paused' ? 'pause' : final === 'stopped' ? 'stop' : 'finish', step: t.step, time: Date.now() })
+      await this.setStatus(final)
+      return final
+    } finally {
+      this.running = false
+    }
+  }
+
+  /** Writes the fixed-latent grid for the current step. */
+  private async writeSample(): Promise<void> {
+    const t = this.trainer
+    if (this.lastSampleStep === t.step) return
+    this.lastSampleStep = t.step
+    const [h, w, c] = t.data.index.shape
+    const pixels = await t.renderSamples()
+    const grid = tileGrid(pixels, SAMPLE_GRID, h, w, c, 8, 1, 1, 0)
+    const png = encodePng(grid.pixels, grid.width, grid.height, c as 1 | 3, {
+      Software: `GAN Studio ${APP_VERSION}`,
+      'gan-studio': JSON.stringify({ kind: 'sample-grid', run: this.record.id, step: t.step, seed: t.config.seed, ema: t.config.ema > 0 })
+    })
+    const file = path.join(this.runDir, RUN_FILES.samples, sampleFileName(t.step))
+    await writeFileAtomic(file, png)
+    this.listener.sample?.({ step: t.step, path: file })
+  }
+
+  /**
+   * Saves a checkpoint of the current step. A failure (disk full, read-only folder, non-finite
+   * weights) pauses the run with the reason; earlier checkpoints stay as they were.
+   */
+  async checkpoint(): Promise<boolean> {
+    const t = this.trainer
+    if (this.lastCheckpointStep === t.step && t.step > 0) return true
+    const state: CheckpointState = {
+      formatVersion: CHECKPOINT_FORMAT_VERSION,
+      step: t.step,
+      cursor: t.cursor(),
+      config: t.config,
+      archs: t.archs,
+      dataset: { id: t.data.index.id, fingerprint: t.data.index.fingerprint },
+      backend: (currentBackend()?.active ?? 'cpu') as CheckpointState['backend'],
+      appVersion: APP_VERSION,
+      tfjsVersion: tf.version_core,
+      time: new Date().toISOString(),
+      runId: this.record.id
+    }
+    try {
+      const tensors = await readHostTensors(t)
+      await saveCheckpoint(path.join(this.runDir, RUN_FILES.checkpoints), state, tensors, { keep: t.config.keep, hook: this.hook })
+      this.lastCheckpointStep = t.step
+      await this.emit({ kind: 'checkpoint', step: t.step, time: Date.now(), message: checkpointName(t.step) })
+      return true
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      const why =
+        e.code === 'ENOSPC'
+          ? 'the disk is full'
+          : e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM'
+            ? 'the run folder is not writable'
+            : e.message
+      const message = `Could not save checkpoint ${checkpointName(t.step)}: ${why}. Training paused; earlier checkpoints are intact. Fix the cause and resume.`
+      await this.emit({ kind: 'error', step: t.step, time: Date.now(), message }).catch(() => undefined)
+      this.record = { ...this.record, status: 'paused', message, step: t.step }
+      await writeRunRecord(this.runDir, this.record).catch(() => undefined)
+      this.listener.status?.('paused', message)
+      return false
+    }
+  }
+
+  /** The trainer, for in-process tools (explorer on a live run, tests). */
+  get engine(): GanTrainer {
+    return this.trainer
+  }
+
+  dispose(): void {
+    this.trainer.dispose()
+  }
+}
+
+/** Opens a session; see SessionOptions. */
+export async function openSession(opts: SessionOptions): Promise<TrainingSession> {
+  return TrainingSession.open(opts)
+}
