@@ -5,7 +5,7 @@
  * on the background colour, resized by crop/letterbox/stretch, converted to grey or sRGB.
  */
 import { promises as fs } from 'node:fs'
-import sharp from 'sharp'
+import sharp, { type Sharp } from 'sharp'
 import { BmpError, decodeBmp, readBmpHeader } from './bmp'
 import { parseHexColor, type ImportOptions } from './options'
 
@@ -95,7 +95,7 @@ async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<Decode
     return { status: 'unreadable', reason: ioReason(err) }
   }
   const sniffed = sniffFormat(head)
-  if (sniffed === undefined) return { status: 'not-image', reason: `not an image: ${describeBytes(head)}` }
+  if (sniffed === undefined) return { status: 'not-image', reason: describeBytes(head) }
   if (typeof sniffed === 'object') return { status: 'unsupported', reason: sniffed.unsupported }
   const format = sniffed
   try {
@@ -130,7 +130,7 @@ async function decodeBmpFile(abs: string, opts: ImportOptions): Promise<DecodeRe
 }
 
 /** The shared tail of the pipeline: flatten, fit, colour, raw bytes of exactly the requested shape. */
-async function finish(pipeline: sharp.Sharp, opts: ImportOptions): Promise<Uint8Array> {
+async function finish(pipeline: Sharp, opts: ImportOptions): Promise<Uint8Array> {
   const fit = opts.fit === 'crop' ? 'cover' : opts.fit === 'letterbox' ? 'contain' : 'fill'
   const pad = { ...parseHexColor(opts.padColor), alpha: 1 }
   // Flatten before resizing so letterbox bars are the pad colour, not transparent.
@@ -179,7 +179,7 @@ function classifySharpError(err: unknown, format: ImageFormat): DecodeFailure {
   if (/EACCES|EPERM|permission/i.test(msg)) return { status: 'unreadable', reason: 'no permission to read it', format }
   if (/pixel limit/i.test(msg)) return { status: 'too-large', reason: msg, format }
   if (/unsupported image format/i.test(msg)) return { status: 'unsupported', reason: `sharp cannot read this ${format} variant`, format }
-  return { status: 'corrupt', reason: `corrupt or truncated ${format}: ${firstLine(msg)}`, format }
+  return { status: 'corrupt', reason: `damaged or truncated ${format} data (${firstLine(msg).replace(/^[A-Za-z]+: /, '')})`, format }
 }
 
 async function readHead(abs: string, n: number): Promise<Uint8Array> {
@@ -203,8 +203,8 @@ function ioReason(err: unknown): string {
 
 function describeBytes(head: Uint8Array): string {
   const printable = head.subarray(0, 16).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))
-  if (printable && head.length > 0) return `looks like text ("${String.fromCharCode(...head.subarray(0, 12)).replace(/\s+/g, ' ')}...")`
-  return `unknown signature ${Array.from(head.subarray(0, 4), (c) => c.toString(16).padStart(2, '0')).join(' ')}`
+  if (printable && head.length > 0) return `not an image, looks like text ("${String.fromCharCode(...head.subarray(0, 12)).replace(/\s+/g, ' ')}...")`
+  return `not an image (unknown signature ${Array.from(head.subarray(0, 4), (c) => c.toString(16).padStart(2, '0')).join(' ')})`
 }
 
 function firstLine(s: string): string {
