@@ -1,0 +1,142 @@
+/**
+ * The "ours" side of the benchmark, run in its own child process: the engine's tfjs-core, the
+ * wasm backend with the project's kernels (or cpu when asked), and the workloads in ours.ts.
+ */
+import '@tensorflow/tfjs-core/dist/register_all_gradients'
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
+import { tf } from '../src/main/engine/tf'
+import { wasmDir } from '../src/main/engine/backend'
+import { registerWasmTrainingKernels } from '../src/main/engine/kernels/wasm'
+import { measure, type SideResult } from './measure'
+import { round, rssMb } from './stats'
+import { oursSeed, oursW1 } from './workloads/ours'
+import type { BenchWorkload, WorkloadOptions } from './workloads/types'
+
+/** Activates `backend` for ours: wasm always with the project's kernels. */
+export async function setupOursBackend(backend: 'wasm' | 'cpu'): Promise<void> {
+  tf.env().set('PROD', true)
+  if (backend === 'wasm') {
+    setWasmPaths(wasmDir())
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise')
+    registerWasmTrainingKernels()
+  } else if (!(await tf.setBackend('cpu'))) {
+    throw new Error('the cpu backend failed to initialise')
+  }
+}
+
+/** Builds one of our workloads by id. */
+export async function makeOursWorkload(name: string, opts: WorkloadOptions): Promise<BenchWorkload> {
+  if (name === 'w1') return oursW1(opts)
+  if (name === 'seed') return oursSeed(opts)
+  if (name === 'default') {
+    const { oursDefault } = await import('./workloads/default')
+    return oursDefault(opts)
+  }
+  throw new Error(`Expected workload w1, seed or default, but got ${name}`)
+}
+
+/** Times one workload on ours. */
+export async function runOurs(
+  name: string,
+  backend: 'wasm' | 'cpu',
+  warmup: number,
+  steps: number,
+  opts: WorkloadOptions,
+  log: (msg: string) => void
+): Promise<SideResult> {
+  await setupOursBackend(backend)
+  const w = await makeOursWorkload(name, opts)
+  try {
+    return await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)
+  } finally {
+    w.dispose()
+  }
+}
+
+/** Per-kernel time of one step (after warm-up), summed by kernel name, largest first. */
+export interface KernelProfileRow {
+  kernel: string
+  calls: number
+  ms: number
+  share: number
+}
+
+/** Profiles `steps` steps with tf.profile and aggregates kernel times. */
+export async function profileOurs(
+  name: string,
+  backend: 'wasm' | 'cpu',
+  steps: number,
+  opts: WorkloadOptions
+): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number }> {
+  await setupOursBackend(backend)
+  const w = await makeOursWorkload(name, opts)
+  try {
+    await w.step()
+    await w.step()
+    const byName = new Map<string, { calls: number; ms: number }>()
+    const t0 = performance.now()
+    for (let i = 0; i < steps; i++) {
+      const info = await tf.profile(async () => {
+        await w.step()
+      })
+      for (const k of info.kernels) {
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0
+        const e = byName.get(k.name) ?? { calls: 0, ms: 0 }
+        e.calls += 1
+        e.ms += ms
+        byName.set(k.name, e)
+      }
+    }
+    const wall = (performance.now() - t0) / steps
+    const total = [...byName.values()].reduce((s, e) => s + e.ms, 0)
+    const rows = [...byName.entries()]
+      .map(([kernel, e]) => ({ kernel, calls: e.calls / steps, ms: round(e.ms / steps, 2), share: round(e.ms / total, 3) }))
+      .sort((a, b) => b.ms - a.ms)
+    return { rows, wallMsPerStep: round(wall, 1) }
+  } finally {
+    w.dispose()
+  }
+}
+
+/**
+ * Long-run memory check: `steps` steps of a workload, sampling tensor count and RSS. Flat count
+ * and RSS growth under 50 MB (from step 10 on, after allocator warm-up) pass.
+ */
+export async function memoryCheck(
+  name: string,
+  backend: 'wasm' | 'cpu',
+  steps: number,
+  opts: WorkloadOptions,
+  log: (msg: string) => void
+): Promise<{ workload: string; steps: number; tensorsAt10: number; tensorsAtEnd: number; rssMbAt10: number; rssMbAtEnd: number; rssGrowthMb: number; pass: boolean }> {
+  await setupOursBackend(backend)
+  const w = await makeOursWorkload(name, opts)
+  let tensorsAt10 = 0
+  let rssAt10 = 0
+  try {
+    for (let i = 0; i < steps; i++) {
+      await w.step()
+      if (i === 9) {
+        tensorsAt10 = tf.memory().numTensors
+        rssAt10 = rssMb()
+      }
+      if (i % 100 === 99) log(`memory ${name} step ${i + 1}/${steps}: ${tf.memory().numTensors} tensors, RSS ${rssMb().toFixed(0)} MB`)
+    }
+    const tensorsAtEnd = tf.memory().numTensors
+    const rssEnd = rssMb()
+    const growth = rssEnd - rssAt10
+    return {
+      workload: name,
+      steps,
+      tensorsAt10,
+      tensorsAtEnd,
+      rssMbAt10: round(rssAt10, 1),
+      rssMbAtEnd: round(rssEnd, 1),
+      rssGrowthMb: round(growth, 1),
+      pass: tensorsAtEnd === tensorsAt10 && growth < 50
+    }
+  } finally {
+    w.dispose()
+  }
+}
