@@ -45,6 +45,8 @@ const RESERVED = ['mnist', 'fashion-mnist']
 /** Fills defaults and checks every field; throws `invalid-input` naming the field and the allowed values. */
 export function resolveImportOptions(partial: Partial<ImportOptions> = {}): ImportOptions {
   const o: ImportOptions = { ...DEFAULT_IMPORT_OPTIONS, ...stripUndefined(partial) }
+  // The contract (UI) spells centre-crop 'center-crop'; the CLI says 'crop'.
+  if ((o.fit as string) === 'center-crop') o.fit = 'crop'
   if (!(IMPORT_SIZES as readonly number[]).includes(o.size))
     throw new StudioError('invalid-input', `size must be one of ${IMPORT_SIZES.join(', ')}, but got ${String(o.size)}`)
   if (o.channels !== 1 && o.channels !== 3) throw new StudioError('invalid-input', `channels must be 1 (grey) or 3 (RGB), but got ${String(o.channels)}`)
