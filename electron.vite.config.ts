@@ -14,7 +14,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          cli: resolve(__dirname, 'src/main/cli/bin.ts'),
           'trainer-worker': resolve(__dirname, 'src/main/worker/trainer-worker.ts')
         }
       }

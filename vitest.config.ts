@@ -8,7 +8,6 @@ export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     environment: 'node',
-    environmentMatchGlobs: undefined,
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

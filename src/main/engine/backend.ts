@@ -14,7 +14,9 @@ import { registerWasmTrainingKernels } from './kernels/wasm'
 /** Loads a module by name; replaceable in tests to simulate missing or broken packages. */
 export type ModuleImporter = (name: string) => Promise<unknown>
 
-const defaultImporter: ModuleImporter = (name) => import(/* @vite-ignore */ name)
+// require, not import(): the tfjs packages are CommonJS, and a require resolves the same way in
+// the bundled app, the CLI and tests.
+const defaultImporter: ModuleImporter = async (name) => createRequire(import.meta.url)(name) as unknown
 
 interface Candidate {
   name: BackendName

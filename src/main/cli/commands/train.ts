@@ -1,0 +1,207 @@
+/**
+ * `gan-studio train`: a new run, `--resume <runDir>` to continue one, or `--from <checkpoint>` to
+ * branch. Progress bar on a TTY, JSON lines with --json. SIGINT/SIGTERM pause with a checkpoint.
+ */
+import { promises as fs } from 'node:fs'
+import path from 'node:path'
+import { StudioError } from '../../../shared/errors'
+import {
+  AUGMENT_KINDS,
+  BACKEND_CHOICES,
+  LOSS_KINDS,
+  MODEL_KINDS,
+  hyperparamsSchema,
+  type BackendChoice,
+  type HyperparamsInput
+} from '../../../shared/hyperparams'
+import { loadBackend } from '../../engine/backend'
+import { listDatasets } from '../../engine/data/datasets'
+import { openSession } from '../../engine/session'
+import type { SessionMode } from '../../engine/session-types'
+import { newRunId, runsDir } from '../../engine/runs/store'
+import { UsageError, flagHelp, parseArgs, resolveDataDir, type FlagSpec, type ParsedFlags } from '../args'
+import type { CliIo } from '../io'
+import { ProgressBar, formatDuration } from '../progress'
+
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  dataset: { type: 'string', help: 'dataset id: mnist, fashion-mnist or an imported one (default mnist)' },
+  model: { type: 'enum', values: MODEL_KINDS, help: `model: ${MODEL_KINDS.join(', ')} (default dcgan)` },
+  steps: { type: 'int', min: 1, max: 10_000_000, help: 'total training steps (default 2000)' },
+  batch: { type: 'int', min: 1, max: 1024, help: 'batch size (default 64)' },
+  seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'random seed (default 1)' },
+  latent: { type: 'int', min: 1, max: 1024, help: 'latent size (default 64)' },
+  width: { type: 'number', min: 0.125, max: 4, help: 'model width multiplier (default 1)' },
+  'lr-g': { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'generator learning rate (default 2e-4)' },
+  'lr-d': { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'discriminator learning rate (default 2e-4)' },
+  lr: { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'both learning rates' },
+  beta1: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta1 (default 0.5)' },
+  beta2: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta2 (default 0.999)' },
+  'd-steps': { type: 'int', min: 1, max: 10, help: 'discriminator steps per generator step (default 1)' },
+  loss: { type: 'enum', values: LOSS_KINDS, help: `loss: ${LOSS_KINDS.join(', ')} (default ns)` },
+  ema: { type: 'number', min: 0, max: 0.999999, help: 'EMA decay of G (default 0.999; 0 turns it off)' },
+  'spectral-norm': { type: 'bool', help: 'spectral normalisation in D' },
+  diffaugment: { type: 'list', values: AUGMENT_KINDS, help: `DiffAugment policies: ${AUGMENT_KINDS.join(',')}` },
+  conditional: { type: 'bool', help: 'class-conditional GAN (labelled datasets)' },
+  'clip-norm': { type: 'number', min: 0, help: 'global-norm gradient clipping (0 = off)' },
+  'sample-every': { type: 'int', min: 1, help: 'steps between sample grids (default 100)' },
+  'checkpoint-every': { type: 'int', min: 1, help: 'steps between checkpoints (default 500)' },
+  'log-every': { type: 'int', min: 1, help: 'steps between metric records (default 10)' },
+  keep: { type: 'int', min: 1, max: 1000, help: 'checkpoints to keep besides pinned ones (default 5)' },
+  out: { type: 'string', help: 'run folder (default <data-dir>/runs/<new id>)' },
+  name: { type: 'string', help: 'run name shown in the studio' },
+  resume: { type: 'string', help: 'continue the run in this folder from its latest checkpoint' },
+  from: { type: 'string', help: 'branch a new run (--out) from this checkpoint folder' },
+  force: { type: 'bool', help: 'resume/branch even if the dataset or model differs' },
+  backend: { type: 'enum', values: BACKEND_CHOICES, help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)` },
+  'data-dir': { type: 'string', help: 'data folder (default $GAN_STUDIO_HOME or ~/.gan-studio)' },
+  json: { type: 'bool', help: 'one JSON object per line on stdout' },
+  help: { type: 'bool', help: 'show this help' }
+}
+
+/** CLI flag → hyperparameter field. */
+const FIELD_OF_FLAG: Record<string, keyof HyperparamsInput> = {
+  dataset: 'dataset',
+  model: 'model',
+  steps: 'steps',
+  batch: 'batchSize',
+  seed: 'seed',
+  latent: 'latentDim',
+  width: 'width',
+  'lr-g': 'lrG',
+  'lr-d': 'lrD',
+  beta1: 'beta1',
+  beta2: 'beta2',
+  'd-steps': 'dSteps',
+  loss: 'loss',
+  ema: 'ema',
+  'spectral-norm': 'spectralNorm',
+  diffaugment: 'diffAugment',
+  conditional: 'conditional',
+  'clip-norm': 'clipNorm',
+  'sample-every': 'sampleEvery',
+  'checkpoint-every': 'checkpointEvery',
+  'log-every': 'logEvery',
+  keep: 'keep'
+}
+
+/** The hyperparameters given on the command line (only those given). */
+export function hyperparamsFromFlags(flags: ParsedFlags): Partial<HyperparamsInput> {
+  const out: Record<string, unknown> = {}
+  if (flags.lr !== undefined) {
+    out.lrG = flags.lr
+    out.lrD = flags.lr
+  }
+  for (const [flag, field] of Object.entries(FIELD_OF_FLAG)) if (flags[flag] !== undefined) out[field] = flags[flag]
+  const parsed = hyperparamsSchema.partial().safeParse(out)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = String(issue?.path[0] ?? '')
+    const flag = Object.entries(FIELD_OF_FLAG).find(([, f]) => f === field)?.[0] ?? field
+    throw new UsageError(`--${flag}: ${issue?.message ?? 'invalid value'}`)
+  }
+  return out as Partial<HyperparamsInput>
+}
+
+export const TRAIN_HELP = `Usage: gan-studio train [flags]
+       gan-studio train --resume <runDir> [--steps <total>]
+       gan-studio train --from <checkpointDir> --out <newRunDir>
+
+Trains a GAN and writes run.json, metrics.jsonl, samples/ and checkpoints/ into the run folder.
+Ctrl-C pauses after the current step with a checkpoint; --resume continues exactly.
+
+${flagHelp(TRAIN_FLAGS)}
+`
+
+export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
+  const { flags, positionals } = parseArgs(argv, TRAIN_FLAGS)
+  if (flags.help) {
+    io.stdout(TRAIN_HELP)
+    return 0
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see gan-studio train --help`)
+  if (flags.resume && flags.from) throw new UsageError('--resume and --from cannot be combined: resume continues a run, --from branches a new one')
+  const dataDir = resolveDataDir(flags['data-dir'], io.env)
+  const json = Boolean(flags.json)
+  const hp = hyperparamsFromFlags(flags)
+  const backend = (flags.backend ?? 'auto') as BackendChoice
+
+  let mode: SessionMode
+  let runDir: string
+  if (typeof flags.resume === 'string') {
+    runDir = path.resolve(flags.resume)
+    const { steps, ...rest } = hp
+    mode = { kind: 'resume', steps: steps as number | undefined, force: Boolean(flags.force), config: rest }
+  } else {
+    if (hp.dataset !== undefined) {
+      const known = await listDatasets(dataDir)
+      if (!known.some((d) => d.id === hp.dataset)) {
+        throw new UsageError(`--dataset: unknown dataset '${String(hp.dataset)}'; available: ${known.map((d) => d.id).join(', ')} (import one with gan-studio dataset import)`)
+      }
+    }
+    runDir = typeof flags.out === 'string' ? path.resolve(flags.out) : path.join(runsDir(dataDir), newRunId())
+    const st = await fs.stat(runDir).catch(() => undefined)
+    if (st && !st.isDirectory()) throw new UsageError(`--out: ${runDir} is a file; give a new or empty folder`)
+    if (st && (await fs.readdir(runDir)).length > 0) throw new UsageError(`--out: ${runDir} is not empty; give a new folder, or continue that run with --resume ${runDir}`)
+    const name = typeof flags.name === 'string' ? flags.name : undefined
+    mode = typeof flags.from === 'string' ? { kind: 'branch', from: flags.from, config: hp, name, force: Boolean(flags.force) } : { kind: 'new', config: hp, name }
+  }
+
+  const report = await loadBackend(backend).catch((err: Error) => {
+    throw new StudioError('unavailable', err.message)
+  })
+  const session = await openSession({ dataDir, runDir, mode, backend })
+  const emit = (o: Record<string, unknown>): void => {
+    if (json) io.stdout(JSON.stringify(o) + '\n')
+  }
+  const bar = io.isTTY && !json ? new ProgressBar(io.stderr) : undefined
+  const total = session.config.steps
+  emit({ event: 'start', runDir, runId: session.record.id, backend: report.active, step: session.record.step, steps: total, config: session.config })
+  if (!json) io.stderr(`Training ${session.config.model} on ${session.config.dataset} with ${report.active} → ${runDir}\n`)
+
+  let signals = 0
+  const onSignal = (sig: string): void => {
+    signals += 1
+    if (signals > 1) process.exit(130)
+    if (!json) io.stderr(`\n${sig}: pausing after this step and saving a checkpoint (press again to quit now)\n`)
+    session.pause()
+  }
+  const onInt = (): void => onSignal('SIGINT')
+  const onTerm = (): void => onSignal('SIGTERM')
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  const started = Date.now()
+  let lastLine = 0
+  try {
+    const status = await session.run({
+      progress: (p) => {
+        emit({ event: 'progress', ...p })
+        if (bar) {
+          bar.update(p.step, p.totalSteps, `D ${p.lossD.toFixed(3)} G ${p.lossG.toFixed(3)} ${p.imagesPerSec.toFixed(0)} img/s`, p.etaSeconds)
+        } else if (!json && (Date.now() - lastLine > 5000 || p.step === p.totalSteps)) {
+          lastLine = Date.now()
+          io.stderr(`step ${p.step}/${p.totalSteps}  lossD ${p.lossD.toFixed(3)}  lossG ${p.lossG.toFixed(3)}  ${p.imagesPerSec.toFixed(1)} img/s  ETA ${formatDuration(p.etaSeconds)}\n`)
+        }
+      },
+      sample: (s) => emit({ event: 'sample', step: s.step, path: s.path }),
+      event: (e) => {
+        if (e.kind === 'checkpoint') emit({ event: 'checkpoint', step: e.step, name: e.message })
+        else if (e.kind === 'warning' || e.kind === 'error') {
+          emit({ event: e.kind, step: e.step, message: e.message })
+          if (!json) io.stderr(`${bar ? '\n' : ''}${e.kind}: ${e.message}\n`)
+        }
+      }
+    })
+    bar?.done()
+    const seconds = (Date.now() - started) / 1000
+    emit({ event: 'done', status, step: session.record.step, runDir, seconds, message: session.record.message })
+    if (!json) {
+      io.stderr(`${status} at step ${session.record.step} in ${formatDuration(seconds)}${session.record.message ? `: ${session.record.message}` : ''}\n`)
+      if (status === 'paused') io.stderr(`Continue with: gan-studio train --resume ${runDir}\n`)
+    }
+    return session.record.message && status === 'paused' && signals === 0 ? 1 : 0
+  } finally {
+    process.off('SIGINT', onInt)
+    process.off('SIGTERM', onTerm)
+    session.dispose()
+  }
+}
