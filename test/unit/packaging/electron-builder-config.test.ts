@@ -6,7 +6,16 @@
  * packaged layout (app.asar, app.asar.unpacked, fuses) is what electron-builder itself produces.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync, chmodSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+  chmodSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { globSync } from 'tinyglobby'
@@ -35,7 +44,12 @@ const OPTIONAL_NATIVE = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']
  * ones, so the leading `**\/` is dropped to keep the walk off the whole dev tree.
  */
 function matches(pattern: string): string[] {
-  return globSync(pattern.replace(/^\*\*\//, ''), { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false })
+  return globSync(pattern.replace(/^\*\*\//, ''), {
+    cwd: root,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false
+  })
 }
 
 beforeAll(() => {
@@ -48,7 +62,9 @@ describe('electron-builder.yml', () => {
     const { validateConfiguration } = requireFromRoot('app-builder-lib/out/util/config/config') as {
       validateConfiguration: (cfg: unknown, logger: unknown) => Promise<void>
     }
-    const { DebugLogger } = requireFromRoot('builder-util') as { DebugLogger: new (enabled: boolean) => unknown }
+    const { DebugLogger } = requireFromRoot('builder-util') as {
+      DebugLogger: new (enabled: boolean) => unknown
+    }
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined()
     const version = (requireFromRoot('app-builder-lib/package.json') as { version: string }).version
     expect(version).toBe('25.1.8')
@@ -65,7 +81,8 @@ describe('electron-builder.yml', () => {
       if (!Array.isArray(list)) throw new Error(`${platform}.target is not a list`)
       return Object.fromEntries(
         list.map((t: unknown) => {
-          if (!isRecord(t) || typeof t.target !== 'string') throw new Error(`${platform}.target entry without a name`)
+          if (!isRecord(t) || typeof t.target !== 'string')
+            throw new Error(`${platform}.target entry without a name`)
           return [t.target, strings(t.arch, `${platform}.${t.target}.arch`)]
         })
       )
@@ -102,13 +119,19 @@ describe('electron-builder.yml', () => {
       const found = matches(pattern)
       if (found.length === 0 && OPTIONAL_NATIVE.some((dep) => pattern.includes(dep.replace(/-gpu$/, '')))) {
         const installed = OPTIONAL_NATIVE.filter((dep) => existsSync(path.join(root, 'node_modules', dep)))
-        expect(installed, `${pattern} matches nothing although ${installed.join(', ')} is installed`).toEqual([])
-        console.log(`asarUnpack ${pattern}: not checked here, ${OPTIONAL_NATIVE.join(' and ')} are not installed (optional dependencies)`)
+        expect(installed, `${pattern} matches nothing although ${installed.join(', ')} is installed`).toEqual(
+          []
+        )
+        console.log(
+          `asarUnpack ${pattern}: not checked here, ${OPTIONAL_NATIVE.join(' and ')} are not installed (optional dependencies)`
+        )
         continue
       }
       expect(found, `asarUnpack pattern ${pattern}`).not.toHaveLength(0)
     }
-    const wasm = matches('**/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm').map((f) => path.basename(f))
+    const wasm = matches('**/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm').map((f) =>
+      path.basename(f)
+    )
     expect(wasm).toEqual(expect.arrayContaining(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']))
   })
 
@@ -149,9 +172,14 @@ describe('fuses (build/fuses.cjs as afterPack)', () => {
 
   /** A binary-like blob with one fuse wire per `wires` entry, as Electron lays it out. */
   function fakeBinary(dir: string, wires: string[], version = fuses.WIRE_VERSION): string {
-    const parts = [Buffer.from('\x7fELF junk before')]
+    const parts: Buffer[] = [Buffer.from('\x7fELF junk before')]
     for (const w of wires) {
-      parts.push(fuses.SENTINEL, Buffer.from([version, w.length]), Buffer.from(w, 'latin1'), Buffer.from('junk between'))
+      parts.push(
+        fuses.SENTINEL,
+        Buffer.from([version, w.length]),
+        Buffer.from(w, 'latin1'),
+        Buffer.from('junk between')
+      )
     }
     const file = path.join(dir, `bin-${wires.length}-${version}`)
     writeFileSync(file, Buffer.concat(parts))
@@ -195,8 +223,12 @@ describe('fuses (build/fuses.cjs as afterPack)', () => {
       const none = path.join(dir, 'none')
       writeFileSync(none, 'no wire here')
       expect(() => fuses.flipFuses(none, { runAsNode: false })).toThrow(/no Electron fuse wire/)
-      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011'], 2), { runAsNode: false })).toThrow(/wire version 2/)
-      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011']), { onlyLoadAppFromAsar: true })).toThrow(/not in the wire/)
+      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011'], 2), { runAsNode: false })).toThrow(
+        /wire version 2/
+      )
+      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011']), { onlyLoadAppFromAsar: true })).toThrow(
+        /not in the wire/
+      )
       expect(() => fuses.flipFuses(fakeBinary(dir, ['r011']), { runAsNode: false })).toThrow(/removed/)
       expect(() => fuses.flipFuses(fakeBinary(dir, ['1011']), { noSuchFuse: true })).toThrow(/unknown fuse/)
     } finally {
@@ -211,7 +243,9 @@ describe('icons', () => {
   })
 
   it('renders every size from build/icon.svg and the yml points at them', async () => {
-    const sharp = requireFromRoot('sharp') as (file: string) => { metadata: () => Promise<{ width?: number; height?: number }> }
+    const sharp = requireFromRoot('sharp') as (file: string) => {
+      metadata: () => Promise<{ width?: number; height?: number }>
+    }
     expect(existsSync(path.join(root, 'build', 'icon.svg'))).toBe(true)
     for (const n of icons.SIZES) {
       const meta = await sharp(path.join(root, 'build', 'icons', `${n}x${n}.png`)).metadata()
@@ -244,141 +278,178 @@ describe('icons', () => {
  * Electron dist whose "binary" carries a real-format fuse wire. Linux only (the dir target and the
  * stand-in are Linux-shaped); the other platforms' layout differs only in where resources/ lives.
  */
-describe.runIf(process.platform === 'linux')('packaged layout (electron-builder --dir, stand-in Electron)', () => {
-  let work = ''
-  let resources = ''
-  let exe = ''
-  let skipped = ''
+describe.runIf(process.platform === 'linux')(
+  'packaged layout (electron-builder --dir, stand-in Electron)',
+  () => {
+    let work = ''
+    let resources = ''
+    let exe = ''
+    let skipped = ''
 
-  interface AsarEntry {
-    files?: Record<string, AsarEntry>
-    unpacked?: boolean
-  }
-  const asar = requireFromRoot('@electron/asar') as {
-    listPackage: (archive: string, options: { isPack: boolean }) => string[]
-    getRawHeader: (archive: string) => { header: AsarEntry }
-  }
-  function entry(archive: string, rel: string): AsarEntry | undefined {
-    let cur: AsarEntry | undefined = asar.getRawHeader(archive).header
-    for (const part of rel.split('/')) cur = cur?.files?.[part]
-    return cur
-  }
-
-  beforeAll(() => {
-    // app.asar is ~250 MB; don't fill a small tmp.
-    const free = statfsSync(os.tmpdir())
-    if (free.bavail * free.bsize < 1.5e9) {
-      skipped = `less than 1.5 GB free in ${os.tmpdir()}`
-      return
+    interface AsarEntry {
+      files?: Record<string, AsarEntry>
+      unpacked?: boolean
     }
-    work = mkdtempSync(path.join(os.tmpdir(), 'gs-pack-'))
-    const fake = path.join(work, 'electron-dist')
-    mkdirSync(path.join(fake, 'resources'), { recursive: true })
-    mkdirSync(path.join(fake, 'locales'))
-    const wire = Buffer.concat([fuses.SENTINEL, Buffer.from([fuses.WIRE_VERSION, 9]), Buffer.from('10110001r', 'latin1')])
-    writeFileSync(path.join(fake, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), wire, Buffer.from('\n')]))
-    chmodSync(path.join(fake, 'electron'), 0o755)
-    for (const f of ['LICENSE', 'LICENSES.chromium.html', 'chrome-sandbox', 'locales/en-US.pak', 'resources/default_app.asar']) {
-      writeFileSync(path.join(fake, f), 'stand-in')
+    const asar = requireFromRoot('@electron/asar') as {
+      listPackage: (archive: string, options: { isPack: boolean }) => string[]
+      getRawHeader: (archive: string) => { header: AsarEntry }
     }
-    writeFileSync(path.join(fake, 'version'), 'v40.10.2')
-    const out = path.join(work, 'dist')
-    const r = spawnSync(
-      process.execPath,
-      [
-        path.join(root, 'node_modules', 'electron-builder', 'cli.js'),
-        '--config',
-        'electron-builder.yml',
-        '--publish',
-        'never',
-        `-c.electronDist=${fake}`,
-        `-c.directories.output=${out}`,
-        '--linux',
-        'dir',
-        '--x64'
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 110_000 }
-    )
-    if (r.status !== 0) throw new Error(`electron-builder --dir failed:\n${r.stdout}\n${r.stderr}`)
-    resources = path.join(out, 'linux-unpacked', 'resources')
-    exe = path.join(out, 'linux-unpacked', 'gan-studio')
-  }, 120_000)
-
-  afterAll(() => {
-    if (work) rmSync(work, { recursive: true, force: true })
-  })
-
-  it('packs the electron-vite output, the worker entry included, inside app.asar', (ctx) => {
-    if (skipped) return ctx.skip(skipped)
-    const archive = path.join(resources, 'app.asar')
-    const listed = new Set(asar.listPackage(archive, { isPack: false }).map((p) => p.split(path.sep).join('/')))
-    for (const e of [...BUILD_ENTRIES, 'package.json']) expect(listed, e).toContain(`/${e}`)
-    // utilityProcess.fork() loads the worker from the archive; an unpacked copy could not resolve
-    // its packed dependencies.
-    expect(entry(archive, 'out/main/trainer-worker.js')?.unpacked).toBeUndefined()
-    expect([...listed].filter((p) => p.endsWith('.map'))).toEqual([])
-  })
-
-  it('keeps every production dependency entry point the app loads', (ctx) => {
-    if (skipped) return ctx.skip(skipped)
-    const archive = path.join(resources, 'app.asar')
-    const listed = new Set(asar.listPackage(archive, { isPack: false }).map((p) => p.split(path.sep).join('/')))
-    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      dependencies: Record<string, string>
-      optionalDependencies?: Record<string, string>
+    function entry(archive: string, rel: string): AsarEntry | undefined {
+      let cur: AsarEntry | undefined = asar.getRawHeader(archive).header
+      for (const part of rel.split('/')) cur = cur?.files?.[part]
+      return cur
     }
-    const deps = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})].filter((d) =>
-      existsSync(path.join(root, 'node_modules', d, 'package.json'))
-    )
-    const leaves = (v: unknown): string[] =>
-      typeof v === 'string' ? [v] : isRecord(v) ? Object.values(v).flatMap(leaves) : Array.isArray(v) ? v.flatMap(leaves) : []
-    for (const dep of deps) {
-      const meta = JSON.parse(readFileSync(path.join(root, 'node_modules', dep, 'package.json'), 'utf8')) as Record<string, unknown>
-      const exp = meta.exports
-      const dot = isRecord(exp) && ('.' in exp || Object.keys(exp).every((k) => !k.startsWith('.'))) ? (exp['.'] ?? exp) : exp
-      const entries = [...(typeof meta.main === 'string' ? [meta.main] : []), ...leaves(dot)]
-        // TypeScript entries (typings, zod's "@zod/source" condition) are for tooling, never loaded.
-        .filter((e) => !/\.[cm]?ts$/.test(e))
-        .map((e) => path.posix.normalize(`node_modules/${dep}/${e}`))
-        .filter((e) => existsSync(path.join(root, e)))
-      expect(entries.length, `${dep} has no entry file on disk`).toBeGreaterThan(0)
-      for (const e of entries) expect(listed, `${dep}: ${e}`).toContain(`/${e}`)
-    }
-  })
 
-  it('unpacks the wasm binaries where wasmDir() looks for them, and sharp with libvips', async (ctx) => {
-    if (skipped) return ctx.skip(skipped)
-    const { wasmDir } = await import('../../../src/main/engine/backend')
-    // In the app, node resolution gives <resources>/app.asar/<same relative path>; backend.ts
-    // swaps app.asar<sep> for app.asar.unpacked<sep>.
-    const inArchive = path.join(resources, 'app.asar', path.relative(root, wasmDir())) + path.sep
-    const unpackedDir = inArchive.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
-    for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
-      expect(existsSync(path.join(unpackedDir, f)), path.join(unpackedDir, f)).toBe(true)
-    }
-    const unpacked = path.join(resources, 'app.asar.unpacked', 'node_modules')
-    expect(existsSync(path.join(unpacked, 'sharp', 'package.json'))).toBe(true)
-    const vips = globSync('@img/sharp-*/lib/**', { cwd: unpacked, onlyFiles: true })
-    expect(vips.some((f) => /\.node$/.test(f)), 'sharp addon unpacked').toBe(true)
-    expect(vips.some((f) => /libvips/.test(f)), 'libvips unpacked').toBe(true)
-    for (const dep of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
-      if (existsSync(path.join(root, 'node_modules', dep))) {
-        expect(existsSync(path.join(unpacked, dep, 'package.json')), `${dep} unpacked`).toBe(true)
+    beforeAll(() => {
+      // app.asar is ~250 MB; don't fill a small tmp.
+      const free = statfsSync(os.tmpdir())
+      if (free.bavail * free.bsize < 1.5e9) {
+        skipped = `less than 1.5 GB free in ${os.tmpdir()}`
+        return
       }
-    }
-  })
+      work = mkdtempSync(path.join(os.tmpdir(), 'gs-pack-'))
+      const fake = path.join(work, 'electron-dist')
+      mkdirSync(path.join(fake, 'resources'), { recursive: true })
+      mkdirSync(path.join(fake, 'locales'))
+      const wire = Buffer.concat([
+        fuses.SENTINEL,
+        Buffer.from([fuses.WIRE_VERSION, 9]),
+        Buffer.from('10110001r', 'latin1')
+      ])
+      writeFileSync(
+        path.join(fake, 'electron'),
+        Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n# '), wire, Buffer.from('\n')])
+      )
+      chmodSync(path.join(fake, 'electron'), 0o755)
+      for (const f of [
+        'LICENSE',
+        'LICENSES.chromium.html',
+        'chrome-sandbox',
+        'locales/en-US.pak',
+        'resources/default_app.asar'
+      ]) {
+        writeFileSync(path.join(fake, f), 'stand-in')
+      }
+      writeFileSync(path.join(fake, 'version'), 'v40.10.2')
+      const out = path.join(work, 'dist')
+      const r = spawnSync(
+        process.execPath,
+        [
+          path.join(root, 'node_modules', 'electron-builder', 'cli.js'),
+          '--config',
+          'electron-builder.yml',
+          '--publish',
+          'never',
+          `-c.electronDist=${fake}`,
+          `-c.directories.output=${out}`,
+          '--linux',
+          'dir',
+          '--x64'
+        ],
+        { cwd: root, encoding: 'utf8', timeout: 110_000 }
+      )
+      if (r.status !== 0) throw new Error(`electron-builder --dir failed:\n${r.stdout}\n${r.stderr}`)
+      resources = path.join(out, 'linux-unpacked', 'resources')
+      exe = path.join(out, 'linux-unpacked', 'gan-studio')
+    }, 120_000)
 
-  it('flips the fuses in the packaged binary (asar integrity untouched on Linux)', (ctx) => {
-    if (skipped) return ctx.skip(skipped)
-    expect(fuses.readFuses(exe)).toEqual({
-      runAsNode: 'off',
-      enableCookieEncryption: 'on',
-      enableNodeOptionsEnvironmentVariable: 'off',
-      enableNodeCliInspectArguments: 'off',
-      enableEmbeddedAsarIntegrityValidation: 'off', // Electron's default, left alone on Linux
-      onlyLoadAppFromAsar: 'on',
-      loadBrowserProcessSpecificV8Snapshot: 'off',
-      grantFileProtocolExtraPrivileges: 'on'
+    afterAll(() => {
+      if (work) rmSync(work, { recursive: true, force: true })
     })
-  })
-})
+
+    it('packs the electron-vite output, the worker entry included, inside app.asar', (ctx) => {
+      if (skipped) return ctx.skip(skipped)
+      const archive = path.join(resources, 'app.asar')
+      const listed = new Set(
+        asar.listPackage(archive, { isPack: false }).map((p) => p.split(path.sep).join('/'))
+      )
+      for (const e of [...BUILD_ENTRIES, 'package.json']) expect(listed, e).toContain(`/${e}`)
+      // utilityProcess.fork() loads the worker from the archive; an unpacked copy could not resolve
+      // its packed dependencies.
+      expect(entry(archive, 'out/main/trainer-worker.js')?.unpacked).toBeUndefined()
+      expect([...listed].filter((p) => p.endsWith('.map'))).toEqual([])
+    })
+
+    it('keeps every production dependency entry point the app loads', (ctx) => {
+      if (skipped) return ctx.skip(skipped)
+      const archive = path.join(resources, 'app.asar')
+      const listed = new Set(
+        asar.listPackage(archive, { isPack: false }).map((p) => p.split(path.sep).join('/'))
+      )
+      const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>
+        optionalDependencies?: Record<string, string>
+      }
+      const deps = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})].filter(
+        (d) => existsSync(path.join(root, 'node_modules', d, 'package.json'))
+      )
+      const leaves = (v: unknown): string[] =>
+        typeof v === 'string'
+          ? [v]
+          : isRecord(v)
+            ? Object.values(v).flatMap(leaves)
+            : Array.isArray(v)
+              ? v.flatMap(leaves)
+              : []
+      for (const dep of deps) {
+        const meta = JSON.parse(
+          readFileSync(path.join(root, 'node_modules', dep, 'package.json'), 'utf8')
+        ) as Record<string, unknown>
+        const exp = meta.exports
+        const dot =
+          isRecord(exp) && ('.' in exp || Object.keys(exp).every((k) => !k.startsWith('.')))
+            ? (exp['.'] ?? exp)
+            : exp
+        const entries = [...(typeof meta.main === 'string' ? [meta.main] : []), ...leaves(dot)]
+          // TypeScript entries (typings, zod's "@zod/source" condition) are for tooling, never loaded.
+          .filter((e) => !/\.[cm]?ts$/.test(e))
+          .map((e) => path.posix.normalize(`node_modules/${dep}/${e}`))
+          .filter((e) => existsSync(path.join(root, e)))
+        expect(entries.length, `${dep} has no entry file on disk`).toBeGreaterThan(0)
+        for (const e of entries) expect(listed, `${dep}: ${e}`).toContain(`/${e}`)
+      }
+    })
+
+    it('unpacks the wasm binaries where wasmDir() looks for them, and sharp with libvips', async (ctx) => {
+      if (skipped) return ctx.skip(skipped)
+      const { wasmDir } = await import('../../../src/main/engine/backend')
+      // In the app, node resolution gives <resources>/app.asar/<same relative path>; backend.ts
+      // swaps app.asar<sep> for app.asar.unpacked<sep>.
+      const inArchive = path.join(resources, 'app.asar', path.relative(root, wasmDir())) + path.sep
+      const unpackedDir = inArchive.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+      for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
+        expect(existsSync(path.join(unpackedDir, f)), path.join(unpackedDir, f)).toBe(true)
+      }
+      const unpacked = path.join(resources, 'app.asar.unpacked', 'node_modules')
+      expect(existsSync(path.join(unpacked, 'sharp', 'package.json'))).toBe(true)
+      const vips = globSync('@img/sharp-*/lib/**', { cwd: unpacked, onlyFiles: true })
+      expect(
+        vips.some((f) => /\.node$/.test(f)),
+        'sharp addon unpacked'
+      ).toBe(true)
+      expect(
+        vips.some((f) => /libvips/.test(f)),
+        'libvips unpacked'
+      ).toBe(true)
+      for (const dep of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']) {
+        if (existsSync(path.join(root, 'node_modules', dep))) {
+          expect(existsSync(path.join(unpacked, dep, 'package.json')), `${dep} unpacked`).toBe(true)
+        }
+      }
+    })
+
+    it('flips the fuses in the packaged binary (asar integrity untouched on Linux)', (ctx) => {
+      if (skipped) return ctx.skip(skipped)
+      expect(fuses.readFuses(exe)).toEqual({
+        runAsNode: 'off',
+        enableCookieEncryption: 'on',
+        enableNodeOptionsEnvironmentVariable: 'off',
+        enableNodeCliInspectArguments: 'off',
+        enableEmbeddedAsarIntegrityValidation: 'off', // Electron's default, left alone on Linux
+        onlyLoadAppFromAsar: 'on',
+        loadBrowserProcessSpecificV8Snapshot: 'off',
+        grantFileProtocolExtraPrivileges: 'on'
+      })
+    })
+  }
+)

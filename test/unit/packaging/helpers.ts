@@ -38,7 +38,8 @@ export function at(obj: unknown, ...keys: string[]): unknown {
 }
 
 export function strings(v: unknown, what: string): string[] {
-  if (!Array.isArray(v) || !v.every((s): s is string => typeof s === 'string')) throw new Error(`${what} is not a list of strings`)
+  if (!Array.isArray(v) || !v.every((s): s is string => typeof s === 'string'))
+    throw new Error(`${what} is not a list of strings`)
   return v
 }
 
@@ -82,9 +83,13 @@ export const BUILD_ENTRIES = [
 /** Builds out/ when an entry is missing (a fresh clone); ~10 s. */
 export function ensureBuilt(): void {
   if (BUILD_ENTRIES.every((e) => existsSync(path.join(root, e)))) return
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: root,
-    encoding: 'utf8'
-  })
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      encoding: 'utf8'
+    }
+  )
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stderr}`)
 }
