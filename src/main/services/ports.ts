@@ -6,20 +6,32 @@
 import type { DatasetInfo } from '../../shared/domain'
 import type { DatasetReport, FileRef, ImportProgress, RequestPayload, ThumbnailPage } from '../../shared/contract'
 
-/** Dataset listing, import and reports (src/main/services/datasets). */
+/** What an import is asked to do (the dataset engine's ImportRequest). */
+export interface DatasetImportRequest {
+  source: string
+  name: string
+  options?: {
+    size?: 28 | 32 | 64 | 128
+    channels?: 1 | 3
+    fit?: 'crop' | 'letterbox' | 'stretch'
+    labels?: 'none' | 'folders'
+    padColor?: string
+    background?: string
+  }
+}
+
+/** Dataset listing, import and reports: `DatasetService` (src/main/services/datasets) fits it. */
 export interface DatasetsPort {
   list(): Promise<DatasetInfo[]>
-  /**
-   * Imports `source` as dataset `name`; reports progress; stops with a `cancelled` error when the
-   * signal aborts. Resolves with the new dataset.
-   */
-  import(
-    opts: Omit<RequestPayload<'datasets:import'>, 'source' | 'name'> & { source: string; name: string },
-    onProgress: (p: Omit<ImportProgress, 'importId' | 'datasetId'>) => void,
-    signal: AbortSignal
-  ): Promise<DatasetInfo>
+  /** Starts an import and returns at once; progress goes to `onProgress` (already throttled). */
+  startImport(
+    req: DatasetImportRequest,
+    onProgress?: (p: ImportProgress) => void,
+    signal?: AbortSignal
+  ): { importId: string; datasetId: string; done: Promise<unknown>; cancel: () => void }
+  cancelImport(importId: string): void
   report(id: string): Promise<DatasetReport>
-  thumbnails(id: string, offset: number, limit: number): Promise<ThumbnailPage>
+  thumbnails(id: string, offset?: number, limit?: number): Promise<ThumbnailPage>
   remove(id: string): Promise<void>
 }
 

@@ -65,7 +65,7 @@ export class StudioService {
   private backendReport: BackendReport | undefined
   private backendProbe: Promise<void> | undefined
   private backendError: string | undefined
-  private readonly imports = new Map<string, AbortController>()
+  private readonly imports = new Map<string, () => void>()
   private closed = false
 
   constructor(private readonly opts: StudioServiceOptions) {
@@ -151,7 +151,7 @@ export class StudioService {
   /** Stops live runs (each writes a checkpoint), cancels imports; further requests are refused. */
   async close(graceMs?: number): Promise<void> {
     this.closed = true
-    for (const c of this.imports.values()) c.abort()
+    for (const cancel of this.imports.values()) cancel()
     await this.training.stopAll(graceMs)
     this.listeners.clear()
   }
@@ -205,38 +205,17 @@ export class StudioService {
     'datasets:list': async () => (this.datasetsPort() ? this.datasetsPort()!.list() : listDatasets(this.dataDir)),
     'datasets:import': async (p) => {
       const port = this.datasetsPort() ?? this.unavailable('Importing datasets')
-      const importId = `imp-${randomBytes(6).toString('hex')}`
-      const controller = new AbortController()
-      this.imports.set(importId, controller)
-      let last = 0
-      const report = (phase: EventMap['datasets:importProgress']['phase'], done: number, total: number, message?: string): void => {
-        const now = this.clock.now()
-        const terminal = phase === 'done' || phase === 'failed' || phase === 'cancelled'
-        // Per-file progress can be thousands of messages a second; the UI needs a few.
-        if (!terminal && now - last < 250) return
-        last = now
-        this.emit('datasets:importProgress', { importId, datasetId: p.name, phase, done, total, ...(message ? { message } : {}) })
-      }
-      let total = 0
-      let done = 0
-      void port
-        .import({ ...p }, (prog) => {
-          total = prog.total
-          done = prog.done
-          report(prog.phase, prog.done, prog.total, prog.message)
-        }, controller.signal)
-        .then((info) => report('done', info.count, info.count))
-        .catch((err: unknown) => {
-          const w = toWireError(err)
-          report(controller.signal.aborted || w.code === 'cancelled' ? 'cancelled' : 'failed', done, total, w.message)
-        })
-        .finally(() => this.imports.delete(importId))
-      return { importId }
+      const { source, name, ...options } = p
+      const handle = port.startImport({ source, name, options }, (prog) => this.emit('datasets:importProgress', prog))
+      this.imports.set(handle.importId, () => handle.cancel())
+      // The outcome reaches the UI as the final progress event; here only the bookkeeping ends.
+      handle.done.catch(() => undefined).finally(() => this.imports.delete(handle.importId))
+      return { importId: handle.importId }
     },
     'datasets:cancelImport': async (p) => {
-      const c = this.imports.get(p.importId)
-      if (!c) throw new StudioError('not-found', `No import '${p.importId}' is running`)
-      c.abort()
+      const cancel = this.imports.get(p.importId)
+      if (!cancel) throw new StudioError('not-found', `No import '${p.importId}' is running`)
+      cancel()
     },
     'datasets:report': async (p) => (this.datasetsPort() ?? this.unavailable('Dataset reports')).report(p.id),
     'datasets:thumbnails': async (p) => (this.datasetsPort() ?? this.unavailable('Dataset thumbnails')).thumbnails(p.id, p.offset, p.limit),
