@@ -15,6 +15,7 @@
 //
 // Usage: node scripts/dist.cjs [linux|win|mac] [--plan]
 //   no platform: this machine's. --plan: print the electron-builder command and stop (no checks).
+//   GAN_STUDIO_ELECTRON_DIST=<dir>: use that unpacked Electron instead of node_modules/electron/dist.
 'use strict'
 const fs = require('node:fs')
 const net = require('node:net')
@@ -121,8 +122,21 @@ function checkHost(name) {
   }
 }
 
-/** node_modules/electron/dist, or a Stop saying why it is not usable. */
+const ELECTRON_EXE = { linux: 'electron', win: 'electron.exe', mac: 'Electron.app' }
+
+/** node_modules/electron/dist (or $GAN_STUDIO_ELECTRON_DIST), or a Stop saying why it is not usable. */
 function checkElectron(name) {
+  const override = process.env.GAN_STUDIO_ELECTRON_DIST
+  if (override) {
+    // An unpacked Electron of the same version kept elsewhere (e.g. a CI cache).
+    if (!fs.existsSync(path.join(override, ELECTRON_EXE[name]))) {
+      throw new Stop(
+        `GAN_STUDIO_ELECTRON_DIST=${override} has no ${ELECTRON_EXE[name]}`,
+        'point it at an unpacked Electron for this platform, or unset it to use node_modules/electron/dist'
+      )
+    }
+    return path.resolve(override)
+  }
   const found = electronBinary()
   if (!found.bin) {
     throw new Stop(
@@ -163,7 +177,14 @@ function reachable(host, port, timeoutMs) {
 
 async function checkTools(name) {
   const p = PLATFORMS[name]
-  if (process.env.ELECTRON_BUILDER_BINARIES_MIRROR) return // the user pointed electron-builder elsewhere
+  // The user pointed electron-builder at a mirror (the variables app-builder-lib 25 reads).
+  const mirrors = [
+    'ELECTRON_BUILDER_BINARIES_MIRROR',
+    'ELECTRON_BUILDER_BINARIES_DOWNLOAD_OVERRIDE_URL',
+    'NPM_CONFIG_ELECTRON_BUILDER_BINARIES_MIRROR',
+    'npm_config_electron_builder_binaries_mirror'
+  ]
+  if (mirrors.some((v) => process.env[v])) return
   const missing = p.tools.filter((t) => !fs.existsSync(path.join(cacheDir(), t)))
   if (missing.length === 0) return
   if (await reachable('github.com', 443, 5000)) return
@@ -221,6 +242,24 @@ async function ensureIcons() {
   await icons.makeIcons()
 }
 
+/** Which compute backends this installer will carry; a release without libtensorflow only trains on wasm/cpu. */
+function reportNativeBackends(name) {
+  const installed = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'].filter((d) =>
+    fs.existsSync(path.join(root, 'node_modules', d, 'package.json'))
+  )
+  if (installed.length > 0) {
+    console.log(`gan-studio dist: packaging the native backend(s): ${installed.join(', ')}`)
+    return
+  }
+  const wanted =
+    name === 'mac' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu and @tensorflow/tfjs-node'
+  console.warn(
+    `gan-studio dist: warning: neither tfjs-node package is installed (their install downloads libtensorflow ` +
+      `and failed or was skipped), so this installer will train with the wasm and cpu backends only. For a ` +
+      `release, make sure \`npm install\` installed ${wanted}.`
+  )
+}
+
 async function main() {
   const { name, plan } = parseArgs(process.argv.slice(2))
   if (plan) {
@@ -237,6 +276,7 @@ async function main() {
   await checkTools(name)
   ensureBuilt()
   await ensureIcons()
+  reportNativeBackends(name)
   console.log(`gan-studio dist: packaging the ${PLATFORMS[name].label} for ${process.arch} into dist/`)
   const r = spawnSync(process.execPath, builderArgs(name, electronDist), { cwd: root, stdio: 'inherit' })
   if (r.status !== 0)
