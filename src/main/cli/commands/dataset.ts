@@ -21,14 +21,27 @@ const COMMON: Record<string, FlagSpec> = {
 
 const IMPORT_FLAGS: Record<string, FlagSpec> = {
   name: { type: 'string', help: "dataset name: letters, digits, '.', '-', '_' (required)" },
-  size: { type: 'enum', values: IMPORT_SIZES.map(String), help: 'image size in px: 28, 32, 64 or 128 (default 64)' },
+  size: {
+    type: 'enum',
+    values: IMPORT_SIZES.map(String),
+    help: 'image size in px: 28, 32, 64 or 128 (default 64)'
+  },
   channels: { type: 'enum', values: ['1', '3'], help: '1 = grey, 3 = RGB (default 3)' },
   fit: { type: 'enum', values: IMPORT_FITS, help: 'crop (centre), letterbox or stretch (default crop)' },
   'pad-color': { type: 'string', help: 'letterbox bar colour #rrggbb (default #000000)' },
   background: { type: 'string', help: 'colour transparency is flattened on, #rrggbb (default #ffffff)' },
-  labels: { type: 'enum', values: ['folders', 'none'], help: 'folders = class from the first sub-folder name (default none)' },
+  labels: {
+    type: 'enum',
+    values: ['folders', 'none'],
+    help: 'folders = class from the first sub-folder name (default none)'
+  },
   'max-pixels': { type: 'int', min: 1, help: 'skip images with more pixels than this (default 100000000)' },
-  'max-file-mb': { type: 'number', min: 0, exclusiveMin: true, help: 'skip files larger than this many MB (default 50)' },
+  'max-file-mb': {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    help: 'skip files larger than this many MB (default 50)'
+  },
   ...COMMON
 }
 
@@ -74,8 +87,14 @@ export async function datasetCommand(argv: string[], io: CliIo): Promise<number>
 
 function fail(err: unknown, io: CliIo, json: boolean): number {
   const message = err instanceof Error ? err.message : String(err)
-  const code = err instanceof StudioError ? err.code : err instanceof UsageError ? 'invalid-input' : 'internal'
-  const exit = code === 'cancelled' ? 130 : err instanceof UsageError || code === 'invalid-input' || code === 'not-found' || code === 'conflict' ? 2 : 1
+  const code =
+    err instanceof StudioError ? err.code : err instanceof UsageError ? 'invalid-input' : 'internal'
+  const exit =
+    code === 'cancelled'
+      ? 130
+      : err instanceof UsageError || code === 'invalid-input' || code === 'not-found' || code === 'conflict'
+        ? 2
+        : 1
   if (json) io.stdout(`${JSON.stringify({ event: 'error', code, message })}\n`)
   io.stderr(`gan-studio dataset: ${message}\n`)
   return exit
@@ -83,14 +102,18 @@ function fail(err: unknown, io: CliIo, json: boolean): number {
 
 function one(positionals: string[], what: string, command: string): string {
   if (positionals.length === 0) throw new UsageError(`${command}: missing ${what}`)
-  if (positionals.length > 1) throw new UsageError(`${command}: expected one ${what}, but got ${positionals.length}: ${positionals.join(' ')}`)
+  if (positionals.length > 1)
+    throw new UsageError(
+      `${command}: expected one ${what}, but got ${positionals.length}: ${positionals.join(' ')}`
+    )
   return positionals[0]!
 }
 
 function optionsFrom(flags: ParsedFlags): Partial<ImportOptions> {
   for (const f of ['pad-color', 'background'] as const) {
     const v = flags[f]
-    if (v !== undefined && (typeof v !== 'string' || !HEX.test(v))) throw new UsageError(`--${f}: expected a colour like #000000, but got '${String(v)}'`)
+    if (v !== undefined && (typeof v !== 'string' || !HEX.test(v)))
+      throw new UsageError(`--${f}: expected a colour like #000000, but got '${String(v)}'`)
   }
   return {
     size: flags.size !== undefined ? (Number(flags.size) as ImportOptions['size']) : undefined,
@@ -100,7 +123,10 @@ function optionsFrom(flags: ParsedFlags): Partial<ImportOptions> {
     background: flags.background as string | undefined,
     labels: flags.labels as ImportOptions['labels'] | undefined,
     maxPixels: flags['max-pixels'] as number | undefined,
-    maxFileBytes: flags['max-file-mb'] !== undefined ? Math.round((flags['max-file-mb'] as number) * 1024 * 1024) : undefined
+    maxFileBytes:
+      flags['max-file-mb'] !== undefined
+        ? Math.round((flags['max-file-mb'] as number) * 1024 * 1024)
+        : undefined
   }
 }
 
@@ -111,7 +137,10 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   const source = one(positionals, 'folder or IDX file', 'dataset import')
-  if (typeof flags.name !== 'string') throw new UsageError("dataset import: --name is required (letters, digits, '.', '-', '_'), e.g. --name cats")
+  if (typeof flags.name !== 'string')
+    throw new UsageError(
+      "dataset import: --name is required (letters, digits, '.', '-', '_'), e.g. --name cats"
+    )
   const json = flags.json === true
   const service = new DatasetService(resolveDataDir(flags['data-dir'], io.env))
   const bar = io.isTTY && !json ? new ProgressBar(io.stderr) : undefined
@@ -129,7 +158,9 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
           const now = Date.now()
           if (p.done !== p.total && now - lastJson < 100) return
           lastJson = now
-          io.stdout(`${JSON.stringify({ event: 'progress', phase: p.phase, done: p.done, total: p.total, ...(p.message ? { current: p.message } : {}) })}\n`)
+          io.stdout(
+            `${JSON.stringify({ event: 'progress', phase: p.phase, done: p.done, total: p.total, ...(p.message ? { current: p.message } : {}) })}\n`
+          )
         } else if (bar && p.phase === 'decoding' && p.total > 0) {
           const elapsed = (Date.now() - started) / 1000
           const eta = p.done > 0 ? (elapsed / p.done) * (p.total - p.done) : NaN
@@ -149,7 +180,13 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
       io.stdout(
         `${JSON.stringify({
           event: 'done',
-          dataset: { id: result.index.id, count: result.index.count, shape: result.index.shape, labels: result.index.labelNames, fingerprint: result.index.fingerprint },
+          dataset: {
+            id: result.index.id,
+            count: result.index.count,
+            shape: result.index.shape,
+            labels: result.index.labelNames,
+            fingerprint: result.index.fingerprint
+          },
           counts: r.counts,
           decoded: result.decoded,
           reused: result.reused,
@@ -174,13 +211,20 @@ async function importCmd(argv: string[], io: CliIo): Promise<number> {
 
 async function listCmd(argv: string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseArgs(argv, COMMON)
-  if (positionals.length > 0) throw new UsageError(`dataset list: takes no arguments, but got ${positionals.join(' ')}`)
+  if (positionals.length > 0)
+    throw new UsageError(`dataset list: takes no arguments, but got ${positionals.join(' ')}`)
   const list = await new DatasetService(resolveDataDir(flags['data-dir'], io.env)).list()
   if (flags.json) {
     io.stdout(`${JSON.stringify(list)}\n`)
     return 0
   }
-  const rows = list.map((d: DatasetInfo) => [d.id, String(d.count), d.shape.join('x'), d.labels.length ? String(d.labels.length) : '-', d.builtin ? 'built-in' : (d.source ?? '')])
+  const rows = list.map((d: DatasetInfo) => [
+    d.id,
+    String(d.count),
+    d.shape.join('x'),
+    d.labels.length ? String(d.labels.length) : '-',
+    d.builtin ? 'built-in' : (d.source ?? '')
+  ])
   io.stdout(table([['NAME', 'IMAGES', 'SHAPE', 'CLASSES', 'SOURCE'], ...rows]))
   return 0
 }
@@ -208,7 +252,11 @@ async function removeCmd(argv: string[], io: CliIo): Promise<number> {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)))
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n') + '\n'
+  return (
+    rows
+      .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '))
+      .join('\n') + '\n'
+  )
 }
 
 /** The report as text for a terminal. */
@@ -217,10 +265,23 @@ export function formatReport(r: HealthReport): string {
   const counts = r.counts
   out.push(`Dataset '${r.id}' from ${r.source}: ${r.count} images ${r.shape.join('x')}`)
   if (counts) out.push(`Files: ${counts.found} found, ${counts.imported} imported, ${counts.skipped} skipped`)
-  if (r.classBalance.length) out.push(`Classes: ${r.classBalance.map((c) => `${c.label} ${c.count}`).join(', ')}`)
-  if (r.sizeHistogram?.length) out.push(`Source sizes (longest side): ${r.sizeHistogram.map((b) => `${b.bucket} ${b.count}`).join(', ')}`)
-  if (r.aspectHistogram?.length) out.push(`Aspect ratios: ${r.aspectHistogram.filter((b) => b.count > 0).map((b) => `${b.bucket} ${b.count}`).join(', ')}`)
-  if (r.fit) out.push(`Fit: ${r.fit.unchanged} already square, ${r.fit.cropped} cropped, ${r.fit.padded} padded, ${r.fit.stretched} stretched, ${r.fit.upscaled} enlarged`)
+  if (r.classBalance.length)
+    out.push(`Classes: ${r.classBalance.map((c) => `${c.label} ${c.count}`).join(', ')}`)
+  if (r.sizeHistogram?.length)
+    out.push(
+      `Source sizes (longest side): ${r.sizeHistogram.map((b) => `${b.bucket} ${b.count}`).join(', ')}`
+    )
+  if (r.aspectHistogram?.length)
+    out.push(
+      `Aspect ratios: ${r.aspectHistogram
+        .filter((b) => b.count > 0)
+        .map((b) => `${b.bucket} ${b.count}`)
+        .join(', ')}`
+    )
+  if (r.fit)
+    out.push(
+      `Fit: ${r.fit.unchanged} already square, ${r.fit.cropped} cropped, ${r.fit.padded} padded, ${r.fit.stretched} stretched, ${r.fit.upscaled} enlarged`
+    )
   if (r.duplicates.length) {
     out.push(`Exact duplicates (${r.exactDuplicateCount ?? r.duplicates.length}):`)
     for (const g of r.duplicates.slice(0, 20)) out.push(`  ${g.join('  =  ')}`)

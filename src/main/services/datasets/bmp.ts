@@ -37,18 +37,29 @@ export interface BmpImage {
 
 /** Reads the header only (first 54+ bytes) so the pixel limit can be checked without decoding. */
 export function readBmpHeader(buf: Uint8Array): BmpHeader {
-  if (buf.length < 26 || buf[0] !== 0x42 || buf[1] !== 0x4d) throw new BmpError('corrupt', 'not a BMP file (no BM signature)')
+  if (buf.length < 26 || buf[0] !== 0x42 || buf[1] !== 0x4d)
+    throw new BmpError('corrupt', 'not a BMP file (no BM signature)')
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   const dataOffset = dv.getUint32(10, true)
   const headerSize = dv.getUint32(14, true)
-  if (headerSize < 40) throw new BmpError('unsupported', `OS/2 BMP header (${headerSize} bytes) is not supported`)
+  if (headerSize < 40)
+    throw new BmpError('unsupported', `OS/2 BMP header (${headerSize} bytes) is not supported`)
   if (buf.length < 14 + 40) throw new BmpError('corrupt', 'BMP header is truncated')
   const width = dv.getInt32(18, true)
   const rawHeight = dv.getInt32(22, true)
   const bitsPerPixel = dv.getUint16(28, true)
   const compression = dv.getUint32(30, true)
-  if (width <= 0 || rawHeight === 0) throw new BmpError('corrupt', `BMP has an impossible size ${width}x${rawHeight}`)
-  return { width, height: Math.abs(rawHeight), bitsPerPixel, compression, topDown: rawHeight < 0, dataOffset, headerSize }
+  if (width <= 0 || rawHeight === 0)
+    throw new BmpError('corrupt', `BMP has an impossible size ${width}x${rawHeight}`)
+  return {
+    width,
+    height: Math.abs(rawHeight),
+    bitsPerPixel,
+    compression,
+    topDown: rawHeight < 0,
+    dataOffset,
+    headerSize
+  }
 }
 
 const BI_RGB = 0
@@ -63,16 +74,25 @@ export function decodeBmp(buf: Uint8Array): BmpImage {
   const supported =
     (bpp === 24 && h.compression === BI_RGB) ||
     (bpp === 8 && h.compression === BI_RGB) ||
-    (bpp === 32 && (h.compression === BI_RGB || h.compression === BI_BITFIELDS || h.compression === BI_ALPHABITFIELDS))
-  if (!supported) throw new BmpError('unsupported', `BMP with ${bpp} bits per pixel and compression ${h.compression} is not supported (use 24-bit, 32-bit or 8-bit uncompressed)`)
+    (bpp === 32 &&
+      (h.compression === BI_RGB || h.compression === BI_BITFIELDS || h.compression === BI_ALPHABITFIELDS))
+  if (!supported)
+    throw new BmpError(
+      'unsupported',
+      `BMP with ${bpp} bits per pixel and compression ${h.compression} is not supported (use 24-bit, 32-bit or 8-bit uncompressed)`
+    )
   const stride = Math.ceil((width * bpp) / 32) * 4
   if (h.dataOffset + stride * height > buf.length)
-    throw new BmpError('corrupt', `BMP is truncated: ${buf.length} bytes, expected at least ${h.dataOffset + stride * height}`)
+    throw new BmpError(
+      'corrupt',
+      `BMP is truncated: ${buf.length} bytes, expected at least ${h.dataOffset + stride * height}`
+    )
 
   if (bpp === 8) {
     const paletteStart = 14 + h.headerSize
     const used = dv.getUint32(46, true) || 256
-    if (paletteStart + used * 4 > h.dataOffset) throw new BmpError('corrupt', 'BMP palette overlaps the pixel data')
+    if (paletteStart + used * 4 > h.dataOffset)
+      throw new BmpError('corrupt', 'BMP palette overlaps the pixel data')
     const out = new Uint8Array(width * height * 3)
     for (let y = 0; y < height; y++) {
       const src = h.dataOffset + (h.topDown ? y : height - 1 - y) * stride

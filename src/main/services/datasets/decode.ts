@@ -10,7 +10,16 @@ import { BmpError, decodeBmp, readBmpHeader } from './bmp'
 import { parseHexColor, type ImportOptions } from './options'
 
 /** Every status a file can end with. Only `imported` files are in the dataset. */
-export const FILE_STATUSES = ['imported', 'corrupt', 'empty', 'not-image', 'too-large', 'unreadable', 'unsupported', 'no-label'] as const
+export const FILE_STATUSES = [
+  'imported',
+  'corrupt',
+  'empty',
+  'not-image',
+  'too-large',
+  'unreadable',
+  'unsupported',
+  'no-label'
+] as const
 export type FileStatus = (typeof FILE_STATUSES)[number]
 
 /** Plain words for each status, for reports and the CLI. */
@@ -64,21 +73,42 @@ export function sniffFormat(head: Uint8Array): ImageFormat | { unsupported: stri
   if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp'
   if (ascii(0, 4) === 'GIF8') return 'gif'
   if (ascii(0, 2) === 'BM') return 'bmp'
-  if ((ascii(0, 2) === 'II' && b(2) === 42 && b(3) === 0) || (ascii(0, 2) === 'MM' && b(2) === 0 && b(3) === 42)) return 'tiff'
-  if (ascii(4, 8) === 'ftyp') return { unsupported: `HEIC/AVIF (${ascii(8, 12).trim()}) is not supported: convert it to PNG or JPEG` }
+  if (
+    (ascii(0, 2) === 'II' && b(2) === 42 && b(3) === 0) ||
+    (ascii(0, 2) === 'MM' && b(2) === 0 && b(3) === 42)
+  )
+    return 'tiff'
+  if (ascii(4, 8) === 'ftyp')
+    return { unsupported: `HEIC/AVIF (${ascii(8, 12).trim()}) is not supported: convert it to PNG or JPEG` }
   if (ascii(0, 4) === '8BPS') return { unsupported: 'Photoshop PSD is not supported: export it as PNG' }
-  if (b(0) === 0 && b(1) === 0 && b(2) === 1 && b(3) === 0) return { unsupported: 'ICO is not supported: convert it to PNG' }
+  if (b(0) === 0 && b(1) === 0 && b(2) === 1 && b(3) === 0)
+    return { unsupported: 'ICO is not supported: convert it to PNG' }
   return undefined
 }
 
 /** Decodes one file with a time limit. Never throws for a bad file: every outcome is a status. */
-export async function decodeFile(abs: string, size: number, opts: ImportOptions, timeoutMs = DEFAULT_DECODE_TIMEOUT_MS): Promise<DecodeResult> {
+export async function decodeFile(
+  abs: string,
+  size: number,
+  opts: ImportOptions,
+  timeoutMs = DEFAULT_DECODE_TIMEOUT_MS
+): Promise<DecodeResult> {
   if (size === 0) return { status: 'empty', reason: 'the file is empty (0 bytes)' }
   if (size > opts.maxFileBytes)
-    return { status: 'too-large', reason: `${mb(size)} MB is over the ${mb(opts.maxFileBytes)} MB file limit (raise it with --max-file-mb)` }
+    return {
+      status: 'too-large',
+      reason: `${mb(size)} MB is over the ${mb(opts.maxFileBytes)} MB file limit (raise it with --max-file-mb)`
+    }
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<DecodeFailure>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'unreadable', reason: `decoding took longer than ${Math.round(timeoutMs / 1000)} s; gave up` }), timeoutMs)
+    timer = setTimeout(
+      () =>
+        resolve({
+          status: 'unreadable',
+          reason: `decoding took longer than ${Math.round(timeoutMs / 1000)} s; gave up`
+        }),
+      timeoutMs
+    )
   })
   try {
     return await Promise.race([decodeUnguarded(abs, opts), timeout])
@@ -109,7 +139,15 @@ async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<Decode
     const height = swap ? w : h
     const pipeline = sharp(abs, { limitInputPixels: opts.maxPixels, pages: 1, failOn: 'warning' }).rotate()
     const pixels = await finish(pipeline, opts)
-    return { status: 'imported', pixels, format, width, height, adjust: adjustOf(width, height, opts), pages: meta.pages ?? 1 }
+    return {
+      status: 'imported',
+      pixels,
+      format,
+      width,
+      height,
+      adjust: adjustOf(width, height, opts),
+      pages: meta.pages ?? 1
+    }
   } catch (err) {
     return classifySharpError(err, format)
   }
@@ -118,11 +156,22 @@ async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<Decode
 async function decodeBmpFile(abs: string, opts: ImportOptions): Promise<DecodeResult> {
   try {
     const header = readBmpHeader(await readHead(abs, 64))
-    if (header.width * header.height > opts.maxPixels) return tooManyPixels('bmp', header.width, header.height, opts)
+    if (header.width * header.height > opts.maxPixels)
+      return tooManyPixels('bmp', header.width, header.height, opts)
     const img = decodeBmp(new Uint8Array(await fs.readFile(abs)))
-    const pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
+    const pipeline = sharp(img.data, {
+      raw: { width: img.width, height: img.height, channels: img.channels }
+    })
     const pixels = await finish(pipeline, opts)
-    return { status: 'imported', pixels, format: 'bmp', width: img.width, height: img.height, adjust: adjustOf(img.width, img.height, opts), pages: 1 }
+    return {
+      status: 'imported',
+      pixels,
+      format: 'bmp',
+      width: img.width,
+      height: img.height,
+      adjust: adjustOf(img.width, img.height, opts),
+      pages: 1
+    }
   } catch (err) {
     if (err instanceof BmpError) return { status: err.kind, reason: err.message, format: 'bmp' }
     return classifySharpError(err, 'bmp')
@@ -134,11 +183,18 @@ async function finish(pipeline: Sharp, opts: ImportOptions): Promise<Uint8Array>
   const fit = opts.fit === 'crop' ? 'cover' : opts.fit === 'letterbox' ? 'contain' : 'fill'
   const pad = { ...parseHexColor(opts.padColor), alpha: 1 }
   // Flatten before resizing so letterbox bars are the pad colour, not transparent.
-  let p = pipeline.flatten({ background: parseHexColor(opts.background) }).resize(opts.size, opts.size, { fit, position: 'centre', background: pad })
+  let p = pipeline
+    .flatten({ background: parseHexColor(opts.background) })
+    .resize(opts.size, opts.size, { fit, position: 'centre', background: pad })
   p = opts.channels === 1 ? p.toColourspace('b-w') : p.toColourspace('srgb')
   const { data, info } = await p.removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true })
-  if (info.width !== opts.size || info.height !== opts.size) throw new Error(`resize produced ${info.width}x${info.height}`)
-  return toChannels(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.channels, opts.channels)
+  if (info.width !== opts.size || info.height !== opts.size)
+    throw new Error(`resize produced ${info.width}x${info.height}`)
+  return toChannels(
+    new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    info.channels,
+    opts.channels
+  )
 }
 
 /** Guards against libvips keeping or dropping a band (grey sources in sRGB, etc.). */
@@ -148,7 +204,14 @@ function toChannels(src: Uint8Array, have: number, want: 1 | 3): Uint8Array {
   const out = new Uint8Array(n * want)
   for (let i = 0; i < n; i++) {
     if (want === 1) {
-      out[i] = have >= 3 ? Math.round(0.2126 * (src[i * have] ?? 0) + 0.7152 * (src[i * have + 1] ?? 0) + 0.0722 * (src[i * have + 2] ?? 0)) : (src[i * have] ?? 0)
+      out[i] =
+        have >= 3
+          ? Math.round(
+              0.2126 * (src[i * have] ?? 0) +
+                0.7152 * (src[i * have + 1] ?? 0) +
+                0.0722 * (src[i * have + 2] ?? 0)
+            )
+          : (src[i * have] ?? 0)
     } else {
       const g = src[i * have] ?? 0
       out[i * 3] = g
@@ -167,7 +230,7 @@ function adjustOf(width: number, height: number, opts: ImportOptions): FitAdjust
 function tooManyPixels(format: ImageFormat, w: number, h: number, opts: ImportOptions): DecodeFailure {
   return {
     status: 'too-large',
-    reason: `${w}x${h} is ${(w * h / 1e6).toFixed(1)} megapixels, over the ${(opts.maxPixels / 1e6).toFixed(0)} MP limit (raise it with --max-pixels)`,
+    reason: `${w}x${h} is ${((w * h) / 1e6).toFixed(1)} megapixels, over the ${(opts.maxPixels / 1e6).toFixed(0)} MP limit (raise it with --max-pixels)`,
     format,
     width: w,
     height: h
@@ -176,10 +239,16 @@ function tooManyPixels(format: ImageFormat, w: number, h: number, opts: ImportOp
 
 function classifySharpError(err: unknown, format: ImageFormat): DecodeFailure {
   const msg = err instanceof Error ? err.message : String(err)
-  if (/EACCES|EPERM|permission/i.test(msg)) return { status: 'unreadable', reason: 'no permission to read it', format }
+  if (/EACCES|EPERM|permission/i.test(msg))
+    return { status: 'unreadable', reason: 'no permission to read it', format }
   if (/pixel limit/i.test(msg)) return { status: 'too-large', reason: msg, format }
-  if (/unsupported image format/i.test(msg)) return { status: 'unsupported', reason: `sharp cannot read this ${format} variant`, format }
-  return { status: 'corrupt', reason: `damaged or truncated ${format} data (${firstLine(msg).replace(/^[A-Za-z]+: /, '')})`, format }
+  if (/unsupported image format/i.test(msg))
+    return { status: 'unsupported', reason: `sharp cannot read this ${format} variant`, format }
+  return {
+    status: 'corrupt',
+    reason: `damaged or truncated ${format} data (${firstLine(msg).replace(/^[A-Za-z]+: /, '')})`,
+    format
+  }
 }
 
 async function readHead(abs: string, n: number): Promise<Uint8Array> {
@@ -203,7 +272,8 @@ function ioReason(err: unknown): string {
 
 function describeBytes(head: Uint8Array): string {
   const printable = head.subarray(0, 16).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))
-  if (printable && head.length > 0) return `not an image, looks like text ("${String.fromCharCode(...head.subarray(0, 12)).replace(/\s+/g, ' ')}...")`
+  if (printable && head.length > 0)
+    return `not an image, looks like text ("${String.fromCharCode(...head.subarray(0, 12)).replace(/\s+/g, ' ')}...")`
   return `not an image (unknown signature ${Array.from(head.subarray(0, 4), (c) => c.toString(16).padStart(2, '0')).join(' ')})`
 }
 

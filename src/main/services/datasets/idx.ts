@@ -42,24 +42,45 @@ async function readMaybeGz(file: string): Promise<Buffer> {
     try {
       return gunzipSync(buf)
     } catch (err) {
-      throw new StudioError('invalid-input', `${path.basename(file)} is a damaged gzip file: ${(err as Error).message}`)
+      throw new StudioError(
+        'invalid-input',
+        `${path.basename(file)} is a damaged gzip file: ${(err as Error).message}`
+      )
     }
   }
   return buf
 }
 
 /** Parses IDX image bytes; `name` is used in messages. */
-export function parseIdxImages(buf: Uint8Array, name: string): { count: number; rows: number; cols: number; pixels: Uint8Array } {
-  if (buf.length < 16) throw new StudioError('invalid-input', `${name} is not an IDX image file: only ${buf.length} bytes (the header alone is 16)`)
+export function parseIdxImages(
+  buf: Uint8Array,
+  name: string
+): { count: number; rows: number; cols: number; pixels: Uint8Array } {
+  if (buf.length < 16)
+    throw new StudioError(
+      'invalid-input',
+      `${name} is not an IDX image file: only ${buf.length} bytes (the header alone is 16)`
+    )
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   const magic = dv.getUint32(0, false)
   if (magic !== IDX_IMAGES_MAGIC)
-    throw new StudioError('invalid-input', `${name} is not an IDX image file: magic ${hex(magic)} (expected ${hex(IDX_IMAGES_MAGIC)})`)
+    throw new StudioError(
+      'invalid-input',
+      `${name} is not an IDX image file: magic ${hex(magic)} (expected ${hex(IDX_IMAGES_MAGIC)})`
+    )
   const count = dv.getUint32(4, false)
   const rows = dv.getUint32(8, false)
   const cols = dv.getUint32(12, false)
-  if (count === 0 || rows === 0 || cols === 0) throw new StudioError('invalid-input', `${name} declares ${count} images of ${rows}x${cols}: nothing to import`)
-  if (rows > 4096 || cols > 4096) throw new StudioError('invalid-input', `${name} declares ${rows}x${cols} images; at most 4096x4096 are accepted`)
+  if (count === 0 || rows === 0 || cols === 0)
+    throw new StudioError(
+      'invalid-input',
+      `${name} declares ${count} images of ${rows}x${cols}: nothing to import`
+    )
+  if (rows > 4096 || cols > 4096)
+    throw new StudioError(
+      'invalid-input',
+      `${name} declares ${rows}x${cols} images; at most 4096x4096 are accepted`
+    )
   const expected = 16 + count * rows * cols
   if (buf.length !== expected)
     throw new StudioError(
@@ -71,14 +92,29 @@ export function parseIdxImages(buf: Uint8Array, name: string): { count: number; 
 
 /** Parses IDX label bytes, checking the count matches the images. */
 export function parseIdxLabels(buf: Uint8Array, name: string, expectedCount: number): Uint8Array {
-  if (buf.length < 8) throw new StudioError('invalid-input', `${name} is not an IDX label file: only ${buf.length} bytes (the header alone is 8)`)
+  if (buf.length < 8)
+    throw new StudioError(
+      'invalid-input',
+      `${name} is not an IDX label file: only ${buf.length} bytes (the header alone is 8)`
+    )
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength)
   const magic = dv.getUint32(0, false)
   if (magic !== IDX_LABELS_MAGIC)
-    throw new StudioError('invalid-input', `${name} is not an IDX label file: magic ${hex(magic)} (expected ${hex(IDX_LABELS_MAGIC)})`)
+    throw new StudioError(
+      'invalid-input',
+      `${name} is not an IDX label file: magic ${hex(magic)} (expected ${hex(IDX_LABELS_MAGIC)})`
+    )
   const count = dv.getUint32(4, false)
-  if (count !== expectedCount) throw new StudioError('invalid-input', `${name} holds ${count} labels, but the image file holds ${expectedCount} images`)
-  if (buf.length !== 8 + count) throw new StudioError('invalid-input', `${name} has the wrong length: ${buf.length} bytes, but its header (${count} labels) needs ${8 + count}`)
+  if (count !== expectedCount)
+    throw new StudioError(
+      'invalid-input',
+      `${name} holds ${count} labels, but the image file holds ${expectedCount} images`
+    )
+  if (buf.length !== 8 + count)
+    throw new StudioError(
+      'invalid-input',
+      `${name} has the wrong length: ${buf.length} bytes, but its header (${count} labels) needs ${8 + count}`
+    )
   return buf.subarray(8)
 }
 
@@ -89,7 +125,13 @@ export async function findIdxLabels(imagesPath: string): Promise<string | undefi
   const labelsBase = base.replace(/images-idx3-ubyte$/i, 'labels-idx1-ubyte')
   for (const candidate of [labelsBase, `${labelsBase}.gz`]) {
     const p = path.join(path.dirname(imagesPath), candidate)
-    if (await fs.stat(p).then((s) => s.isFile(), () => false)) return p
+    if (
+      await fs.stat(p).then(
+        (s) => s.isFile(),
+        () => false
+      )
+    )
+      return p
   }
   return undefined
 }

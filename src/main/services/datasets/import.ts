@@ -9,7 +9,13 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { StudioError } from '../../../shared/errors'
-import { datasetDir, readDatasetCache, readDatasetIndex, writeDatasetCache, type DatasetIndex } from '../../engine/data/cache'
+import {
+  datasetDir,
+  readDatasetCache,
+  readDatasetIndex,
+  writeDatasetCache,
+  type DatasetIndex
+} from '../../engine/data/cache'
 import { DEFAULT_DECODE_TIMEOUT_MS, decodeFile, type DecodeResult } from './decode'
 import { isIdxImagesPath, readIdx } from './idx'
 import { resolveImportOptions, sameImportOptions, validateDatasetName, type ImportOptions } from './options'
@@ -70,7 +76,11 @@ export interface ImportExtra {
 }
 
 /** Imports a folder or IDX file as dataset `name`. Throws `StudioError` (`invalid-input`, `not-found`, `conflict`, `cancelled`). */
-export async function importDataset(dataDir: string, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportResult> {
+export async function importDataset(
+  dataDir: string,
+  req: ImportRequest,
+  hooks: ImportHooks = {}
+): Promise<ImportResult> {
   const name = validateDatasetName(req.name)
   const options = resolveImportOptions(req.options)
   const source = path.resolve(req.source)
@@ -86,8 +96,12 @@ export async function importDataset(dataDir: string, req: ImportRequest, hooks: 
   sharp.concurrency(1)
   sharp.cache(false)
   if (st.isDirectory()) return importFolder(dataDir, name, source, options, existing, hooks)
-  if (st.isFile() && (isIdxImagesPath(source) || (await looksLikeIdx(source)))) return importIdx(dataDir, name, source, options, hooks)
-  throw new StudioError('invalid-input', `${source} is neither a folder nor an IDX images file (*-images-idx3-ubyte, optionally .gz)`)
+  if (st.isFile() && (isIdxImagesPath(source) || (await looksLikeIdx(source))))
+    return importIdx(dataDir, name, source, options, hooks)
+  throw new StudioError(
+    'invalid-input',
+    `${source} is neither a folder nor an IDX images file (*-images-idx3-ubyte, optionally .gz)`
+  )
 }
 
 async function looksLikeIdx(file: string): Promise<boolean> {
@@ -150,17 +164,29 @@ async function importFolder(
   let done = 0
   let decoded = 0
   let reused = 0
-  const report = (current: string): void => onProgress?.({ phase: 'decoding', done, total: files.length, current, decoded, reused })
+  const report = (current: string): void =>
+    onProgress?.({ phase: 'decoding', done, total: files.length, current, decoded, reused })
 
   const handle = async (f: ScannedFile, i: number): Promise<void> => {
     const base = { path: f.rel, size: f.size, mtimeMs: f.mtimeMs }
     const label = options.labels === 'folders' ? f.folder : undefined
     const old = prev.get(f.rel)
     if (options.labels === 'folders' && f.folder === undefined) {
-      outcomes[i] = { record: { ...base, status: 'no-label', reason: 'labels come from sub-folder names, and this file is in the top folder' } }
+      outcomes[i] = {
+        record: {
+          ...base,
+          status: 'no-label',
+          reason: 'labels come from sub-folder names, and this file is in the top folder'
+        }
+      }
     } else if (f.problem) {
       outcomes[i] = { record: { ...base, status: 'unreadable', reason: f.problem } }
-    } else if (old && old.size === f.size && old.mtimeMs === f.mtimeMs && (old.status !== 'imported' || old.index !== undefined)) {
+    } else if (
+      old &&
+      old.size === f.size &&
+      old.mtimeMs === f.mtimeMs &&
+      (old.status !== 'imported' || old.index !== undefined)
+    ) {
       const pixels = old.status === 'imported' ? await takeOld(old.index!) : undefined
       if (old.status !== 'imported' || pixels) {
         reused += 1
@@ -173,10 +199,27 @@ async function importFolder(
       outcomes[i] =
         r.status === 'imported'
           ? {
-              record: { ...base, status: 'imported', label, format: r.format, width: r.width, height: r.height, adjust: r.adjust, ...(r.pages > 1 ? { pages: r.pages } : {}) },
+              record: {
+                ...base,
+                status: 'imported',
+                label,
+                format: r.format,
+                width: r.width,
+                height: r.height,
+                adjust: r.adjust,
+                ...(r.pages > 1 ? { pages: r.pages } : {})
+              },
               pixels: r.pixels
             }
-          : { record: { ...base, status: r.status, reason: r.reason, ...(r.format ? { format: r.format } : {}), ...(r.width ? { width: r.width, height: r.height } : {}) } }
+          : {
+              record: {
+                ...base,
+                status: r.status,
+                reason: r.reason,
+                ...(r.format ? { format: r.format } : {}),
+                ...(r.width ? { width: r.width, height: r.height } : {})
+              }
+            }
     }
     done += 1
     report(f.rel)
@@ -187,11 +230,15 @@ async function importFolder(
   const records = outcomes.map((o) => o.record)
   const good = outcomes.filter((o) => o.record.status === 'imported' && o.pixels)
   if (good.length === 0) {
-    const summary = files.length === 0 ? 'the folder holds no files' : `${files.length} files skipped: ${skippedSummary(countStatuses(records))}`
+    const summary =
+      files.length === 0
+        ? 'the folder holds no files'
+        : `${files.length} files skipped: ${skippedSummary(countStatuses(records))}`
     throw new StudioError('invalid-input', `No usable images in ${source} (${summary})`)
   }
 
-  const labelNames = options.labels === 'folders' ? [...new Set(good.map((o) => o.record.label ?? ''))].sort() : []
+  const labelNames =
+    options.labels === 'folders' ? [...new Set(good.map((o) => o.record.label ?? ''))].sort() : []
   const images = new Uint8Array(good.length * per)
   const labels = labelNames.length > 0 ? new Uint16Array(good.length) : undefined
   const dhashes: Hash64[] = []
@@ -207,22 +254,57 @@ async function importFolder(
     o.pixels = undefined
   })
   const shape: [number, number, number] = [options.size, options.size, options.channels]
-  const healthReport = buildReport({ id: name, source, kind: 'folder', shape, files: records, dhashes, labelNames, labels, loops: scan.loops, fit: options.fit })
-  for (const d of scan.unreadableDirs) healthReport.warnings.push(`Folder ${d.rel} could not be read (${d.reason}); its files are missing.`)
-  return commit(dataDir, { name, source, shape, labelNames, images, labels, extra: { kind: 'folder', options, files: records, report: healthReport } }, decoded, reused, hooks)
+  const healthReport = buildReport({
+    id: name,
+    source,
+    kind: 'folder',
+    shape,
+    files: records,
+    dhashes,
+    labelNames,
+    labels,
+    loops: scan.loops,
+    fit: options.fit
+  })
+  for (const d of scan.unreadableDirs)
+    healthReport.warnings.push(`Folder ${d.rel} could not be read (${d.reason}); its files are missing.`)
+  return commit(
+    dataDir,
+    {
+      name,
+      source,
+      shape,
+      labelNames,
+      images,
+      labels,
+      extra: { kind: 'folder', options, files: records, report: healthReport }
+    },
+    decoded,
+    reused,
+    hooks
+  )
 }
 
 /** Previous file records by path, when the old import used the same options. */
-function reusablePrevious(existing: DatasetIndex | undefined, options: ImportOptions): Map<string, FileRecord> {
+function reusablePrevious(
+  existing: DatasetIndex | undefined,
+  options: ImportOptions
+): Map<string, FileRecord> {
   const out = new Map<string, FileRecord>()
-  if (!existing || existing.kind !== 'folder' || !existing.options || !Array.isArray(existing.files)) return out
+  if (!existing || existing.kind !== 'folder' || !existing.options || !Array.isArray(existing.files))
+    return out
   if (!sameImportOptions(existing.options as ImportOptions, options)) return out
   for (const f of existing.files as FileRecord[]) out.set(f.path, f)
   return out
 }
 
 /** Runs `task(0..n-1)` with at most `width` in flight; rejects at once when `signal` aborts. */
-async function runPool(n: number, width: number, task: (i: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+async function runPool(
+  n: number,
+  width: number,
+  task: (i: number) => Promise<void>,
+  signal?: AbortSignal
+): Promise<void> {
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < n) {
@@ -247,16 +329,36 @@ async function runPool(n: number, width: number, task: (i: number) => Promise<vo
   }
 }
 
-async function importIdx(dataDir: string, name: string, source: string, options: ImportOptions, hooks: ImportHooks): Promise<ImportResult> {
+async function importIdx(
+  dataDir: string,
+  name: string,
+  source: string,
+  options: ImportOptions,
+  hooks: ImportHooks
+): Promise<ImportResult> {
   const { signal, onProgress } = hooks
-  onProgress?.({ phase: 'scanning', done: 0, total: 1, current: path.basename(source), decoded: 0, reused: 0 })
+  onProgress?.({
+    phase: 'scanning',
+    done: 0,
+    total: 1,
+    current: path.basename(source),
+    decoded: 0,
+    reused: 0
+  })
   const idx = await readIdx(source)
   checkAbort(signal)
   const { count, rows, cols } = idx
   const size = options.size
   const per = size * size * options.channels
   const images = new Uint8Array(count * per)
-  const fitAdjust = rows === cols ? 'none' : options.fit === 'crop' ? 'cropped' : options.fit === 'letterbox' ? 'padded' : 'stretched'
+  const fitAdjust =
+    rows === cols
+      ? 'none'
+      : options.fit === 'crop'
+        ? 'cropped'
+        : options.fit === 'letterbox'
+          ? 'padded'
+          : 'stretched'
   const fit = options.fit === 'crop' ? 'cover' : options.fit === 'letterbox' ? 'contain' : 'fill'
   const step = Math.max(1, Math.floor(count / 100))
   for (let i = 0; i < count; i++) {
@@ -277,8 +379,11 @@ async function importIdx(dataDir: string, name: string, source: string, options:
     }
     const o = i * per
     if (options.channels === 1) images.set(grey, o)
-    else for (let p = 0; p < size * size; p++) images[o + p * 3] = images[o + p * 3 + 1] = images[o + p * 3 + 2] = grey[p] ?? 0
-    if ((i + 1) % step === 0 || i + 1 === count) onProgress?.({ phase: 'decoding', done: i + 1, total: count, decoded: i + 1, reused: 0 })
+    else
+      for (let p = 0; p < size * size; p++)
+        images[o + p * 3] = images[o + p * 3 + 1] = images[o + p * 3 + 2] = grey[p] ?? 0
+    if ((i + 1) % step === 0 || i + 1 === count)
+      onProgress?.({ phase: 'decoding', done: i + 1, total: count, decoded: i + 1, reused: 0 })
   }
   let labels: Uint16Array | undefined
   let labelNames: string[] = []
@@ -293,17 +398,52 @@ async function importIdx(dataDir: string, name: string, source: string, options:
   for (let i = 0; i < count; i++) {
     const px = images.subarray(i * per, (i + 1) * per)
     dhashes.push(dHash(px, size, options.channels))
-    perImage.push({ path: `${base}#${i}`, size: 0, mtimeMs: 0, status: 'imported', index: i, width: cols, height: rows, adjust: fitAdjust, format: 'idx', sha1: pixelHash(px) })
+    perImage.push({
+      path: `${base}#${i}`,
+      size: 0,
+      mtimeMs: 0,
+      status: 'imported',
+      index: i,
+      width: cols,
+      height: rows,
+      adjust: fitAdjust,
+      format: 'idx',
+      sha1: pixelHash(px)
+    })
   }
   const shape: [number, number, number] = [size, size, options.channels]
-  const healthReport = buildReport({ id: name, source, kind: 'idx', shape, files: perImage, dhashes, labelNames, labels, fit: options.fit })
+  const healthReport = buildReport({
+    id: name,
+    source,
+    kind: 'idx',
+    shape,
+    files: perImage,
+    dhashes,
+    labelNames,
+    labels,
+    fit: options.fit
+  })
   // index.json lists the real files, not one entry per image.
   const stat = async (p: string): Promise<FileRecord> => {
     const s = await fs.stat(p)
     return { path: path.basename(p), size: s.size, mtimeMs: s.mtimeMs, status: 'imported' }
   }
   const files = [await stat(source), ...(idx.labelsPath ? [await stat(idx.labelsPath)] : [])]
-  return commit(dataDir, { name, source, shape, labelNames, images, labels, extra: { kind: 'idx', options, files, report: healthReport } }, count, 0, hooks)
+  return commit(
+    dataDir,
+    {
+      name,
+      source,
+      shape,
+      labelNames,
+      images,
+      labels,
+      extra: { kind: 'idx', options, files, report: healthReport }
+    },
+    count,
+    0,
+    hooks
+  )
 }
 
 async function commit(

@@ -48,17 +48,36 @@ export function resolveImportOptions(partial: Partial<ImportOptions> = {}): Impo
   // The contract (UI) spells centre-crop 'center-crop'; the CLI says 'crop'.
   if ((o.fit as string) === 'center-crop') o.fit = 'crop'
   if (!(IMPORT_SIZES as readonly number[]).includes(o.size))
-    throw new StudioError('invalid-input', `size must be one of ${IMPORT_SIZES.join(', ')}, but got ${String(o.size)}`)
-  if (o.channels !== 1 && o.channels !== 3) throw new StudioError('invalid-input', `channels must be 1 (grey) or 3 (RGB), but got ${String(o.channels)}`)
+    throw new StudioError(
+      'invalid-input',
+      `size must be one of ${IMPORT_SIZES.join(', ')}, but got ${String(o.size)}`
+    )
+  if (o.channels !== 1 && o.channels !== 3)
+    throw new StudioError(
+      'invalid-input',
+      `channels must be 1 (grey) or 3 (RGB), but got ${String(o.channels)}`
+    )
   if (!(IMPORT_FITS as readonly string[]).includes(o.fit))
-    throw new StudioError('invalid-input', `fit must be one of ${IMPORT_FITS.join(', ')}, but got ${String(o.fit)}`)
-  if (!HEX.test(o.padColor)) throw new StudioError('invalid-input', `pad colour must look like #000000, but got ${o.padColor}`)
-  if (!HEX.test(o.background)) throw new StudioError('invalid-input', `background must look like #ffffff, but got ${o.background}`)
-  if (o.labels !== 'none' && o.labels !== 'folders') throw new StudioError('invalid-input', `labels must be 'folders' or 'none', but got ${String(o.labels)}`)
+    throw new StudioError(
+      'invalid-input',
+      `fit must be one of ${IMPORT_FITS.join(', ')}, but got ${String(o.fit)}`
+    )
+  if (!HEX.test(o.padColor))
+    throw new StudioError('invalid-input', `pad colour must look like #000000, but got ${o.padColor}`)
+  if (!HEX.test(o.background))
+    throw new StudioError('invalid-input', `background must look like #ffffff, but got ${o.background}`)
+  if (o.labels !== 'none' && o.labels !== 'folders')
+    throw new StudioError('invalid-input', `labels must be 'folders' or 'none', but got ${String(o.labels)}`)
   if (!Number.isInteger(o.maxPixels) || o.maxPixels < 1)
-    throw new StudioError('invalid-input', `max pixels must be a positive whole number, but got ${String(o.maxPixels)}`)
+    throw new StudioError(
+      'invalid-input',
+      `max pixels must be a positive whole number, but got ${String(o.maxPixels)}`
+    )
   if (!Number.isFinite(o.maxFileBytes) || o.maxFileBytes < 1)
-    throw new StudioError('invalid-input', `max file size must be a positive number, but got ${String(o.maxFileBytes)}`)
+    throw new StudioError(
+      'invalid-input',
+      `max file size must be a positive number, but got ${String(o.maxFileBytes)}`
+    )
   return { ...o, padColor: o.padColor.toLowerCase(), background: o.background.toLowerCase() }
 }
 
@@ -74,7 +93,10 @@ export function validateDatasetName(name: string): string {
       `dataset name must be 1-64 letters, digits, '.', '-' or '_' and start with a letter or digit, but got '${name}'`
     )
   if (RESERVED.includes(name.toLowerCase()) || name.includes('.old-') || name.startsWith('.tmp-'))
-    throw new StudioError('invalid-input', `dataset name '${name}' is reserved (built-in datasets: ${RESERVED.join(', ')}); choose another --name`)
+    throw new StudioError(
+      'invalid-input',
+      `dataset name '${name}' is reserved (built-in datasets: ${RESERVED.join(', ')}); choose another --name`
+    )
   return name
 }
 

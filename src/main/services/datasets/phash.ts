@@ -24,7 +24,10 @@ export function dHash(pixels: Uint8Array, size: number, channels: number): Hash6
     for (let x = 0; x < size; x++) {
       const cx = Math.min(8, Math.floor((x * 9) / size))
       const o = (y * size + x) * channels
-      const grey = channels >= 3 ? 0.299 * (pixels[o] ?? 0) + 0.587 * (pixels[o + 1] ?? 0) + 0.114 * (pixels[o + 2] ?? 0) : (pixels[o] ?? 0)
+      const grey =
+        channels >= 3
+          ? 0.299 * (pixels[o] ?? 0) + 0.587 * (pixels[o + 1] ?? 0) + 0.114 * (pixels[o + 2] ?? 0)
+          : (pixels[o] ?? 0)
       cells[cy * 9 + cx]! += grey
       counts[cy * 9 + cx]! += 1
     }
@@ -67,7 +70,11 @@ export function hashToHex(h: Hash64): string {
  * agree exactly on at least one band (pigeonhole), so only hashes sharing a band value are compared.
  * Exact result, near-linear on real data. `skip(i, j)` drops pairs already known (exact duplicates).
  */
-export function nearDuplicatePairs(hashes: Hash64[], maxDistance = 4, skip?: (i: number, j: number) => boolean): [number, number, number][] {
+export function nearDuplicatePairs(
+  hashes: Hash64[],
+  maxDistance = 4,
+  skip?: (i: number, j: number) => boolean
+): [number, number, number][] {
   const bands = maxDistance + 1
   const width = Math.ceil(64 / bands)
   const found = new Map<string, [number, number, number]>()

@@ -110,7 +110,9 @@ const ASPECT_BUCKETS: Array<[string, number]> = [
 export function buildReport(input: ReportInput): HealthReport {
   const { files, shape } = input
   const size = shape[0]
-  const imported = files.filter((f) => f.status === 'imported').sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+  const imported = files
+    .filter((f) => f.status === 'imported')
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
   const byStatus = countStatuses(files)
   const skippedFiles = files
     .filter((f) => f.status !== 'imported')
@@ -132,7 +134,9 @@ export function buildReport(input: ReportInput): HealthReport {
   const exactDuplicateCount = duplicates.reduce((n, g) => n + g.length - 1, 0)
 
   const pairs = nearDuplicatePairs(input.dhashes, 4, (i, j) => groupOf[i] === groupOf[j])
-  const nearDuplicates = pairs.slice(0, MAX_LISTED).map(([i, j, d]) => ({ a: imported[i]?.path ?? `#${i}`, b: imported[j]?.path ?? `#${j}`, distance: d }))
+  const nearDuplicates = pairs
+    .slice(0, MAX_LISTED)
+    .map(([i, j, d]) => ({ a: imported[i]?.path ?? `#${i}`, b: imported[j]?.path ?? `#${j}`, distance: d }))
 
   const classBalance = input.labelNames.map((label) => ({ label, count: 0 }))
   if (input.labels) for (const l of input.labels) if (classBalance[l]) classBalance[l].count += 1
@@ -162,7 +166,17 @@ export function buildReport(input: ReportInput): HealthReport {
     if (f.format) formats[f.format] = (formats[f.format] ?? 0) + 1
     if ((f.pages ?? 1) > 1) animated += 1
   }
-  const sizeOrder = ['<32px', '32-63px', '64-127px', '128-255px', '256-511px', '512-1023px', '1024-2047px', '2048-4095px', '>=4096px']
+  const sizeOrder = [
+    '<32px',
+    '32-63px',
+    '64-127px',
+    '128-255px',
+    '256-511px',
+    '512-1023px',
+    '1024-2047px',
+    '2048-4095px',
+    '>=4096px'
+  ]
 
   const warnings = warningsFor({
     count: imported.length,
@@ -183,7 +197,12 @@ export function buildReport(input: ReportInput): HealthReport {
     kind: input.kind,
     shape,
     count: imported.length,
-    counts: { found: files.length, imported: imported.length, skipped: files.length - imported.length, byStatus },
+    counts: {
+      found: files.length,
+      imported: imported.length,
+      skipped: files.length - imported.length,
+      byStatus
+    },
     skipped: skippedFiles.map((s) => ({ file: s.file, reason: s.reason })),
     skippedFiles,
     duplicates,
@@ -192,7 +211,9 @@ export function buildReport(input: ReportInput): HealthReport {
     nearDuplicateCount: pairs.length,
     classBalance,
     sizes: [...sizeCounts.values()].sort((a, b) => b.count - a.count).slice(0, 50),
-    sizeHistogram: sizeOrder.filter((b) => sizeHist.has(b)).map((bucket) => ({ bucket, count: sizeHist.get(bucket) ?? 0 })),
+    sizeHistogram: sizeOrder
+      .filter((b) => sizeHist.has(b))
+      .map((bucket) => ({ bucket, count: sizeHist.get(bucket) ?? 0 })),
     aspectHistogram: [...aspectHist.entries()].map(([bucket, count]) => ({ bucket, count })),
     fit,
     formats,
@@ -221,9 +242,12 @@ function warningsFor(r: {
       `Only ${r.count} images: a GAN this small tends to memorise or collapse. Use DiffAugment (the small-data presets turn it on) or a smaller model, and add images if you can.`
     )
   const skipped = Object.entries(r.byStatus).reduce((n, [s, c]) => (s === 'imported' ? n : n + c), 0)
-  if (skipped > 0) out.push(`${skipped} files were skipped (${skippedSummary(r.byStatus)}): see the list of skipped files.`)
+  if (skipped > 0)
+    out.push(`${skipped} files were skipped (${skippedSummary(r.byStatus)}): see the list of skipped files.`)
   if (r.byStatus['no-label'] > 0)
-    out.push(`${r.byStatus['no-label']} files sit directly in the top folder, not in a class sub-folder: move them into one, or import without folder labels.`)
+    out.push(
+      `${r.byStatus['no-label']} files sit directly in the top folder, not in a class sub-folder: move them into one, or import without folder labels.`
+    )
   const classes = r.classBalance.filter((c) => c.count > 0)
   if (classes.length >= 2) {
     const sorted = [...classes].sort((a, b) => b.count - a.count)
@@ -235,18 +259,31 @@ function warningsFor(r: {
       )
   }
   if (r.exactDuplicateCount > 0)
-    out.push(`${r.exactDuplicateCount} exact duplicates (identical pixels after resizing): they count twice in training. Remove the copies listed under duplicates.`)
+    out.push(
+      `${r.exactDuplicateCount} exact duplicates (identical pixels after resizing): they count twice in training. Remove the copies listed under duplicates.`
+    )
   if (r.nearPairs > 0)
-    out.push(`${r.nearPairs} near-duplicate pairs (perceptual hash within 4 bits): check them; many copies of one picture push the GAN to reproduce it.`)
+    out.push(
+      `${r.nearPairs} near-duplicate pairs (perceptual hash within 4 bits): check them; many copies of one picture push the GAN to reproduce it.`
+    )
   if (r.count > 0 && r.fit.upscaled / r.count > 0.1)
-    out.push(`${r.fit.upscaled} images are smaller than ${r.size}px and were enlarged: they will look blurry. Choose a smaller size or remove them.`)
+    out.push(
+      `${r.fit.upscaled} images are smaller than ${r.size}px and were enlarged: they will look blurry. Choose a smaller size or remove them.`
+    )
   if (r.count > 0 && r.fit.cropped / r.count > 0.25)
-    out.push(`${r.fit.cropped} of ${r.count} images were not square and were centre-cropped: if subjects sit off-centre, import with --fit letterbox.`)
+    out.push(
+      `${r.fit.cropped} of ${r.count} images were not square and were centre-cropped: if subjects sit off-centre, import with --fit letterbox.`
+    )
   if (r.count > 0 && r.fit.padded / r.count > 0.25)
-    out.push(`${r.fit.padded} of ${r.count} images were letterboxed: the generator will learn to draw the bars too. Centre-crop avoids that.`)
+    out.push(
+      `${r.fit.padded} of ${r.count} images were letterboxed: the generator will learn to draw the bars too. Centre-crop avoids that.`
+    )
   if (r.count > 0 && r.fit.stretched / r.count > 0.25 && r.fitMode === 'stretch')
     out.push(`${r.fit.stretched} of ${r.count} images were stretched to a square: shapes are distorted.`)
   if (r.animated > 0) out.push(`${r.animated} animated images: only their first frame was used.`)
-  if (r.loops.length > 0) out.push(`${r.loops.length} folder links lead back into the folder and were not followed: ${r.loops.slice(0, 3).join(', ')}.`)
+  if (r.loops.length > 0)
+    out.push(
+      `${r.loops.length} folder links lead back into the folder and were not followed: ${r.loops.slice(0, 3).join(', ')}.`
+    )
   return out
 }

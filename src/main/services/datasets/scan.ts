@@ -39,7 +39,13 @@ export async function scanFolder(root: string, signal?: AbortSignal): Promise<Sc
   return result
 }
 
-async function walk(dir: string, relDir: string, out: ScanResult, seen: Set<string>, signal?: AbortSignal): Promise<void> {
+async function walk(
+  dir: string,
+  relDir: string,
+  out: ScanResult,
+  seen: Set<string>,
+  signal?: AbortSignal
+): Promise<void> {
   signal?.throwIfAborted()
   let names: string[]
   try {
@@ -59,7 +65,14 @@ async function walk(dir: string, relDir: string, out: ScanResult, seen: Set<stri
     } catch (err) {
       // A broken link or an entry we may not stat: still a file the user put there, so it gets a status.
       const lst = await fs.lstat(abs).catch(() => undefined)
-      out.files.push({ abs, rel, size: lst?.size ?? 0, mtimeMs: lst?.mtimeMs ?? 0, folder, problem: errText(err) })
+      out.files.push({
+        abs,
+        rel,
+        size: lst?.size ?? 0,
+        mtimeMs: lst?.mtimeMs ?? 0,
+        folder,
+        problem: errText(err)
+      })
       continue
     }
     if (st.isDirectory()) {
@@ -74,7 +87,14 @@ async function walk(dir: string, relDir: string, out: ScanResult, seen: Set<stri
       out.files.push({ abs, rel, size: st.size, mtimeMs: st.mtimeMs, folder })
     } else {
       // Opening a fifo would block forever: refuse it from its type.
-      out.files.push({ abs, rel, size: 0, mtimeMs: st.mtimeMs, folder, problem: 'not a regular file (pipe, socket or device)' })
+      out.files.push({
+        abs,
+        rel,
+        size: 0,
+        mtimeMs: st.mtimeMs,
+        folder,
+        problem: 'not a regular file (pipe, socket or device)'
+      })
     }
   }
 }

@@ -11,7 +11,13 @@ import { StudioError } from '../../../shared/errors'
 import { builtinSpec } from '../../engine/data/builtin'
 import { datasetDir, readDatasetIndex, type DatasetIndex } from '../../engine/data/cache'
 import { listDatasets, loadDataset } from '../../engine/data/datasets'
-import { importDataset, type ImportHooks, type ImportProgressEvent, type ImportRequest, type ImportResult } from './import'
+import {
+  importDataset,
+  type ImportHooks,
+  type ImportProgressEvent,
+  type ImportRequest,
+  type ImportResult
+} from './import'
 import { buildReport, type HealthReport } from './report'
 import { thumbnailPage } from './thumbnails'
 
@@ -44,11 +50,19 @@ export class DatasetService {
    * Starts an import and returns at once. Progress goes to `onProgress` (at most ~10 a second, plus
    * a final `done`, `failed` or `cancelled`); `signal` or `handle.cancel()` stop it, leaving no dataset.
    */
-  startImport(req: ImportRequest, onProgress?: (p: ImportProgress) => void, signal?: AbortSignal): ImportHandle {
+  startImport(
+    req: ImportRequest,
+    onProgress?: (p: ImportProgress) => void,
+    signal?: AbortSignal
+  ): ImportHandle {
     const importId = `imp-${randomBytes(6).toString('hex')}`
     const datasetId = req.name
     for (const r of this.running.values())
-      if (r.datasetId === datasetId) throw new StudioError('conflict', `Dataset '${datasetId}' is already being imported; wait for it or cancel it.`)
+      if (r.datasetId === datasetId)
+        throw new StudioError(
+          'conflict',
+          `Dataset '${datasetId}' is already being imported; wait for it or cancel it.`
+        )
     const controller = new AbortController()
     if (signal) {
       if (signal.aborted) controller.abort()
@@ -70,9 +84,20 @@ export class DatasetService {
       if (e.phase === lastPhase && !final && now - last < PROGRESS_INTERVAL_MS) return
       last = now
       lastPhase = e.phase
-      emit({ importId, datasetId, phase: e.phase, done: e.done, total: e.total, ...(e.current ? { message: e.current } : {}) })
+      emit({
+        importId,
+        datasetId,
+        phase: e.phase,
+        done: e.done,
+        total: e.total,
+        ...(e.current ? { message: e.current } : {})
+      })
     }
-    const done = importDataset(this.dataDir, req, { ...this.hooks, onProgress: forward, signal: controller.signal }).then(
+    const done = importDataset(this.dataDir, req, {
+      ...this.hooks,
+      onProgress: forward,
+      signal: controller.signal
+    }).then(
       (result) => {
         this.running.delete(importId)
         emit({ importId, datasetId, phase: 'done', done: result.index.count, total: result.index.count })
@@ -81,7 +106,14 @@ export class DatasetService {
       (err: unknown) => {
         this.running.delete(importId)
         const isCancel = err instanceof StudioError && err.code === 'cancelled'
-        emit({ importId, datasetId, phase: isCancel ? 'cancelled' : 'failed', done: 0, total: 0, message: err instanceof Error ? err.message : String(err) })
+        emit({
+          importId,
+          datasetId,
+          phase: isCancel ? 'cancelled' : 'failed',
+          done: 0,
+          total: 0,
+          message: err instanceof Error ? err.message : String(err)
+        })
         throw err
       }
     )
@@ -99,8 +131,26 @@ export class DatasetService {
     if (index.report && typeof index.report === 'object') return index.report as HealthReport
     const data = await loadDataset(this.dataDir, id)
     const [size, , channels] = data.index.shape
-    const files = Array.from({ length: data.index.count }, (_, i) => ({ path: `#${i}`, size: 0, mtimeMs: 0, status: 'imported' as const, index: i, width: size, height: size }))
-    return buildReport({ id, source: data.index.source, kind: 'idx', shape: [size, size, channels], files, dhashes: [], labelNames: data.index.labelNames, labels: data.labels, fit: 'crop' })
+    const files = Array.from({ length: data.index.count }, (_, i) => ({
+      path: `#${i}`,
+      size: 0,
+      mtimeMs: 0,
+      status: 'imported' as const,
+      index: i,
+      width: size,
+      height: size
+    }))
+    return buildReport({
+      id,
+      source: data.index.source,
+      kind: 'idx',
+      shape: [size, size, channels],
+      files,
+      dhashes: [],
+      labelNames: data.index.labelNames,
+      labels: data.labels,
+      fit: 'crop'
+    })
   }
 
   /** One page of thumbnails (PNG data: URLs), read from the dataset's pixels. */
@@ -113,10 +163,12 @@ export class DatasetService {
 
   /** Deletes an imported dataset. Built-ins cannot be removed. */
   async remove(id: string): Promise<void> {
-    if (builtinSpec(id)) throw new StudioError('invalid-input', `'${id}' is a built-in dataset and cannot be removed.`)
+    if (builtinSpec(id))
+      throw new StudioError('invalid-input', `'${id}' is a built-in dataset and cannot be removed.`)
     await this.indexOf(id)
     for (const r of this.running.values())
-      if (r.datasetId === id) throw new StudioError('conflict', `Dataset '${id}' is being imported; cancel the import first.`)
+      if (r.datasetId === id)
+        throw new StudioError('conflict', `Dataset '${id}' is being imported; cancel the import first.`)
     const dir = datasetDir(this.dataDir, id)
     // Rename first so a half-deleted folder is never mistaken for a dataset.
     const trash = `${dir}.old-${randomBytes(4).toString('hex')}`

@@ -48,7 +48,12 @@ export function plannedThumbnails(count: number, size: number): ThumbnailsInfo {
  * Writes the contact sheets into `<datasetDir>/thumbs` through a temp dir and a rename, so the
  * folder is complete or absent (the dataset itself is usable either way).
  */
-export async function writeContactSheets(dir: string, images: Uint8Array, shape: [number, number, number], info: ThumbnailsInfo): Promise<void> {
+export async function writeContactSheets(
+  dir: string,
+  images: Uint8Array,
+  shape: [number, number, number],
+  info: ThumbnailsInfo
+): Promise<void> {
   const [size, , channels] = shape
   const per = size * size * channels
   const count = images.length / per
@@ -71,7 +76,8 @@ export async function writeContactSheets(dir: string, images: Uint8Array, shape:
         }
       }
       let img = sharp(mosaic, { raw: { width: sheetW, height: rows * size, channels: channels as 1 | 3 } })
-      if (info.tile !== size) img = img.resize(info.columns * info.tile, rows * info.tile, { kernel: 'lanczos3' })
+      if (info.tile !== size)
+        img = img.resize(info.columns * info.tile, rows * info.tile, { kernel: 'lanczos3' })
       await img.png().toFile(path.join(tmp, info.files[s]!))
     }
     const dest = path.join(dir, info.dir)
@@ -84,18 +90,26 @@ export async function writeContactSheets(dir: string, images: Uint8Array, shape:
 }
 
 /** One page of per-image thumbnails (contract `ThumbnailPage`), read from data.bin by byte range. */
-export async function thumbnailPage(dataDir: string, index: DatasetIndex, offset: number, limit: number): Promise<ThumbnailPage> {
+export async function thumbnailPage(
+  dataDir: string,
+  index: DatasetIndex,
+  offset: number,
+  limit: number
+): Promise<ThumbnailPage> {
   const [size, , channels] = index.shape
   const per = size * size * channels
   const start = Math.max(0, Math.min(offset, index.count))
   const n = Math.max(0, Math.min(limit, index.count - start))
   const dir = datasetDir(dataDir, index.id)
   const pixels = await readRange(path.join(dir, 'data.bin'), start * per, n * per)
-  const labels = index.labelNames.length > 0 ? await readRange(path.join(dir, 'labels.bin'), start * 2, n * 2) : undefined
+  const labels =
+    index.labelNames.length > 0 ? await readRange(path.join(dir, 'labels.bin'), start * 2, n * 2) : undefined
   const tile = tileSize(size)
   const items: ThumbnailPage['items'] = []
   for (let k = 0; k < n; k++) {
-    let img = sharp(pixels.subarray(k * per, (k + 1) * per), { raw: { width: size, height: size, channels: channels as 1 | 3 } })
+    let img = sharp(pixels.subarray(k * per, (k + 1) * per), {
+      raw: { width: size, height: size, channels: channels as 1 | 3 }
+    })
     if (tile !== size) img = img.resize(tile, tile)
     const png = await img.png().toBuffer()
     const labelIdx = labels ? (labels[k * 2] ?? 0) | ((labels[k * 2 + 1] ?? 0) << 8) : undefined

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { BmpError, decodeBmp } from '../../../../../src/main/services/datasets/bmp'
-import { dHash, hamming, nearDuplicatePairs, type Hash64 } from '../../../../../src/main/services/datasets/phash'
+import {
+  dHash,
+  hamming,
+  nearDuplicatePairs,
+  type Hash64
+} from '../../../../../src/main/services/datasets/phash'
 import { makeBmp, pattern } from '../../../../fixtures/images'
 
 describe('BMP decoder', () => {
@@ -48,11 +53,16 @@ describe('dHash', () => {
     for (let i = 0; i < 300; i++) {
       if (i % 10 === 1) {
         const [hi, lo] = hashes[i - 1]!
-        hashes.push([(hi ^ (1 << (i % 32))) >>> 0, (lo ^ (1 << ((i * 7) % 32)) ^ (1 << ((i * 3) % 32))) >>> 0])
+        hashes.push([
+          (hi ^ (1 << (i % 32))) >>> 0,
+          (lo ^ (1 << ((i * 7) % 32)) ^ (1 << ((i * 3) % 32))) >>> 0
+        ])
       } else hashes.push([rnd(), rnd()])
     }
     const brute: string[] = []
-    for (let i = 0; i < hashes.length; i++) for (let j = i + 1; j < hashes.length; j++) if (hamming(hashes[i]!, hashes[j]!) <= 4) brute.push(`${i}:${j}`)
+    for (let i = 0; i < hashes.length; i++)
+      for (let j = i + 1; j < hashes.length; j++)
+        if (hamming(hashes[i]!, hashes[j]!) <= 4) brute.push(`${i}:${j}`)
     expect(nearDuplicatePairs(hashes, 4).map(([i, j]) => `${i}:${j}`)).toEqual(brute)
     expect(brute.length).toBeGreaterThanOrEqual(30)
   })

@@ -21,10 +21,17 @@ afterAll(async () => {
   await fs.rm(tmp, { recursive: true, force: true })
 })
 
-function capture(env: NodeJS.ProcessEnv = {}, isTTY = false): { io: CliIo; out: () => string; err: () => string } {
+function capture(
+  env: NodeJS.ProcessEnv = {},
+  isTTY = false
+): { io: CliIo; out: () => string; err: () => string } {
   let out = ''
   let err = ''
-  return { io: { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY, env }, out: () => out, err: () => err }
+  return {
+    io: { stdout: (s) => (out += s), stderr: (s) => (err += s), isTTY, env },
+    out: () => out,
+    err: () => err
+  }
 }
 
 async function datasetsIn(dataDir: string): Promise<string[]> {
@@ -35,14 +42,40 @@ describe('gan-studio dataset', () => {
   it('import --json prints progress lines and a done line; list, report and remove work', async () => {
     const dataDir = path.join(tmp, 'data')
     const c = capture()
-    const code = await datasetCommand(['import', src, '--name', 'pets', '--size', '32', '--channels', '1', '--labels', 'folders', '--json', '--data-dir', dataDir], c.io)
+    const code = await datasetCommand(
+      [
+        'import',
+        src,
+        '--name',
+        'pets',
+        '--size',
+        '32',
+        '--channels',
+        '1',
+        '--labels',
+        'folders',
+        '--json',
+        '--data-dir',
+        dataDir
+      ],
+      c.io
+    )
     expect(c.err()).toBe('')
     expect(code).toBe(0)
-    const lines = c.out().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const lines = c
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines.some((l) => l.event === 'progress')).toBe(true)
     const done = lines.at(-1)!
     expect(done.event).toBe('done')
-    expect(done.dataset).toMatchObject({ id: 'pets', count: 10, shape: [32, 32, 1], labels: ['cats', 'dogs'] })
+    expect(done.dataset).toMatchObject({
+      id: 'pets',
+      count: 10,
+      shape: [32, 32, 1],
+      labels: ['cats', 'dogs']
+    })
 
     // GAN_STUDIO_HOME stands in for --data-dir.
     const l = capture({ GAN_STUDIO_HOME: dataDir })
@@ -69,18 +102,45 @@ describe('gan-studio dataset', () => {
   it('human import on a TTY draws a progress bar on stderr and a summary on stdout', async () => {
     const dataDir = path.join(tmp, 'data-tty')
     const c = capture({}, true)
-    expect(await datasetCommand(['dataset', 'import', src, '--name=tty', '--fit', 'letterbox', '--pad-color', '#112233', '--data-dir', dataDir], c.io)).toBe(0)
+    expect(
+      await datasetCommand(
+        [
+          'dataset',
+          'import',
+          src,
+          '--name=tty',
+          '--fit',
+          'letterbox',
+          '--pad-color',
+          '#112233',
+          '--data-dir',
+          dataDir
+        ],
+        c.io
+      )
+    ).toBe(0)
     expect(c.err()).toMatch(/10\/10 files ETA/)
-    expect(c.out()).toMatch(/^Imported 'tty': 10 images 64x64x3 \(10 files found, 0 skipped; 10 decoded, 0 unchanged/)
+    expect(c.out()).toMatch(
+      /^Imported 'tty': 10 images 64x64x3 \(10 files found, 0 skipped; 10 decoded, 0 unchanged/
+    )
   })
 
   it('bad input: one line naming the flag and the allowed values, exit 2, nothing written', async () => {
     const dataDir = path.join(tmp, 'data-bad')
     const cases: Array<[string[], RegExp]> = [
-      [['import', src, '--name', 'x', '--size', '50'], /--size: expected one of 28, 32, 64, 128, but got '50'/],
-      [['import', src, '--name', 'x', '--fit', 'zoom'], /--fit: expected one of crop, letterbox, stretch, but got 'zoom'/],
+      [
+        ['import', src, '--name', 'x', '--size', '50'],
+        /--size: expected one of 28, 32, 64, 128, but got '50'/
+      ],
+      [
+        ['import', src, '--name', 'x', '--fit', 'zoom'],
+        /--fit: expected one of crop, letterbox, stretch, but got 'zoom'/
+      ],
       [['import', src, '--name', 'x', '--channels', '4'], /--channels: expected one of 1, 3, but got '4'/],
-      [['import', src, '--name', 'x', '--pad-color', 'red'], /--pad-color: expected a colour like #000000, but got 'red'/],
+      [
+        ['import', src, '--name', 'x', '--pad-color', 'red'],
+        /--pad-color: expected a colour like #000000, but got 'red'/
+      ],
       [['import', src, '--name', 'x', '--max-file-mb', '0'], /--max-file-mb: expected a number > 0/],
       [['import', src], /--name is required/],
       [['import', src, '--name', 'fashion-mnist'], /reserved/],
@@ -107,7 +167,9 @@ describe('gan-studio dataset', () => {
     await fs.writeFile(path.join(junk, 'b.jpg'), 'text')
     const c = capture()
     expect(await datasetCommand(['import', junk, '--name', 'junk', '--data-dir', dataDir], c.io)).toBe(2)
-    expect(c.err()).toBe(`gan-studio dataset: No usable images in ${junk} (2 files skipped: 1 zero bytes, 1 not an image)\n`)
+    expect(c.err()).toBe(
+      `gan-studio dataset: No usable images in ${junk} (2 files skipped: 1 zero bytes, 1 not an image)\n`
+    )
     expect(await datasetsIn(dataDir)).toEqual([])
   })
 

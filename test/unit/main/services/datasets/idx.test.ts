@@ -22,7 +22,11 @@ describe('IDX import', () => {
       const dir = path.join(tmp, gz ? 'gz' : 'plain')
       const { imagesPath, pixels, labelValues } = await writeIdx(dir, 30, 28, 28, gz)
       const dataDir = path.join(tmp, `data-${gz}`)
-      const r = await importDataset(dataDir, { source: imagesPath, name: 'digits', options: { size: 28, channels: 1 } })
+      const r = await importDataset(dataDir, {
+        source: imagesPath,
+        name: 'digits',
+        options: { size: 28, channels: 1 }
+      })
       const cached = await readDatasetCache(dataDir, 'digits')
       expect(cached!.index.shape).toEqual([28, 28, 1])
       expect(cached!.index.count).toBe(30)
@@ -61,7 +65,9 @@ describe('IDX import', () => {
     images.writeUInt32BE(0x00000801, 0)
     const file = path.join(dir, 'train-images-idx3-ubyte.gz')
     await fs.writeFile(file, gzipSync(images))
-    await expect(readIdx(file)).rejects.toThrow('train-images-idx3-ubyte.gz is not an IDX image file: magic 0x00000801 (expected 0x00000803)')
+    await expect(readIdx(file)).rejects.toThrow(
+      'train-images-idx3-ubyte.gz is not an IDX image file: magic 0x00000801 (expected 0x00000803)'
+    )
   })
 
   it('refuses a wrong length and a label count that does not match', async () => {
@@ -74,6 +80,8 @@ describe('IDX import', () => {
     await fs.writeFile(path.join(dir, 't10k-images-idx3-ubyte'), images)
     labels.writeUInt32BE(4, 4)
     await fs.writeFile(path.join(dir, 't10k-labels-idx1-ubyte'), Buffer.concat([labels, Buffer.from([1])]))
-    await expect(readIdx(path.join(dir, 't10k-images-idx3-ubyte'))).rejects.toThrow('t10k-labels-idx1-ubyte holds 4 labels, but the image file holds 3 images')
+    await expect(readIdx(path.join(dir, 't10k-images-idx3-ubyte'))).rejects.toThrow(
+      't10k-labels-idx1-ubyte holds 4 labels, but the image file holds 3 images'
+    )
   })
 })

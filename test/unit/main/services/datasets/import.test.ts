@@ -42,7 +42,11 @@ describe('folder import', () => {
   it('gives every file of a messy folder the right status and caches only valid images, in the chosen shape', async () => {
     const dataDir = await freshDataDir()
     const progress: number[] = []
-    const result = await importDataset(dataDir, { source: messy.root, name: 'messy', options: { size: 32, channels: 3 } }, { onProgress: (p) => progress.push(p.done) })
+    const result = await importDataset(
+      dataDir,
+      { source: messy.root, name: 'messy', options: { size: 32, channels: 3 } },
+      { onProgress: (p) => progress.push(p.done) }
+    )
     const index = await readDatasetIndex(dataDir, 'messy')
     expect(index).toBeDefined()
     const files = (index as unknown as ImportExtra).files
@@ -60,7 +64,14 @@ describe('folder import', () => {
 
     const r = result.report
     expect(r.counts.found).toBe(Object.keys(messy.expected).length)
-    expect(r.counts.byStatus).toMatchObject({ corrupt: 2, empty: 1, 'not-image': 2, 'too-large': 1, unreadable: 2, unsupported: 1 })
+    expect(r.counts.byStatus).toMatchObject({
+      corrupt: 2,
+      empty: 1,
+      'not-image': 2,
+      'too-large': 1,
+      unreadable: 2,
+      unsupported: 1
+    })
     expect(r.loops.sort()).toEqual(messy.loops)
     expect(r.duplicates).toEqual([['exact-copy.png', 'valid.png']])
     expect(r.nearDuplicates.map((p) => [p.a, p.b].sort().join('|'))).toContain('valid-again.jpg|valid.png')
@@ -84,12 +95,20 @@ describe('folder import', () => {
     const src = path.join(tmp, 'reimport')
     await makeLabelledFolder(src, { cats: 4, dogs: 3 })
     const first = countingDecoder()
-    const a = await importDataset(dataDir, { source: src, name: 'pets', options: { size: 28, channels: 1, labels: 'folders' } }, { decode: first.decode })
+    const a = await importDataset(
+      dataDir,
+      { source: src, name: 'pets', options: { size: 28, channels: 1, labels: 'folders' } },
+      { decode: first.decode }
+    )
     expect(first.calls.length).toBe(7)
     expect(a.decoded).toBe(7)
 
     const second = countingDecoder()
-    const b = await importDataset(dataDir, { source: src, name: 'pets', options: { size: 28, channels: 1, labels: 'folders' } }, { decode: second.decode })
+    const b = await importDataset(
+      dataDir,
+      { source: src, name: 'pets', options: { size: 28, channels: 1, labels: 'folders' } },
+      { decode: second.decode }
+    )
     expect(second.calls).toEqual([])
     expect(b.reused).toBe(7)
     expect(b.index.fingerprint).toBe(a.index.fingerprint)
@@ -100,13 +119,21 @@ describe('folder import', () => {
     await fs.utimes(touched, later, later)
     await fs.copyFile(path.join(src, 'cats', 'img-1.png'), path.join(src, 'dogs', 'new.png'))
     const third = countingDecoder()
-    const c = await importDataset(dataDir, { source: src, name: 'pets', options: { size: 28, channels: 1, labels: 'folders' } }, { decode: third.decode })
+    const c = await importDataset(
+      dataDir,
+      { source: src, name: 'pets', options: { size: 28, channels: 1, labels: 'folders' } },
+      { decode: third.decode }
+    )
     expect(third.calls.map((p) => path.relative(src, p)).sort()).toEqual(['dogs/img-0.png', 'dogs/new.png'])
     expect(c.index.count).toBe(8)
 
     // Different options: everything is decoded again.
     const fourth = countingDecoder()
-    await importDataset(dataDir, { source: src, name: 'pets', options: { size: 32, channels: 1, labels: 'folders' } }, { decode: fourth.decode })
+    await importDataset(
+      dataDir,
+      { source: src, name: 'pets', options: { size: 32, channels: 1, labels: 'folders' } },
+      { decode: fourth.decode }
+    )
     expect(fourth.calls.length).toBe(8)
   })
 
@@ -115,7 +142,11 @@ describe('folder import', () => {
     const src = path.join(tmp, 'labelled')
     await makeLabelledFolder(src, { big: 10, small: 2 })
     await fs.copyFile(path.join(src, 'big', 'img-0.png'), path.join(src, 'loose.png'))
-    const r = await importDataset(dataDir, { source: src, name: 'lab', options: { size: 28, channels: 3, labels: 'folders' } })
+    const r = await importDataset(dataDir, {
+      source: src,
+      name: 'lab',
+      options: { size: 28, channels: 3, labels: 'folders' }
+    })
     expect(r.index.labelNames).toEqual(['big', 'small'])
     expect(r.report.classBalance).toEqual([
       { label: 'big', count: 10 },
@@ -132,8 +163,14 @@ describe('folder import', () => {
     const src = path.join(tmp, 'wide')
     await fs.mkdir(src, { recursive: true })
     const sharp = (await import('sharp')).default
-    await sharp({ create: { width: 100, height: 50, channels: 3, background: { r: 255, g: 255, b: 255 } } }).png().toFile(path.join(src, 'wide.png'))
-    const r = await importDataset(dataDir, { source: src, name: 'wide', options: { size: 32, channels: 1, fit: 'letterbox', padColor: '#000000' } })
+    await sharp({ create: { width: 100, height: 50, channels: 3, background: { r: 255, g: 255, b: 255 } } })
+      .png()
+      .toFile(path.join(src, 'wide.png'))
+    const r = await importDataset(dataDir, {
+      source: src,
+      name: 'wide',
+      options: { size: 32, channels: 1, fit: 'letterbox', padColor: '#000000' }
+    })
     const cached = await readDatasetCache(dataDir, 'wide')
     expect(cached!.index.shape).toEqual([32, 32, 1])
     expect(cached!.images[0]).toBe(0) // top-left: bar
@@ -145,7 +182,9 @@ describe('folder import', () => {
     const dataDir = await freshDataDir()
     const empty = path.join(tmp, 'empty')
     await fs.mkdir(empty, { recursive: true })
-    await expect(importDataset(dataDir, { source: empty, name: 'e' })).rejects.toThrow(`No usable images in ${empty} (the folder holds no files)`)
+    await expect(importDataset(dataDir, { source: empty, name: 'e' })).rejects.toThrow(
+      `No usable images in ${empty} (the folder holds no files)`
+    )
     const junk = path.join(tmp, 'junk')
     await fs.mkdir(junk, { recursive: true })
     await fs.writeFile(path.join(junk, 'a.png'), '')
@@ -154,7 +193,9 @@ describe('folder import', () => {
     const err = await importDataset(dataDir, { source: junk, name: 'j' }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(StudioError)
     expect((err as StudioError).code).toBe('invalid-input')
-    expect((err as StudioError).message).toBe(`No usable images in ${junk} (3 files skipped: 2 not an image, 1 zero bytes)`)
+    expect((err as StudioError).message).toBe(
+      `No usable images in ${junk} (3 files skipped: 2 not an image, 1 zero bytes)`
+    )
     expect(await fs.readdir(path.join(dataDir, 'datasets')).catch(() => [])).toEqual([])
   })
 
@@ -182,7 +223,9 @@ describe('folder import', () => {
     const src = path.join(tmp, 'one')
     await makeLabelledFolder(src, { a: 2 })
     await importDataset(dataDir, { source: src, name: 'taken' })
-    await expect(importDataset(dataDir, { source: messy.root, name: 'taken' })).rejects.toThrow(/already exists.*gan-studio dataset remove taken/)
+    await expect(importDataset(dataDir, { source: messy.root, name: 'taken' })).rejects.toThrow(
+      /already exists.*gan-studio dataset remove taken/
+    )
     await expect(importDataset(dataDir, { source: src, name: 'mnist' })).rejects.toThrow(/reserved/)
     await expect(importDataset(dataDir, { source: src, name: '../x' })).rejects.toThrow(/letters, digits/)
   })
@@ -192,7 +235,9 @@ describe('decodeFile', () => {
   it('never hangs: a decode slower than its time limit becomes unreadable', async () => {
     const file = path.join(tmp, 'slow.png')
     const sharp = (await import('sharp')).default
-    await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#808080' } }).png({ compressionLevel: 9 }).toFile(file)
+    await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#808080' } })
+      .png({ compressionLevel: 9 })
+      .toFile(file)
     const st = await fs.stat(file)
     const { resolveImportOptions } = await import('../../../../../src/main/services/datasets/options')
     const r = await decodeFile(file, st.size, resolveImportOptions({ size: 64 }), 1)

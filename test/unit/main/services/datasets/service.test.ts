@@ -23,7 +23,10 @@ describe('DatasetService', () => {
     const dataDir = path.join(tmp, 'data')
     const svc = new DatasetService(dataDir)
     const events: ImportProgress[] = []
-    const handle = svc.startImport({ source: src, name: 'pets', options: { size: 64, labels: 'folders' } }, (p) => events.push(p))
+    const handle = svc.startImport(
+      { source: src, name: 'pets', options: { size: 64, labels: 'folders' } },
+      (p) => events.push(p)
+    )
     expect(handle.importId).toMatch(/^imp-[0-9a-f]+$/)
     const result = await handle.done
     expect(result.index.count).toBe(70)
@@ -62,12 +65,12 @@ describe('DatasetService', () => {
     const dataDir = path.join(tmp, 'data-cancel')
     const svc = new DatasetService(dataDir)
     const events: ImportProgress[] = []
-    let handleRef: { cancel: () => void } | undefined
+    const ref: { cancel?: () => void } = {}
     const handle = svc.startImport({ source: src, name: 'pets', options: { size: 128 } }, (p) => {
       events.push(p)
-      if (p.phase === 'decoding' && p.done >= 2) handleRef?.cancel()
+      if (p.phase === 'decoding' && p.done >= 2) ref.cancel?.()
     })
-    handleRef = handle
+    ref.cancel = handle.cancel
     const err = await handle.done.catch((e: unknown) => e)
     expect(err).toBeInstanceOf(StudioError)
     expect((err as StudioError).code).toBe('cancelled')
