@@ -49,7 +49,7 @@ export interface HealthReport extends DatasetReport {
   fit: { unchanged: number; cropped: number; padded: number; stretched: number; upscaled: number }
   formats: Record<string, number>
   animated: number
-  /** Directory links not followed because they lead back into the folder. */
+  /** Directories reached a second time through a link (loops included) and not walked again. */
   loops: string[]
   warnings: string[]
 }
@@ -283,7 +283,10 @@ function warningsFor(r: {
   if (r.animated > 0) out.push(`${r.animated} animated images: only their first frame was used.`)
   if (r.loops.length > 0)
     out.push(
-      `${r.loops.length} folder links lead back into the folder and were not followed: ${r.loops.slice(0, 3).join(', ')}.`
+      `${r.loops.length} folder links lead to a folder already walked (a link loop or a second link to it) and were not followed again: ${r.loops.slice(0, 3).join(', ')}.`
     )
+  out.push(
+    `${r.loops.length} folder links lead back into the folder and were not followed: ${r.loops.slice(0, 3).join(', ')}.`
+  )
   return out
 }
