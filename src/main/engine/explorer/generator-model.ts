@@ -1,0 +1,200 @@
+/**
+ * A generator loaded from a checkpoint for inference only: the EMA weights when the checkpoint
+ * has them (much less noisy), BatchNorm in eval mode (running statistics), no discriminator, no
+ * optimizer. Images come back as uint8 pixels, the same mapping the trainer's sample grids use.
+ */
+import { tf } from '../tf'
+import { Rng } from '../rng'
+import { Network, outputShape } from '../models/network'
+import type { ArchSpec } from '../models/arch'
+import type { LoadedCheckpoint, LoadedTensor } from '../checkpoint/reader'
+import { truncate } from './latent'
+
+/** A batch of generated images, interleaved uint8 [n, height, width, channels]. */
+export interface GeneratedImages {
+  pixels: Uint8Array
+  n: number
+  height: number
+  width: number
+  channels: number
+}
+
+/** Which weights a GeneratorModel was built from. */
+export type WeightSource = 'ema' | 'generator'
+
+export class GeneratorModel {
+  /** Size of one latent vector. */
+  readonly latentDim: number
+  /** [height, width, channels] of one image. */
+  readonly imageShape: [number, number, number]
+
+  private constructor(
+    private readonly net: Network,
+    /** Where the weights came from: 'ema' when the checkpoint had EMA weights and they were asked for. */
+    readonly source: WeightSource
+  ) {
+    const input = net.arch.input
+    if (input.length !== 1) throw new Error(`Expected a generator with a flat latent input, but got [${input.join(', ')}]`)
+    this.latentDim = input[0] as number
+    const out = outputShape(net.arch)
+    if (out.length !== 3) throw new Error(`Expected a generator producing HxWxC images, but it produces [${out.join(', ')}]`)
+    this.imageShape = out as [number, number, number]
+  }
+
+  /**
+   * Builds the generator from a verified checkpoint. `ema` (default true) uses the EMA weights
+   * when present and falls back to the raw generator otherwise.
+   */
+  static fromCheckpoint(ckpt: LoadedCheckpoint, opts: { ema?: boolean } = {}): GeneratorModel {
+    const ema = ckpt.tensors.ema ?? []
+    const useEma = (opts.ema ?? true) && ema.length > 0
+    const tensors = useEma ? ema : (ckpt.tensors.generator ?? [])
+    return GeneratorModel.fromTensors(ckpt.state.archs.generator, tensors, useEma ? 'ema' : 'generator')
+  }
+
+  /** Builds the generator from an architecture and named tensors (weights and BN statistics). */
+  static fromTensors(arch: ArchSpec, tensors: readonly LoadedTensor[], source: WeightSource = 'generator'): GeneratorModel {
+    // The Network's random init is overwritten below; a fixed seed keeps this cheap and pure.
+    const net = new Network('generator', arch, new Rng(0))
+    const byName = new Map(tensors.map((t) => [t.name, t]))
+    try {
+      for (const [name, v] of net.allTensors()) {
+        const t = byName.get(name)
+        if (!t) throw new Error(`The checkpoint has no generator tensor ${name}: it was saved by a different model`)
+        if (t.shape.join('x') !== v.shape.join('x')) {
+          throw new Error(`The checkpoint's generator/${name} has shape [${t.shape.join(', ')}], the model needs [${v.shape.join(', ')}]`)
+        }
+        tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)))
+      }
+    } catch (err) {
+      net.dispose()
+      throw err
+    }
+    return new GeneratorModel(net, source)
+  }
+
+  /** The architecture (for export). */
+  get arch(): ArchSpec {
+    return this.net.arch
+  }
+
+  /** Every tensor's values by name (weights and BatchNorm statistics), for export. */
+  async namedValues(): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
+    const out = new Map<string, { shape: number[]; values: Float32Array }>()
+    for (const [name, v] of this.net.allTensors()) out.set(name, { shape: [...v.shape], values: new Float32Array(await v.data()) })
+    return out
+  }
+
+  private latentBatch(latents: readonly Float32Array[], truncation: number): tf.Tensor2D {
+    const d = this.latentDim
+    const flat = new Float32Array(latents.length * d)
+    latents.forEach((z, i) => {
+      if (z.length !== d) throw new Error(`Expected latents of size ${d}, but got one of size ${z.length}`)
+      flat.set(truncation === 1 ? z : truncate(z, truncation), i * d)
+    })
+    return tf.tensor2d(flat, [latents.length, d])
+  }
+
+  /** Raw generator output in [-1, 1], float32 [n, h, w, c]. */
+  async generateFloat(latents: readonly Float32Array[], truncation = 1): Promise<Float32Array> {
+    if (latents.length === 0) return new Float32Array(0)
+    const t = tf.tidy(() => this.net.apply(this.latentBatch(latents, truncation), { training: false }))
+    try {
+      return new Float32Array(await t.data())
+    } finally {
+      t.dispose()
+    }
+  }
+
+  /**
+   * Generates one image per latent (after truncation ψ towards zero) as uint8 pixels. Same mapping
+   * as the trainer's sample grids: round((x + 1) · 127.5) clipped to 0..255.
+   */
+  async generate(latents: readonly Float32Array[], truncation = 1): Promise<GeneratedImages> {
+    const [height, width, channels] = this.imageShape
+    if (latents.length === 0) return { pixels: new Uint8Array(0), n: 0, height, width, channels }
+    const t = tf.tidy(() => {
+      const x = this.net.apply(this.latentBatch(latents, truncation), { training: false })
+      return tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255), 'int32')
+    })
+    try {
+      const data = await t.data()
+      return { pixels: Uint8Array.from(data), n: latents.length, height, width, channels }
+    } finally {
+      t.dispose()
+    }
+  }
+
+  /**
+   * Activations after the first `layerCount` layers for a batch of latents, flattened [n, features]
+   * (GANSpace runs PCA on the first layer's output).
+   */
+  async activations(latents: readonly Float32Array[], layerCount: number): Promise<{ values: Float32Array; features: number }> {
+    const prefix: ArchSpec = { input: this.net.arch.input, layers: this.net.arch.layers.slice(0, layerCount) }
+    const out = outputShape(prefix)
+    const features = out.reduce((a, b) => a * b, 1)
+    // Same layer names (kind + index) as the full network, so its tensors serve the prefix as-is.
+    const weights = this.net.allTensors()
+    const t = tf.tidy(() => {
+      const h = applyArch(prefix, this.latentBatch(latents, 1), weights)
+      return tf.reshape(h, [latents.length, features])
+    })
+    try {
+      return { values: new Float32Array(await t.data()), features }
+    } finally {
+      t.dispose()
+    }
+  }
+
+  dispose(): void {
+    this.net.dispose()
+  }
+}
+
+/** Eval-mode forward pass of an architecture over named tensors. Call inside tf.tidy. */
+function applyArch(arch: ArchSpec, x: tf.Tensor, tensors: ReadonlyMap<string, tf.Tensor>): tf.Tensor {
+  const w = (name: string): tf.Tensor => {
+    const t = tensors.get(name)
+    if (!t) throw new Error(`generator has no tensor named ${name}`)
+    return t
+  }
+  let h = x
+  arch.layers.forEach((l, i) => {
+    const n = `${l.kind}${i}`
+    switch (l.kind) {
+      case 'dense':
+        h = tf.matMul(h as tf.Tensor2D, w(`${n}/kernel`) as tf.Tensor2D)
+        if (l.bias) h = tf.add(h, w(`${n}/bias`))
+        break
+      case 'reshape':
+        h = tf.reshape(h, [-1, ...l.shape])
+        break
+      case 'flatten':
+        h = tf.reshape(h, [h.shape[0] ?? -1, -1])
+        break
+      case 'conv':
+        h = tf.conv2d(h as tf.Tensor4D, w(`${n}/kernel`) as tf.Tensor4D, l.stride, 'same')
+        if (l.bias) h = tf.add(h, w(`${n}/bias`))
+        break
+      case 'convT': {
+        const [b, hh, ww] = h.shape as [number, number, number, number]
+        h = tf.conv2dTranspose(h as tf.Tensor4D, w(`${n}/kernel`) as tf.Tensor4D, [b, hh * l.stride, ww * l.stride, l.filters], l.stride, 'same')
+        if (l.bias) h = tf.add(h, w(`${n}/bias`))
+        break
+      }
+      case 'bn':
+        h = tf.batchNorm(h, w(`${n}/movingMean`), w(`${n}/movingVariance`), w(`${n}/beta`), w(`${n}/gamma`), l.epsilon)
+        break
+      case 'relu':
+        h = tf.relu(h)
+        break
+      case 'lrelu':
+        h = tf.leakyRelu(h, l.alpha)
+        break
+      case 'tanh':
+        h = tf.tanh(h)
+        break
+    }
+  })
+  return h
+}
