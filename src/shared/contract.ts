@@ -37,7 +37,7 @@ export const ID_PATTERN = /^[A-Za-z0-9._-]+$/
 
 /**
  * An id that is safe as one path segment inside the data dir: letters, digits, `.`, `_`, `-`,
- * never `.`/`..` or anything containing `..`, at most 128 characters.
+ * not starting with `.`, never containing `..`, at most 128 characters.
  */
 export const idSchema = z
   .string()
@@ -45,6 +45,8 @@ export const idSchema = z
   .max(128)
   .regex(ID_PATTERN, 'use only letters, digits, dot, dash or underscore')
   .refine((s) => !s.includes('..'), 'must not contain ".."')
+  // `.` would name the parent folder itself, and a leading dot hides files: refuse both.
+  .refine((s) => !s.startsWith('.'), 'must not start with "."')
 
 /** A run's display name: free text, one line. */
 const runNameSchema = z

@@ -52,6 +52,17 @@ function tokenMatches(expected: Buffer, given: string | undefined | null): boole
   return g.length === expected.length && timingSafeEqual(g, expected)
 }
 
+/**
+ * Splits a request target into its raw (still percent-encoded) path and its query. WHATWG URL
+ * parsing is avoided on purpose: it resolves `%2e%2e` segments before we could refuse them.
+ */
+function splitUrl(target: string | undefined): { rawPath: string; url: { searchParams: URLSearchParams } } {
+  const t = target ?? '/'
+  const q = t.indexOf('?')
+  const rawPath = (q >= 0 ? t.slice(0, q) : t).split('#')[0] ?? '/'
+  return { rawPath, url: { searchParams: new URLSearchParams(q >= 0 ? t.slice(q + 1) : '') } }
+}
+
 function originHost(origin: string): string {
   try {
     return new URL(origin).host
@@ -61,7 +72,7 @@ function originHost(origin: string): string {
 }
 
 /** The token of a request: `?token=`, or `Authorization: Bearer <token>`. */
-function tokenOf(req: http.IncomingMessage, url: URL): string | undefined {
+function tokenOf(req: http.IncomingMessage, url: { searchParams: URLSearchParams }): string | undefined {
   const q = url.searchParams.get(SERVE_TOKEN_PARAM)
   if (q) return q
   const auth = req.headers.authorization
@@ -127,9 +138,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       res.end()
       return
     }
-    // Parse against a fixed base: the Host header is the client's and is not trusted for anything.
-    const url = new URL(req.url ?? '/', 'http://studio.invalid')
-    const rawPath = url.pathname
+    const { rawPath, url } = splitUrl(req.url)
     if (rawPath.startsWith(SERVE_FILES_PATH)) {
       if (!tokenMatches(expected, tokenOf(req, url))) return sendError(res, 401, 'A valid token is required: open the URL that `gan-studio serve` printed.')
       const rel = decodeUrlPath(rawPath.slice(SERVE_FILES_PATH.length))
@@ -143,27 +152,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return sendError(res, 404, 'Not found')
     }
     // The app shell (index.html, hashed assets): public, so the page can load and read its token.
-    const rel = rawPath === '/' || rawPath === '/index.html' ? 'index.html' : decodeUrlPath(rawPath.slice(1))
-    let file: string
-    try {
-      file = await resolveInside(opts.rendererDir, rel)
-      if (!(await fs.stat(file)).isFile()) throw new StudioError('not-found', 'Not a file')
-    } catch (err) {
-      // Client-side routes fall back to the app shell; escapes and bad paths stay errors.
-      if (toWireError(err).code !== 'not-found' || path.extname(rel)) throw err
-      file = await resolveInside(opts.rendererDir, 'index.html')
-    }
+    const rel = rawPath === '/' ? 'index.html' : decodeUrlPath(rawPath.slice(1))
+    const file = await resolveInside(opts.rendererDir, rel)
     return sendFile(req, res, file, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://studio.invalid')
+    const { rawPath, url } = splitUrl(req.url)
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    if (url.pathname !== SERVE_WS_PATH) return refuse(404, 'Not Found')
+    if (rawPath !== SERVE_WS_PATH) return refuse(404, 'Not Found')
     if (!tokenMatches(expected, tokenOf(req, url))) return refuse(401, 'Unauthorized')
     // A page from another origin that learned the token still may not open the socket.
     const origin = req.headers.origin

@@ -26,6 +26,8 @@ describe('contract table', () => {
     const bad: Array<[Parameters<typeof parseRequest>[0], unknown]> = [
       ['runs:get', { runId: '../../etc/passwd' }],
       ['runs:get', { runId: '..' }],
+      ['runs:get', { runId: '.' }],
+      ['runs:get', { runId: '.hidden' }],
       ['runs:get', { runId: 'a/b' }],
       ['runs:get', { runId: 42 }],
       ['runs:get', { runId: 'ok', extra: 1 }],
