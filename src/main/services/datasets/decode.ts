@@ -130,14 +130,21 @@ async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<Decode
   const format = sniffed
   try {
     if (format === 'bmp') return await decodeBmpFile(abs, opts)
-    const meta = await sharp(abs, { limitInputPixels: false, pages: 1 }).metadata()
+    // One read (the file is under the size limit): sharp then parses the header and decodes from memory.
+    let input: Buffer
+    try {
+      input = await fs.readFile(abs)
+    } catch (err) {
+      return { status: 'unreadable', reason: ioReason(err), format }
+    }
+    const meta = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata()
     const w = meta.width ?? 0
     const h = meta.height ?? 0
     if (w * h > opts.maxPixels) return tooManyPixels(format, w, h, opts)
     const swap = (meta.orientation ?? 1) >= 5
     const width = swap ? h : w
     const height = swap ? w : h
-    const pipeline = sharp(abs, { limitInputPixels: opts.maxPixels, pages: 1, failOn: 'warning' }).rotate()
+    const pipeline = sharp(input, { limitInputPixels: opts.maxPixels, pages: 1, failOn: 'warning' }).rotate()
     const pixels = await finish(pipeline, opts)
     return {
       status: 'imported',

@@ -19,7 +19,7 @@ import {
 import { DEFAULT_DECODE_TIMEOUT_MS, decodeFile, type DecodeResult } from './decode'
 import { isIdxImagesPath, readIdx } from './idx'
 import { resolveImportOptions, sameImportOptions, validateDatasetName, type ImportOptions } from './options'
-import { dHash, hashToHex, pixelHash, type Hash64 } from './phash'
+import { dHash, hashToHex, hexToHash, pixelHash, type Hash64 } from './phash'
 import { buildReport, countStatuses, skippedSummary, type FileRecord, type HealthReport } from './report'
 import { scanFolder, type ScannedFile } from './scan'
 import { plannedThumbnails, writeContactSheets, type ThumbnailsInfo } from './thumbnails'
@@ -247,9 +247,10 @@ async function importFolder(
     images.set(px, k * per)
     o.record.index = k
     if (labels) labels[k] = labelNames.indexOf(o.record.label ?? '')
-    const h = dHash(px, options.size, options.channels)
+    // A reused record carries its hashes from the previous import (same pixels): no need to redo them.
+    const h = (o.record.dhash && hexToHash(o.record.dhash)) || dHash(px, options.size, options.channels)
     dhashes.push(h)
-    o.record.sha1 = pixelHash(px)
+    o.record.sha1 = o.record.sha1 ?? pixelHash(px)
     o.record.dhash = hashToHex(h)
     o.pixels = undefined
   })

@@ -64,6 +64,12 @@ export function hashToHex(h: Hash64): string {
   return h[0].toString(16).padStart(8, '0') + h[1].toString(16).padStart(8, '0')
 }
 
+/** Parses `hashToHex` output; undefined when it is not 16 hex digits. */
+export function hexToHash(hex: string): Hash64 | undefined {
+  if (!/^[0-9a-f]{16}$/i.test(hex)) return undefined
+  return [Number.parseInt(hex.slice(0, 8), 16) >>> 0, Number.parseInt(hex.slice(8), 16) >>> 0]
+}
+
 /**
  * Pairs (i < j) whose hashes differ in at most `maxDistance` bits. Instead of comparing all n²
  * pairs, the 64 bits are cut into `maxDistance + 1` bands: two hashes within the distance must
