@@ -1,0 +1,87 @@
+import { shallowRef, watch, type Ref } from 'vue'
+import type { StepMetrics } from '../../../shared/domain'
+import type { XY } from '../utils/series'
+
+/** Metric keys the charts draw. */
+export type MetricKey = 'lossD' | 'lossG' | 'dReal' | 'dFake' | 'imagesPerSec'
+const KEYS: MetricKey[] = ['lossD', 'lossG', 'dReal', 'dFake', 'imagesPerSec']
+
+/** X axis: training step, or seconds since the first record. */
+export type XMode = 'step' | 'time'
+
+/** Smoothed chart points per metric, with a version that changes when they do. */
+export interface MetricSeries {
+  points: Record<MetricKey, XY[]>
+  version: number
+}
+
+/**
+ * Turns the growing metrics array into chart points incrementally: new records are appended
+ * (with the EMA carried on), and only a rollback, a new run, an x-axis or a smoothing change
+ * rebuilds everything. Keeps per-update work proportional to what arrived, not to the run's length.
+ */
+export function useMetricSeries(
+  metrics: Ref<readonly StepMetrics[]>,
+  version: Ref<number>,
+  xMode: Ref<XMode>,
+  smoothing: Ref<number>
+): Ref<MetricSeries> {
+  const empty = (): Record<MetricKey, XY[]> => ({ lossD: [], lossG: [], dReal: [], dFake: [], imagesPerSec: [] })
+  const out = shallowRef<MetricSeries>({ points: empty(), version: 0 })
+  let built = 0
+  let source: readonly StepMetrics[] | null = null
+  let firstStep = Number.NaN
+  let lastBuiltStep = Number.NaN
+  let mode: XMode = xMode.value
+  let weight = smoothing.value
+  let ema: Record<MetricKey, { last: number; n: number }> = fresh()
+  let pts = empty()
+
+  function fresh(): Record<MetricKey, { last: number; n: number }> {
+    return { lossD: { last: 0, n: 0 }, lossG: { last: 0, n: 0 }, dReal: { last: 0, n: 0 }, dFake: { last: 0, n: 0 }, imagesPerSec: { last: 0, n: 0 } }
+  }
+
+  function update(): void {
+    const ms = metrics.value
+    const w = Math.min(Math.max(smoothing.value, 0), 0.999)
+    const first = ms[0]
+    const rebuild =
+      ms !== source ||
+      ms.length < built ||
+      xMode.value !== mode ||
+      w !== weight ||
+      (first !== undefined && first.step !== firstStep) ||
+      (built > 0 && (ms[built - 1] as StepMetrics | undefined)?.step !== lastBuiltStep)
+    if (rebuild) {
+      source = ms
+      built = 0
+      mode = xMode.value
+      weight = w
+      ema = fresh()
+      pts = empty()
+      firstStep = first?.step ?? Number.NaN
+    }
+    const t0 = first?.time ?? 0
+    for (let i = built; i < ms.length; i++) {
+      const m = ms[i] as StepMetrics
+      const x = mode === 'step' ? m.step : (m.time - t0) / 1000
+      for (const k of KEYS) {
+        const y = m[k]
+        if (!Number.isFinite(y) || w === 0) {
+          pts[k].push({ x, y })
+          continue
+        }
+        const e = ema[k]
+        e.last = e.last * w + (1 - w) * y
+        e.n++
+        pts[k].push({ x, y: e.last / (1 - Math.pow(w, e.n)) })
+      }
+    }
+    built = ms.length
+    lastBuiltStep = (ms[built - 1] as StepMetrics | undefined)?.step ?? Number.NaN
+    out.value = { points: pts, version: out.value.version + 1 }
+  }
+
+  watch([metrics, version, xMode, smoothing], update, { immediate: true })
+  return out
+}

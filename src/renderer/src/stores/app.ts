@@ -1,0 +1,59 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { studio } from '../api'
+import type { AppInfo, Settings } from '../api'
+import { useNotifyStore } from './notify'
+
+/** App-wide facts: versions, the compute backend, settings, notices from the service. */
+export const useAppStore = defineStore('app', () => {
+  const info = ref<AppInfo | null>(null)
+  const settings = ref<Settings | null>(null)
+  const loading = ref(false)
+  const failed = ref<string | null>(null)
+  let unsubscribe: (() => void) | null = null
+
+  const backendLabel = computed(() => {
+    if (!info.value) return failed.value ? 'unavailable' : 'connecting…'
+    const b = info.value.backend
+    if (!b) return info.value.backendError ? 'no backend' : 'not probed yet'
+    const threads = b.wasmThreads ? `, ${b.wasmThreads} threads` : ''
+    return `${b.active} (${b.variant}${threads})`
+  })
+
+  async function load(): Promise<void> {
+    const notify = useNotifyStore()
+    if (!unsubscribe) {
+      unsubscribe = studio.on.notice((n) => notify.push(n.level, 'GAN Studio', n.message))
+    }
+    loading.value = true
+    try {
+      const [i, s] = await Promise.all([studio.app.info(), studio.settings.get()])
+      info.value = i
+      settings.value = s
+      failed.value = null
+      for (const n of i.notices) notify.push(n.level, 'GAN Studio', n.message)
+      if (i.backendError) notify.push('warning', 'Compute backend', i.backendError)
+    } catch (err) {
+      failed.value = err instanceof Error ? err.message : String(err)
+      notify.error('Could not reach the studio', err)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Remembers the preset the Train form starts from next time. */
+  async function rememberPreset(id: string): Promise<void> {
+    try {
+      settings.value = await studio.settings.update({ lastPreset: id })
+    } catch (err) {
+      useNotifyStore().error('Could not save the preset choice', err)
+    }
+  }
+
+  function dispose(): void {
+    unsubscribe?.()
+    unsubscribe = null
+  }
+
+  return { info, settings, loading, failed, backendLabel, load, rememberPreset, dispose }
+})

@@ -1,0 +1,144 @@
+import type { z } from 'zod'
+import { hyperparamsSchema, liveHyperparamsSchema, type Hyperparams } from '../../../shared/hyperparams'
+
+/** A field of the Train form, derived from the shared schema (kind, choices, limits, default). */
+export interface HyperparamField {
+  key: keyof Hyperparams
+  label: string
+  /** `select` for enums and literal unions, `multi` for arrays of an enum. */
+  kind: 'number' | 'text' | 'select' | 'boolean' | 'multi'
+  options: Array<string | number>
+  min?: number
+  max?: number
+  integer: boolean
+  advanced: boolean
+  /** May change while the run trains (`training:update`). */
+  live: boolean
+  hint?: string
+}
+
+/** Visible labels; the main ones are fixed by the product brief, in this order. */
+const MAIN_LABELS: Partial<Record<keyof Hyperparams, string>> = {
+  dataset: 'Dataset',
+  model: 'Model',
+  imageSize: 'Image size',
+  latentDim: 'Latent size',
+  batchSize: 'Batch size',
+  lrG: 'Generator learning rate',
+  lrD: 'Discriminator learning rate',
+  beta1: 'Beta 1',
+  dSteps: 'D steps per G step',
+  loss: 'Loss',
+  seed: 'Seed',
+  steps: 'Steps',
+  sampleEvery: 'Sample every',
+  checkpointEvery: 'Checkpoint every'
+}
+
+const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
+  width: 'Width multiplier',
+  beta2: 'Beta 2',
+  ema: 'EMA decay',
+  spectralNorm: 'Spectral norm',
+  diffAugment: 'DiffAugment',
+  conditional: 'Conditional',
+  clipNorm: 'Clip norm',
+  gpWeight: 'Gradient penalty weight',
+  keep: 'Keep checkpoints',
+  logEvery: 'Log every'
+}
+
+const HINTS: Partial<Record<keyof Hyperparams, string>> = {
+  width: 'Multiplies the DCGAN channel counts.',
+  ema: '0 turns the generator EMA off.',
+  clipNorm: 'Global-norm gradient clipping; 0 is off.',
+  gpWeight: 'Used by the WGAN-GP loss only.',
+  keep: 'Pinned checkpoints are kept in addition.',
+  logEvery: 'Steps between metric records.',
+  conditional: 'Needs a labelled dataset.'
+}
+
+/** Readable names of select options. */
+export const OPTION_LABELS: Record<string, string> = {
+  dcgan: 'DCGAN',
+  mlp: 'MLP (tiny)',
+  ns: 'Non-saturating',
+  hinge: 'Hinge',
+  lsgan: 'Least squares (LSGAN)',
+  'wgan-gp': 'WGAN-GP',
+  translation: 'Translation',
+  cutout: 'Cutout',
+  color: 'Colour'
+}
+
+interface Introspected {
+  kind: HyperparamField['kind']
+  options: Array<string | number>
+  min?: number
+  max?: number
+  integer: boolean
+}
+
+/** Reads a zod schema's shape without depending on zod's private classes beyond `def.type`. */
+function introspect(schema: z.ZodType): Introspected {
+  let s = schema as unknown as { def: { type: string; innerType?: unknown }; unwrap?: () => unknown }
+  while (s.def.type === 'default' || s.def.type === 'optional') s = s.def.innerType as typeof s
+  const any = s as unknown as {
+    def: { type: string; checks?: Array<{ _zod?: { def?: { check?: string; format?: string } } }> }
+    options?: unknown[]
+    element?: { options?: unknown[] }
+    minValue?: number | null
+    maxValue?: number | null
+    isInt?: boolean
+    format?: string | null
+  }
+  switch (any.def.type) {
+    case 'number': {
+      const integer = any.isInt === true || (any.format ?? '').includes('int')
+      const r: Introspected = { kind: 'number', options: [], integer }
+      if (typeof any.minValue === 'number' && Number.isFinite(any.minValue)) r.min = any.minValue
+      if (typeof any.maxValue === 'number' && Number.isFinite(any.maxValue)) r.max = any.maxValue
+      return r
+    }
+    case 'boolean':
+      return { kind: 'boolean', options: [], integer: false }
+    case 'enum':
+      return { kind: 'select', options: (any.options ?? []) as string[], integer: false }
+    case 'union': {
+      const opts = ((any.options ?? []) as Array<{ value?: unknown; def?: { values?: unknown[] } }>).map(
+        (o) => (o.value ?? o.def?.values?.[0]) as string | number
+      )
+      return { kind: 'select', options: opts, integer: false }
+    }
+    case 'array':
+      return { kind: 'multi', options: (any.element?.options ?? []) as string[], integer: false }
+    default:
+      return { kind: 'text', options: [], integer: false }
+  }
+}
+
+function limitsHint(f: Introspected): string | undefined {
+  if (f.kind !== 'number') return undefined
+  if (f.min !== undefined && f.max !== undefined) return `${f.min} to ${f.max}`
+  return undefined
+}
+
+/** Every field of the shared schema, main ones first in the brief's order, then the advanced ones. */
+export function hyperparamFields(): HyperparamField[] {
+  const shape = hyperparamsSchema.shape as Record<keyof Hyperparams, z.ZodType>
+  const liveKeys = new Set(Object.keys(liveHyperparamsSchema.shape))
+  const keys = Object.keys(shape) as Array<keyof Hyperparams>
+  const ordered = [
+    ...(Object.keys(MAIN_LABELS) as Array<keyof Hyperparams>),
+    ...keys.filter((k) => !(k in MAIN_LABELS))
+  ]
+  return ordered.map((key) => {
+    const info = introspect(shape[key])
+    const advanced = !(key in MAIN_LABELS)
+    const label = MAIN_LABELS[key] ?? ADVANCED_LABELS[key] ?? key
+    const field: HyperparamField = { key, label, advanced, live: liveKeys.has(key), ...info }
+    const hint = HINTS[key] ?? limitsHint(info)
+    if (hint) field.hint = hint
+    return field
+  })
+}
