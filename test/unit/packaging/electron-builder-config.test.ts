@@ -4,7 +4,7 @@
  * `files`/`asarUnpack` pattern against the files on disk, the fuse hook against synthetic fuse
  * wires. packaged-layout.test.ts runs electron-builder itself on this config.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { globSync } from 'tinyglobby'
@@ -213,6 +213,48 @@ describe('fuses (build/fuses.cjs as afterPack)', () => {
       expect(() => fuses.flipFuses(fakeBinary(dir, ['1011']), { noSuchFuse: true })).toThrow(/unknown fuse/)
     } finally {
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('as afterPack, finds the binary that carries the wire on each platform', async () => {
+    // Where electron-builder leaves the Electron binary in appOutDir, renamed after the product.
+    const cases = [
+      { platform: 'linux', rel: ['gan-studio'], integrity: 'off' },
+      { platform: 'win32', rel: ['GAN Studio.exe'], integrity: 'on' },
+      {
+        platform: 'darwin',
+        rel: [
+          'GAN Studio.app',
+          'Contents',
+          'Frameworks',
+          'Electron Framework.framework',
+          'Electron Framework'
+        ],
+        integrity: 'on'
+      }
+    ]
+    for (const c of cases) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'gs-afterpack-'))
+      try {
+        const file = path.join(dir, ...c.rel)
+        mkdirSync(path.dirname(file), { recursive: true })
+        writeFileSync(
+          file,
+          Buffer.concat([fuses.SENTINEL, Buffer.from([fuses.WIRE_VERSION, 9]), Buffer.from('10110001r')])
+        )
+        if (c.platform === 'darwin' && process.platform === 'darwin') continue // would ad-hoc codesign a fake app
+        await fuses.afterPack({
+          appOutDir: dir,
+          electronPlatformName: c.platform,
+          packager: { appInfo: { productFilename: 'GAN Studio' }, executableName: 'gan-studio' }
+        })
+        const state = fuses.readFuses(file)
+        expect(state.runAsNode, c.platform).toBe('off')
+        expect(state.onlyLoadAppFromAsar, c.platform).toBe('on')
+        expect(state.enableEmbeddedAsarIntegrityValidation, c.platform).toBe(c.integrity)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
     }
   })
 })
