@@ -62,6 +62,8 @@ export async function startHarness(opts: { tiny?: boolean } = {}): Promise<Harne
   const rendererDir = tempDir('renderer')
   writeFakeRenderer(rendererDir)
   if (opts.tiny !== false) await writeTinyDataset(dataDir)
+  // Tests run a few runs side by side; the default limit of one would serialise them.
+  writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ maxConcurrentRuns: 4 }))
   const service = new StudioService({
     dataDir,
     settings: FileSettingsStore.forDataDir(dataDir),
