@@ -17,6 +17,14 @@ export interface SideResult {
   timedSteps: number
   medianMs: number
   p90Ms: number
+  /**
+   * Median process CPU time (user + system) per step. The backends are single-threaded, so on an
+   * idle core this equals wall time; on a shared machine it is the figure that does not depend on
+   * what the neighbours run.
+   */
+  medianCpuMs: number
+  /** Images per second of CPU time: the throughput one idle core would give. */
+  imagesPerCpuSec: number
   imagesPerSec: number
   /** Median ms per real image: the fair comparison when batches differ. */
   msPerImage: number
@@ -46,15 +54,20 @@ export async function measure(
     log(`${side} ${w.name} warm-up ${i + 1}/${warmup}: ${(performance.now() - t0).toFixed(0)} ms`)
   }
   const times: number[] = []
+  const cpuTimes: number[] = []
   let after10: { n: number; rss: number } | null = null
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     losses = await w.step()
     times.push(performance.now() - t0)
+    const c = process.cpuUsage(c0)
+    cpuTimes.push((c.user + c.system) / 1000)
     if (i === 9) after10 = { n: numTensors(), rss: rssMb() }
     if (steps <= 10 || i % 10 === 9) log(`${side} ${w.name} step ${i + 1}/${steps}: ${(times[i] as number).toFixed(0)} ms`)
   }
   const median = quantile(times, 0.5)
+  const medianCpu = quantile(cpuTimes, 0.5)
   return {
     side,
     workload: w.name,
@@ -64,6 +77,8 @@ export async function measure(
     timedSteps: steps,
     medianMs: round(median, 1),
     p90Ms: round(quantile(times, 0.9), 1),
+    medianCpuMs: round(medianCpu, 1),
+    imagesPerCpuSec: round((w.batch * 1000) / medianCpu, 2),
     imagesPerSec: round((w.batch * 1000) / median, 2),
     msPerImage: round(median / w.batch, 2),
     gflopPerStep: round(w.flopsPerStep / 1e9, 3),

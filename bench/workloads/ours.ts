@@ -110,7 +110,7 @@ function seedGan(seed: number, fused: boolean): Gan {
   }
   const dense = (x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, relu: boolean): tf.Tensor2D =>
     fused
-      ? tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation: relu ? 'relu' : 'linear' })
+      ? (tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D)
       : ((relu ? tf.relu(tf.add(tf.matMul(x, w), b)) : tf.add(tf.matMul(x, w), b)) as tf.Tensor2D)
   const conv = (x: T4, w: tf.Variable, b: tf.Variable): T4 =>
     fused
@@ -130,6 +130,11 @@ function seedGan(seed: number, fused: boolean): Gan {
       return dense(dense(flat, v.d3, v.db3, true), v.d4, v.db4, false)
     }
   }
+}
+
+/** variableGrads' map as the list applyGradients takes. */
+function named(grads: tf.NamedTensorMap): Parameters<tf.Optimizer['applyGradients']>[0] {
+  return Object.entries(grads).map(([name, tensor]) => ({ name, tensor }))
 }
 
 /**
@@ -161,10 +166,10 @@ export function ganWorkload(
           const fake = gan.generate(z1)
           return tf.add(bceWithLogits(gan.discriminate(real), 1), bceWithLogits(gan.discriminate(fake), 0)) as tf.Scalar
         }, gan.dVars)
-        optD.applyGradients(d.grads)
+        optD.applyGradients(named(d.grads))
         const z2 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
         const g = tf.variableGrads(() => bceWithLogits(gan.discriminate(gan.generate(z2)), 1), gan.gVars)
-        optG.applyGradients(g.grads)
+        optG.applyGradients(named(g.grads))
         return tf.stack([d.value, g.value])
       })
       const data = await losses.data()

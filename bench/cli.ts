@@ -1,0 +1,270 @@
+/**
+ * `npm run bench -- [--workload w1|seed|default|all] [--backend wasm|cpu] [--json] [--steps N]`
+ *
+ * The parent process spawns one child per measurement (ours, the peer, the kernel profile, the
+ * memory check), so the peer never sees the project's kernels and each RSS figure is its own.
+ * Extra flags: --warmup N, --peer-steps N, --peer-batch N, --peer-warmup N, --no-peer,
+ * --no-profile, --long (1000-step memory check), --memory-steps N, --no-memory, --unfused.
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { SideResult } from './measure'
+import { renderMarkdown, renderTable, type BenchReport, type MemoryResult, type ProfileResult, type WorkloadReport } from './report'
+
+const RESULT_TAG = 'BENCH_RESULT '
+
+/** Parsed command line. */
+export interface BenchArgs {
+  workloads: string[]
+  backend: 'wasm' | 'cpu'
+  json: boolean
+  steps: number
+  warmup: number
+  peer: boolean
+  peerSteps: number
+  peerWarmup: number
+  peerBatch: number | undefined
+  profile: boolean
+  memorySteps: number
+  fused: boolean
+  child: string | undefined
+  batch: number | undefined
+}
+
+function intArg(name: string, v: string | undefined): number {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected ${name} to be a non-negative integer, but got ${String(v)}`)
+  return n
+}
+
+/** Parses argv (without node and script). */
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  const a: BenchArgs = {
+    workloads: ['w1', 'seed', 'default'],
+    backend: 'wasm',
+    json: false,
+    steps: 20,
+    warmup: 3,
+    peer: true,
+    peerSteps: 2,
+    peerWarmup: 1,
+    peerBatch: undefined,
+    profile: true,
+    memorySteps: 100,
+    fused: true,
+    child: undefined,
+    batch: undefined
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i]
+    const next = (): string | undefined => argv[++i]
+    switch (f) {
+      case '--workload': {
+        const w = next()
+        if (w === 'all') a.workloads = ['w1', 'seed', 'default']
+        else if (w === 'w1' || w === 'seed' || w === 'default') a.workloads = [w]
+        else throw new Error(`Expected --workload w1, seed, default or all, but got ${String(w)}`)
+        break
+      }
+      case '--backend': {
+        const b = next()
+        if (b !== 'wasm' && b !== 'cpu') throw new Error(`Expected --backend wasm or cpu, but got ${String(b)}`)
+        a.backend = b
+        break
+      }
+      case '--json':
+        a.json = true
+        break
+      case '--steps':
+        a.steps = intArg('--steps', next())
+        break
+      case '--warmup':
+        a.warmup = intArg('--warmup', next())
+        break
+      case '--peer-steps':
+        a.peerSteps = intArg('--peer-steps', next())
+        break
+      case '--peer-warmup':
+        a.peerWarmup = intArg('--peer-warmup', next())
+        break
+      case '--peer-batch':
+        a.peerBatch = intArg('--peer-batch', next())
+        break
+      case '--batch':
+        a.batch = intArg('--batch', next())
+        break
+      case '--no-peer':
+        a.peer = false
+        break
+      case '--no-profile':
+        a.profile = false
+        break
+      case '--long':
+        a.memorySteps = 1000
+        break
+      case '--memory-steps':
+        a.memorySteps = intArg('--memory-steps', next())
+        break
+      case '--no-memory':
+        a.memorySteps = 0
+        break
+      case '--unfused':
+        a.fused = false
+        break
+      case '--child':
+        a.child = next()
+        break
+      default:
+        throw new Error(`Unknown flag ${String(f)} (see bench/cli.ts for the list)`)
+    }
+  }
+  return a
+}
+
+/** Default peer batch: small enough that stock cpu finishes a step in about a minute. */
+function peerBatchFor(workload: string, a: BenchArgs): number {
+  return a.peerBatch ?? (workload === 'w1' ? 2 : 16)
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`)
+}
+
+/** Runs `scripts/bench.cjs --child ...` and returns the object it reports. */
+function runChild<T>(args: string[]): Promise<T> {
+  const script = path.resolve('scripts/bench.cjs')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_TAG))
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`bench child ${args.join(' ')} failed (exit ${String(code)})${out ? `: ${out.slice(-500)}` : ''}`))
+        return
+      }
+      resolve(JSON.parse(line.slice(RESULT_TAG.length)) as T)
+    })
+  })
+}
+
+async function childMain(a: BenchArgs): Promise<void> {
+  const workload = a.workloads[0] ?? 'w1'
+  const opts = { fused: a.fused, ...(a.batch !== undefined ? { batch: a.batch } : {}) }
+  let result: unknown
+  if (a.child === 'ours') {
+    const { runOurs } = await import('./ours-side')
+    result = await runOurs(workload, a.backend, a.warmup, a.steps, opts, log)
+  } else if (a.child === 'peer') {
+    const { runPeer } = await import('./peer-side')
+    result = await runPeer(workload, 'auto', a.warmup, a.steps, opts, log)
+  } else if (a.child === 'profile') {
+    const { profileOurs } = await import('./ours-side')
+    result = await profileOurs(workload, a.backend, 2, opts)
+  } else if (a.child === 'memory') {
+    const { memoryCheck } = await import('./ours-side')
+    result = await memoryCheck(workload, a.backend, a.memorySteps, opts, log)
+  } else {
+    throw new Error(`Unknown child ${String(a.child)}`)
+  }
+  process.stdout.write(`${RESULT_TAG}${JSON.stringify(result)}\n`)
+}
+
+function baseFlags(a: BenchArgs, workload: string): string[] {
+  return ['--workload', workload, '--backend', a.backend, ...(a.fused ? [] : ['--unfused'])]
+}
+
+/** Whether the engine's default-model workload can be built (the engine's trainer exists). */
+async function defaultAvailable(): Promise<string | null> {
+  try {
+    const { defaultWorkloadProblem } = await import('./workloads/default')
+    return defaultWorkloadProblem()
+  } catch (err) {
+    return `the engine's model factory/trainer could not be loaded: ${(err as Error).message.split('\n')[0] ?? ''}`
+  }
+}
+
+async function parentMain(a: BenchArgs): Promise<void> {
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.availableParallelism?.() ?? os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      gpu: 'none used',
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100
+    },
+    oursBackend: a.backend,
+    workloads: [],
+    memory: undefined
+  }
+  for (const w of a.workloads) {
+    const entry: WorkloadReport = { workload: w }
+    if (w === 'default') {
+      const problem = await defaultAvailable()
+      if (problem !== null) {
+        entry.skipped = problem
+        log(`default: skipped (${problem})`)
+        report.workloads.push(entry)
+        continue
+      }
+    }
+    log(`${w}: ours on ${a.backend} (${a.warmup} warm-up + ${a.steps} timed steps)`)
+    entry.ours = await runChild<SideResult>([
+      '--child', 'ours', ...baseFlags(a, w), '--warmup', String(a.warmup), '--steps', String(a.steps),
+      ...(a.batch !== undefined ? ['--batch', String(a.batch)] : [])
+    ])
+    if (a.profile) {
+      log(`${w}: kernel profile`)
+      entry.profile = await runChild<ProfileResult>(['--child', 'profile', ...baseFlags(a, w)])
+    }
+    if (a.peer && w !== 'default') {
+      const pb = peerBatchFor(w, a)
+      log(`${w}: peer (tf.layers, stock kernels), batch ${pb}, ${a.peerWarmup} warm-up + ${a.peerSteps} timed steps`)
+      try {
+        entry.peer = await runChild<SideResult>([
+          '--child', 'peer', '--workload', w, '--batch', String(pb), '--warmup', String(a.peerWarmup), '--steps', String(a.peerSteps)
+        ])
+      } catch (err) {
+        entry.peerError = (err as Error).message
+      }
+    } else if (w === 'default') {
+      entry.peerError = 'no tf.layers version of the engine model (the engine interprets its own layer specs)'
+    }
+    if (entry.ours && entry.peer) {
+      entry.speedup = Math.round((entry.peer.msPerImage / entry.ours.msPerImage) * 10) / 10
+      entry.speedupCpu = Math.round(((entry.peer.medianCpuMs / entry.peer.batch) / (entry.ours.medianCpuMs / entry.ours.batch)) * 10) / 10
+    }
+    report.workloads.push(entry)
+  }
+  if (a.memorySteps > 0) {
+    const problem = await defaultAvailable()
+    const w = problem === null ? 'default' : 'seed'
+    log(`memory check: ${a.memorySteps} steps of ${w}${problem === null ? '' : ' (default model unavailable)'}`)
+    report.memory = await runChild<MemoryResult>(['--child', 'memory', ...baseFlags(a, w), '--memory-steps', String(a.memorySteps)])
+  }
+
+  const dir = path.resolve('bench/results')
+  mkdirSync(dir, { recursive: true })
+  const json = JSON.stringify(report, null, 2)
+  writeFileSync(path.join(dir, 'latest.json'), json)
+  writeFileSync(path.join(dir, `bench-${report.date.replace(/[:.]/g, '-')}.json`), json)
+  const mdPath = path.resolve('bench/RESULTS.md')
+  const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : ''
+  writeFileSync(mdPath, renderMarkdown(report, previous))
+  if (a.json) process.stdout.write(`${json}\n`)
+  else process.stdout.write(`${renderTable(report)}\nSaved bench/results/latest.json and bench/RESULTS.md\n`)
+}
+
+/** Entry point called by scripts/bench.cjs. */
+export async function main(argv: string[]): Promise<void> {
+  const a = parseArgs(argv)
+  if (a.child !== undefined) await childMain(a)
+  else await parentMain(a)
+}
