@@ -4,7 +4,10 @@
  * the same backend gives the same numbers, and `snapshot()`/`restore()` continue a run exactly.
  */
 import type { Hyperparams } from '../../shared/hyperparams'
+import { StudioError } from '../../shared/errors'
+import { applyAugment, drawAugmentParams, type AugmentParams } from './augment/diffaugment'
 import type { CachedDataset } from './data/cache'
+import { checkSecondOrderGradients, gradientPenalty, wganRefusal } from './gp'
 import { discriminatorLoss, generatorLoss, meanScore } from './losses'
 import type { GanArchs } from './models'
 import { Network } from './models/network'
@@ -33,6 +36,8 @@ export interface StepAverages {
   dReal: number
   dFake: number
   steps: number
+  /** Updates skipped since the last read because a loss or gradient was NaN or infinite. */
+  nonFinite: number
 }
 
 /** Number of images in the fixed-latent sample grid. */
@@ -50,13 +55,22 @@ export class GanTrainer {
   private epochSeed: number
   private perm: Uint32Array
   private position = 0
-  /** Sum of [lossD, lossG, dReal, dFake] since the last read, on the device. */
+  /**
+   * Test hook: the real batch drawn while training this step (0-based) gets a NaN pixel, once.
+   * Exercises the non-finite guard end to end.
+   */
+  poisonBatchAtStep: number | undefined
+  /** Sum of [lossD, lossG, dReal, dFake, skipped updates] since the last read, on the device. */
   private acc: tf.Variable
   private accSteps = 0
   private readonly fixedZ: tf.Tensor2D
   private readonly pixels: number
   private readonly gNames: Map<string, string>
   private readonly dNames: Map<string, string>
+  /** Class count of a conditional run (0 otherwise). */
+  readonly classes: number
+  /** Labels of the real batch nextBatch() drew last (conditional runs). */
+  private batchLabels: Int32Array | undefined
 
   constructor(
     public config: Hyperparams,
@@ -66,6 +80,15 @@ export class GanTrainer {
     const n = data.index.count
     if (config.batchSize > n) {
       throw new Error(`Batch size ${config.batchSize} is larger than the dataset (${n} images): use a batch of at most ${n}`)
+    }
+    this.classes = archs.generator.conditioning?.classes ?? 0
+    if (this.classes > 0 && !data.labels) {
+      throw new StudioError('invalid-input', `Conditional training needs a labelled dataset, but '${data.index.id}' has no labels: import it with labels from sub-folders, or turn conditional off`)
+    }
+    if (config.loss === 'wgan-gp') {
+      const conv = archs.discriminator.layers.some((l) => l.kind === 'conv')
+      const check = checkSecondOrderGradients({ conv })
+      if (!check.ok) throw new StudioError('unavailable', wganRefusal(tf.getBackend(), conv, check))
     }
     this.rng = new Rng(config.seed)
     this.G = new Network('generator', archs.generator, this.rng)
@@ -81,7 +104,7 @@ export class GanTrainer {
     if (config.ema > 0) this.ema = new Ema(config.ema, this.G)
     this.epochSeed = this.rng.nextUint32()
     this.perm = new Rng(this.epochSeed).permutation(n)
-    this.acc = tf.tidy(() => tf.variable(tf.zeros([4]), false))
+    this.acc = tf.tidy(() => tf.variable(tf.zeros([5]), false))
     const [h, w, c] = data.index.shape
     this.pixels = h * w * c
     // The sample grid's latents come from their own stream: the same grid for the whole run.
@@ -104,11 +127,18 @@ export class GanTrainer {
     const px = this.pixels
     const out = new Float32Array(batchSize * px)
     const src = this.data.images
+    const labels = this.classes > 0 ? new Int32Array(batchSize) : undefined
     for (let b = 0; b < batchSize; b++) {
       const i = this.perm[this.position + b] as number
       const off = i * px
       const dst = b * px
       for (let k = 0; k < px; k++) out[dst + k] = (src[off + k] as number) / 127.5 - 1
+      if (labels) labels[b] = this.data.labels?.[i] ?? 0
+    }
+    this.batchLabels = labels
+    if (this.poisonBatchAtStep === this.step) {
+      this.poisonBatchAtStep = undefined
+      out[0] = NaN
     }
     this.position += batchSize
     const [h, w, c] = this.data.index.shape
@@ -117,6 +147,55 @@ export class GanTrainer {
 
   private latents(count: number): tf.Tensor2D {
     return tf.tensor2d(this.rng.normalArray(count * this.config.latentDim), [count, this.config.latentDim])
+  }
+
+  /** One-hot labels [n, classes] (conditional runs), or undefined. */
+  private oneHot(labels: Int32Array | undefined): tf.Tensor2D | undefined {
+    if (!labels || this.classes === 0) return undefined
+    return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes), 'float32') as tf.Tensor2D)
+  }
+
+  /** Random labels for generated images, drawn from the run's Rng (conditional runs only). */
+  private fakeLabels(count: number): Int32Array | undefined {
+    if (this.classes === 0) return undefined
+    const out = new Int32Array(count)
+    for (let i = 0; i < count; i++) out[i] = this.rng.int(this.classes)
+    return out
+  }
+
+  /** DiffAugment parameters for a batch, when augmentation is on. */
+  private augmentParams(): AugmentParams | undefined {
+    const policies = this.config.diffAugment
+    if (policies.length === 0) return undefined
+    const [h, w] = this.data.index.shape
+    return drawAugmentParams(policies, this.config.batchSize, [h, w], this.rng)
+  }
+
+  private augmented(x: tf.Tensor, p: AugmentParams | undefined): tf.Tensor {
+    return p ? applyAugment(x, p, this.config.diffAugment) : x
+  }
+
+  /**
+   * Guards, clips and applies one update. On the device: the squared global gradient norm (plus
+   * the loss) is checked for NaN/∞ with x - x == 0 (kernels every backend has); a non-finite
+   * update is skipped inside Adam with tf.where, so no NaN ever reaches a weight, and counted in
+   * the accumulator the session reads once per log interval. With clipNorm > 0 the gradients are
+   * scaled by min(1, clipNorm / |g|). Returns the 0/1 "skipped" scalar (caller disposes).
+   */
+  private guardedApply(opt: Adam, net: Network, grads: Record<string, tf.Tensor>, loss: tf.Scalar): tf.Scalar {
+    const { ok, scale } = tf.tidy(() => {
+      const parts = Object.values(grads).map((g) => tf.sum(tf.square(g)))
+      const normSq = parts.length > 0 ? tf.addN(parts) : tf.scalar(0)
+      const probe = tf.add(normSq, loss)
+      const ok = tf.equal(tf.sub(probe, probe), 0)
+      const clip = this.config.clipNorm
+      const scale = clip > 0 ? tf.minimum(1, tf.div(clip, tf.add(tf.sqrt(normSq), 1e-6))) : undefined
+      return { ok, scale }
+    })
+    opt.apply(net.weights, grads, { ok, ...(scale ? { scale } : {}) })
+    const skipped = tf.tidy(() => tf.sub(1, tf.cast(ok, 'float32')) as tf.Scalar)
+    tf.dispose([ok, scale])
+    return skipped
   }
 
   /** Renames a variableGrads result from tfjs variable names to our weight names. */
@@ -129,7 +208,11 @@ export class GanTrainer {
     return out
   }
 
-  /** One training step: dSteps discriminator updates, one generator update, EMA. */
+  /**
+   * One training step: dSteps discriminator updates, one generator update, EMA. Options act here:
+   * spectral norm (one power iteration per D update), DiffAugment on everything D sees, the
+   * WGAN-GP penalty, class conditioning, gradient clipping and the non-finite guard.
+   */
   trainStep(): void {
     const cfg = this.config
     const dVars = [...this.D.weights.values()]
@@ -137,35 +220,53 @@ export class GanTrainer {
     let dReal: tf.Scalar | undefined
     let dFake: tf.Scalar | undefined
     let lossD: tf.Scalar | undefined
+    let skipped: tf.Scalar = tf.scalar(0)
     for (let k = 0; k < cfg.dSteps; k++) {
       tf.dispose([dReal, dFake, lossD])
+      this.D.powerIterate()
       const real = this.nextBatch()
+      const yReal = this.oneHot(this.batchLabels)
       const z = this.latents(cfg.batchSize)
-      const fake = tf.tidy(() => this.G.apply(z, { training: true }))
+      const yFake = this.oneHot(this.fakeLabels(cfg.batchSize))
+      const fake = tf.tidy(() => this.G.apply(z, { training: true, ...(yFake ? { labels: yFake } : {}) }))
+      const augReal = this.augmentParams()
+      const augFake = this.augmentParams()
+      const eps = cfg.loss === 'wgan-gp' ? Float32Array.from({ length: cfg.batchSize }, () => this.rng.uniform()) : undefined
       const { value, grads } = tf.variableGrads(() => {
-        const rOut = this.D.apply(real, { training: true })
-        const fOut = this.D.apply(fake, { training: true })
+        const r = this.augmented(real, augReal)
+        const f = this.augmented(fake, augFake)
+        const rOut = this.D.apply(r, { training: true, ...(yReal ? { labels: yReal } : {}) })
+        const fOut = this.D.apply(f, { training: true, ...(yFake ? { labels: yFake } : {}) })
         dReal = tf.keep(meanScore(cfg.loss, rOut))
         dFake = tf.keep(meanScore(cfg.loss, fOut))
-        return discriminatorLoss(cfg.loss, rOut, fOut)
+        const base = discriminatorLoss(cfg.loss, rOut, fOut)
+        if (!eps) return base
+        // Interpolates between real and fake pair up labels with the real ones (as in cGAN-GP codes).
+        const gp = gradientPenalty((x) => this.D.apply(x, { training: true, ...(yReal ? { labels: yReal } : {}) }), r, f, eps)
+        return tf.add(base, tf.mul(cfg.gpWeight, gp)) as tf.Scalar
       }, dVars)
-      this.optD.apply(this.D.weights, this.byName(grads, this.dNames))
-      tf.dispose([real, z, fake, ...Object.values(grads)])
+      const s1 = this.guardedApply(this.optD, this.D, this.byName(grads, this.dNames), value)
+      const s2 = tf.add(skipped, s1) as tf.Scalar
+      tf.dispose([real, z, fake, yReal, yFake, skipped, s1, ...Object.values(grads)])
+      skipped = s2
       lossD = value
     }
     const z = this.latents(cfg.batchSize)
+    const yFake = this.oneHot(this.fakeLabels(cfg.batchSize))
+    const augFake = this.augmentParams()
     const { value: lossG, grads } = tf.variableGrads(() => {
-      const fOut = this.D.apply(this.G.apply(z, { training: true }), { training: true })
-      return generatorLoss(cfg.loss, fOut)
+      const labels = yFake ? { labels: yFake } : {}
+      const fake = this.augmented(this.G.apply(z, { training: true, ...labels }), augFake)
+      return generatorLoss(cfg.loss, this.D.apply(fake, { training: true, ...labels }))
     }, gVars)
-    this.optG.apply(this.G.weights, this.byName(grads, this.gNames))
-    tf.dispose([z, ...Object.values(grads)])
+    const sG = this.guardedApply(this.optG, this.G, this.byName(grads, this.gNames), lossG)
+    tf.dispose([z, yFake, ...Object.values(grads)])
     this.ema?.update(this.G)
     const acc = this.acc
     tf.tidy(() => {
-      acc.assign(tf.add(acc, tf.stack([lossD as tf.Scalar, lossG, dReal as tf.Scalar, dFake as tf.Scalar])))
+      acc.assign(tf.add(acc, tf.stack([lossD as tf.Scalar, lossG, dReal as tf.Scalar, dFake as tf.Scalar, tf.add(skipped, sG)])))
     })
-    tf.dispose([lossD, lossG, dReal, dFake])
+    tf.dispose([lossD, lossG, dReal, dFake, skipped, sG])
     this.accSteps += 1
     this.step += 1
   }
@@ -174,18 +275,53 @@ export class GanTrainer {
   async readAverages(): Promise<StepAverages> {
     const v = await this.acc.data()
     const n = Math.max(1, this.accSteps)
-    const out = { lossD: (v[0] ?? NaN) / n, lossG: (v[1] ?? NaN) / n, dReal: (v[2] ?? NaN) / n, dFake: (v[3] ?? NaN) / n, steps: this.accSteps }
-    tf.tidy(() => this.acc.assign(tf.zeros([4])))
+    const out = {
+      lossD: (v[0] ?? NaN) / n,
+      lossG: (v[1] ?? NaN) / n,
+      dReal: (v[2] ?? NaN) / n,
+      dFake: (v[3] ?? NaN) / n,
+      steps: this.accSteps,
+      nonFinite: v[4] ?? 0
+    }
+    tf.tidy(() => this.acc.assign(tf.zeros([5])))
     this.accSteps = 0
+    return out
+  }
+
+  /**
+   * Class labels of the fixed sample grid (conditional runs): the 8×8 grid shows one class per
+   * row, row r being class r mod classes.
+   */
+  gridLabels(count = SAMPLE_GRID): Int32Array | undefined {
+    if (this.classes === 0) return undefined
+    return Int32Array.from({ length: count }, (_, i) => Math.floor(i / 8) % this.classes)
+  }
+
+  /**
+   * Images for the quality score: `count` images from a fixed latent stream of their own (the
+   * run's Rng is untouched), EMA weights when enabled, labels cycling through the classes.
+   * Returns [-1, 1] images [count, H, W, C]; the caller disposes them.
+   */
+  renderQualityImages(count: number): tf.Tensor4D {
+    const zRng = new Rng((this.config.seed ^ 0x0a11ce55) >>> 0)
+    const labels = this.classes > 0 ? Int32Array.from({ length: count }, (_, i) => i % this.classes) : undefined
+    const y = this.oneHot(labels)
+    const out = tf.tidy(() => {
+      const z = tf.tensor2d(zRng.normalArray(count * this.config.latentDim), [count, this.config.latentDim])
+      return this.G.apply(z, { training: false, weights: this.ema?.shadow, ...(y ? { labels: y } : {}) }) as tf.Tensor4D
+    })
+    y?.dispose()
     return out
   }
 
   /** Renders the fixed-latent grid (EMA weights when enabled) as uint8 pixels [64, H, W, C]. */
   async renderSamples(): Promise<Uint8Array> {
+    const y = this.oneHot(this.gridLabels())
     const t = tf.tidy(() => {
-      const x = this.G.apply(this.fixedZ, { training: false, weights: this.ema?.shadow })
+      const x = this.G.apply(this.fixedZ, { training: false, weights: this.ema?.shadow, ...(y ? { labels: y } : {}) })
       return tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255), 'int32')
     })
+    y?.dispose()
     const data = await t.data()
     t.dispose()
     return Uint8Array.from(data)

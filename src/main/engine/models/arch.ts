@@ -19,6 +19,18 @@ export interface ArchSpec {
   /** Shape of one input sample, without the batch dimension. */
   input: number[]
   layers: LayerSpec[]
+  /**
+   * Class conditioning. `concat` (generator): a one-hot label is appended to the latent before the
+   * first layer. `projection` (discriminator, Miyato & Koyama 2018): the output gains
+   * ⟨embed(y), φ(x)⟩ where φ(x) is the input of the last dense layer.
+   */
+  conditioning?: { classes: number; mode: 'concat' | 'projection' }
+  /**
+   * Spectral normalisation (Miyato et al. 2018) of every dense and conv kernel: the forward pass
+   * uses W/σ(W), with σ estimated by one power-iteration step per D update from a persistent
+   * vector saved as the buffer `<layer>/snU`.
+   */
+  spectralNorm?: boolean
 }
 
 /** Validates a positive integer argument the tfjs-layers way. */

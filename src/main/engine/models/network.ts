@@ -5,13 +5,15 @@
  */
 import { tf } from '../tf'
 import type { Rng } from '../rng'
-import type { ArchSpec, LayerSpec } from './arch'
+import { expectPositiveInt, type ArchSpec, type LayerSpec } from './arch'
 
 export interface ApplyOptions {
   /** Training mode: BatchNorm uses batch statistics and updates its running ones. */
   training: boolean
   /** Weights to use instead of the network's own (e.g. the EMA copy), by name. */
   weights?: ReadonlyMap<string, tf.Tensor>
+  /** One-hot class labels [B, classes]; required when the architecture is conditional. */
+  labels?: tf.Tensor
 }
 
 /** Shapes of every named tensor of an architecture, in creation order. */
@@ -19,13 +21,19 @@ export interface TensorSpec {
   name: string
   shape: number[]
   trainable: boolean
-  init: 'normal' | 'zeros' | 'ones' | 'gamma'
+  init: 'normal' | 'zeros' | 'ones' | 'gamma' | 'unit'
 }
 
 /** Walks an architecture and lists its tensors; also checks the shapes fit together. */
 export function tensorSpecs(arch: ArchSpec): TensorSpec[] {
   const out: TensorSpec[] = []
-  let shape = [...arch.input]
+  const cond = arch.conditioning
+  if (cond) expectPositiveInt('conditioning.classes', cond.classes)
+  let shape = cond?.mode === 'concat' ? [(arch.input[0] ?? 0) + cond.classes] : [...arch.input]
+  const lastDense = arch.layers.map((l) => l.kind).lastIndexOf('dense')
+  const sn = (name: string, units: number): void => {
+    if (arch.spectralNorm) out.push({ name: `${name}/snU`, shape: [units], trainable: false, init: 'unit' })
+  }
   arch.layers.forEach((l, i) => {
     const name = `${l.kind}${i}`
     const last = shape[shape.length - 1] ?? 0
@@ -34,6 +42,11 @@ export function tensorSpecs(arch: ArchSpec): TensorSpec[] {
         if (shape.length !== 1) throw new Error(`Expected a flat input to ${name}, but got shape [${shape.join(', ')}]`)
         out.push({ name: `${name}/kernel`, shape: [last, l.units], trainable: true, init: 'normal' })
         if (l.bias) out.push({ name: `${name}/bias`, shape: [l.units], trainable: true, init: 'zeros' })
+        sn(name, l.units)
+        if (cond?.mode === 'projection' && i === lastDense) {
+          out.push({ name: 'embed/kernel', shape: [cond.classes, last], trainable: true, init: 'normal' })
+          sn('embed', last)
+        }
         shape = [l.units]
         break
       case 'reshape': {
@@ -53,6 +66,7 @@ export function tensorSpecs(arch: ArchSpec): TensorSpec[] {
         const fshape = l.kind === 'conv' ? [l.kernel, l.kernel, last, l.filters] : [l.kernel, l.kernel, l.filters, last]
         out.push({ name: `${name}/kernel`, shape: fshape, trainable: true, init: 'normal' })
         if (l.bias) out.push({ name: `${name}/bias`, shape: [l.filters], trainable: true, init: 'zeros' })
+        sn(name, fshape[3] as number)
         shape = l.kind === 'conv' ? [Math.ceil(h / l.stride), Math.ceil(w / l.stride), l.filters] : [h * l.stride, w * l.stride, l.filters]
         break
       }
@@ -98,6 +112,11 @@ export class Network {
       let values: Float32Array
       if (s.init === 'normal') values = rng.normalArray(size, 0.02)
       else if (s.init === 'gamma') values = rng.normalArray(size, 0.02).map((v) => 1 + v)
+      else if (s.init === 'unit') {
+        values = rng.normalArray(size)
+        const norm = Math.hypot(...values) || 1
+        values = values.map((v) => v / norm)
+      }
       else values = new Float32Array(size).fill(s.init === 'ones' ? 1 : 0)
       const v = tf.tidy(() => tf.variable(tf.tensor(values, s.shape), s.trainable))
       ;(s.trainable ? this.weights : this.buffers).set(s.name, v)
@@ -116,14 +135,31 @@ export class Network {
       if (!t) throw new Error(`${this.name} has no tensor named ${name}`)
       return t
     }
+    const cond = this.arch.conditioning
+    if (cond && !opts.labels) throw new Error(`Expected class labels for the conditional ${this.name}, but got none`)
+    // A kernel as used by the forward pass: divided by its spectral norm when SN is on.
+    const kernel = (layer: string): tf.Tensor => {
+      const k = w(`${layer}/kernel`)
+      if (!this.arch.spectralNorm) return k
+      return tf.div(k, spectralSigma(k, this.buffers.get(`${layer}/snU`) as tf.Tensor))
+    }
     let h = x
+    if (cond?.mode === 'concat') h = tf.concat([h, opts.labels as tf.Tensor], 1)
+    const lastDense = this.arch.layers.map((l) => l.kind).lastIndexOf('dense')
     this.arch.layers.forEach((l: LayerSpec, i) => {
       const n = `${l.kind}${i}`
       switch (l.kind) {
-        case 'dense':
-          h = tf.matMul(h as tf.Tensor2D, w(`${n}/kernel`) as tf.Tensor2D)
+        case 'dense': {
+          const features = h
+          h = tf.matMul(h as tf.Tensor2D, kernel(n) as tf.Tensor2D)
           if (l.bias) h = tf.add(h, w(`${n}/bias`))
+          if (cond?.mode === 'projection' && i === lastDense) {
+            // ⟨embed(y), φ(x)⟩ added to every output unit (D has one).
+            const e = tf.matMul(opts.labels as tf.Tensor2D, kernel('embed') as tf.Tensor2D)
+            h = tf.add(h, tf.sum(tf.mul(e, features), 1, true))
+          }
           break
+        }
         case 'reshape':
           h = tf.reshape(h, [-1, ...l.shape])
           break
@@ -131,12 +167,12 @@ export class Network {
           h = tf.reshape(h, [h.shape[0] ?? -1, -1])
           break
         case 'conv':
-          h = tf.conv2d(h as tf.Tensor4D, w(`${n}/kernel`) as tf.Tensor4D, l.stride, 'same')
+          h = tf.conv2d(h as tf.Tensor4D, kernel(n) as tf.Tensor4D, l.stride, 'same')
           if (l.bias) h = tf.add(h, w(`${n}/bias`))
           break
         case 'convT': {
           const [b, hh, ww] = h.shape as [number, number, number, number]
-          h = tf.conv2dTranspose(h as tf.Tensor4D, w(`${n}/kernel`) as tf.Tensor4D, [b, hh * l.stride, ww * l.stride, l.filters], l.stride, 'same')
+          h = tf.conv2dTranspose(h as tf.Tensor4D, kernel(n) as tf.Tensor4D, [b, hh * l.stride, ww * l.stride, l.filters], l.stride, 'same')
           if (l.bias) h = tf.add(h, w(`${n}/bias`))
           break
         }
@@ -181,8 +217,44 @@ export class Network {
     return tf.batchNorm(h, mean, variance, beta, gamma, epsilon)
   }
 
+  /**
+   * One power-iteration step for every spectrally normalised kernel: u ← Wᵀv/|Wᵀv| with
+   * v = Wu/|Wu| (W reshaped to [fan-in, out]). Runs outside any gradient tape, so u is a constant
+   * for the backward pass; σ = |Wu| is then differentiated exactly as in Miyato et al.
+   */
+  powerIterate(): void {
+    if (!this.arch.spectralNorm) return
+    tf.tidy(() => {
+      for (const [name, u] of this.buffers) {
+        if (!name.endsWith('/snU')) continue
+        const k = this.weights.get(name.replace(/snU$/, 'kernel'))
+        if (!k) continue
+        const m = kernelMatrix(k)
+        const v = normalise(tf.matMul(m, tf.reshape(u, [-1, 1])))
+        u.assign(tf.reshape(normalise(tf.matMul(m, v, true, false)), u.shape))
+      }
+    })
+  }
+
   dispose(): void {
     for (const v of this.weights.values()) v.dispose()
     for (const v of this.buffers.values()) v.dispose()
   }
+}
+
+/** A kernel as the matrix SN works on: [fan-in, units], with units the last dimension. */
+function kernelMatrix(k: tf.Tensor): tf.Tensor2D {
+  const units = k.shape[k.shape.length - 1] ?? 1
+  return tf.reshape(k, [-1, units])
+}
+
+function normalise(x: tf.Tensor): tf.Tensor {
+  return tf.div(x, tf.add(tf.norm(x), 1e-12))
+}
+
+/** σ(W) ≈ |W û| / |û| for the persistent vector û (the division keeps it right before any iteration). */
+export function spectralSigma(k: tf.Tensor, u: tf.Tensor): tf.Scalar {
+  const m = kernelMatrix(k)
+  const wu = tf.matMul(m, tf.reshape(u, [-1, 1]))
+  return tf.div(tf.norm(wu), tf.add(tf.norm(u), 1e-12)) as tf.Scalar
 }

@@ -12,6 +12,14 @@ export interface AdamConfig {
   epsilon: number
 }
 
+/** Options of one update, both on the device. */
+export interface AdamApplyOptions {
+  /** Boolean scalar: when false the update is skipped (weights and moments keep their values). */
+  ok?: tf.Tensor
+  /** Scalar multiplied into every gradient first (global-norm clipping). */
+  scale?: tf.Tensor
+}
+
 export class Adam {
   /** First and second moments by weight name. */
   readonly m = new Map<string, tf.Variable>()
@@ -29,23 +37,36 @@ export class Adam {
     }
   }
 
-  /** Applies one update from gradients keyed by weight name. Disposes nothing it was given. */
-  apply(weights: ReadonlyMap<string, tf.Variable>, grads: Readonly<Record<string, tf.Tensor>>): void {
+  /**
+   * Applies one update from gradients keyed by weight name. Disposes nothing it was given.
+   * `opts.ok` gates the update on the device (tf.where), so a NaN gradient never reaches a weight
+   * and no host read is needed; `opts.scale` scales the gradients (clipping).
+   */
+  apply(weights: ReadonlyMap<string, tf.Variable>, grads: Readonly<Record<string, tf.Tensor>>, opts: AdamApplyOptions = {}): void {
     this.t += 1
     const { lr, beta1, beta2, epsilon } = this.config
     // Bias correction folded into the step size, as in the paper's efficient form.
     const stepSize = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t)
     tf.tidy(() => {
       for (const [name, w] of weights) {
-        const g = grads[name]
-        if (!g) continue
+        const g0 = grads[name]
+        if (!g0) continue
+        const g = opts.scale ? tf.mul(g0, opts.scale) : g0
         const m = this.m.get(name) as tf.Variable
         const v = this.v.get(name) as tf.Variable
         const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1))
         const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2))
-        m.assign(m1)
-        v.assign(v1)
-        w.assign(tf.sub(w, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), stepSize)))
+        const w1 = tf.sub(w, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), stepSize))
+        const ok = opts.ok
+        if (ok) {
+          m.assign(tf.where(ok, m1, m))
+          v.assign(tf.where(ok, v1, v))
+          w.assign(tf.where(ok, w1, w))
+        } else {
+          m.assign(m1)
+          v.assign(v1)
+          w.assign(w1)
+        }
       }
     })
   }
