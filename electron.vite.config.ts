@@ -15,7 +15,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/bin.ts'),
-          'trainer-worker': resolve(__dirname, 'src/main/worker/trainer-worker.ts')
+          'trainer-worker': resolve(__dirname, 'src/main/worker/trainer-worker.ts'),
+          'inference-worker': resolve(__dirname, 'src/main/worker/inference-worker.ts')
         }
       }
     }

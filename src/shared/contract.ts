@@ -464,6 +464,70 @@ export const requests = {
       .object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) })
       .strict(),
     'Writes the generator as a tfjs model into the exports folder.'
+  ),
+
+  /** Facts about the generator the explorer would use: sizes, EMA, conditional, checkpoint and step. */
+  'explorer:info': request<{ runId: string; checkpoint: string; step: number; latentDim: number; imageShape: [number, number, number]; ema: boolean; conditional: boolean; labels?: string[]; datasetId: string; model: string }>()(
+    z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) }).strict(),
+    "The explorer's generator: latent size, image shape, EMA, classes."
+  ),
+  /** GANSpace directions: unit latent directions (PCA of the first layer, regressed to latent space). */
+  'explorer:directions': request<{ directions: number[][]; explained: number[]; scale: number[] }>()(
+    z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true), count: z.number().int().min(1).max(32).default(8) }).strict(),
+    'Principal latent directions (GANSpace) with explained variance and slider scale.'
+  ),
+  /** A sample's nearest training images (L2 in pixel space; PNG data URLs) and a memorisation flag. */
+  'explorer:nearest': request<{ sample: string; neighbours: Array<{ index: number; rms: number; image: string; label?: number }>; memorised: boolean; threshold: number }>()(
+    z
+      .object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true), source: latentSourceSchema, truncation: truncationSchema, count: z.number().int().min(1).max(32).default(8) })
+      .strict(),
+    'Nearest training images of one sample.'
+  ),
+  /** The run's saved latents (bookmarks), oldest first. */
+  'explorer:bookmarks': request<Array<{ id: string; name: string; latent: number[]; seed?: number; created: number }>>()(runRef, "The run's latent bookmarks."),
+  /** Replaces the run's bookmarks; returns them. */
+  'explorer:saveBookmarks': request<Array<{ id: string; name: string; latent: number[]; seed?: number; created: number }>>()(
+    z
+      .object({
+        runId: idSchema,
+        bookmarks: z
+          .array(
+            z
+              .object({
+                id: idSchema,
+                name: runNameSchema,
+                latent: z.array(z.number().finite().min(-100).max(100)).min(1).max(1024),
+                seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+                created: z.number().int().min(0)
+              })
+              .strict()
+          )
+          .max(500)
+      })
+      .strict(),
+    "Saves the run's latent bookmarks."
+  ),
+  /** Reads an exported PNG's provenance (base64 bytes) so the explorer can restore its latents. */
+  'explorer:openImage': request<{ runId?: string; checkpoint?: string; step?: number; seeds?: number[]; latents: number[][]; truncation: number; kind: string; interpolation?: { mode: 'linear' | 'slerp'; steps: number } }>()(
+    z.object({ png: z.string().min(8).max(24_000_000) }).strict(),
+    "An exported PNG's provenance (run, seeds, latents, truncation)."
+  ),
+  /** Writes an interpolation strip PNG (with its interpolation parameters) into `<dataDir>/exports/`. */
+  'export:strip': request<FileRef>()(
+    z
+      .object({
+        runId: idSchema,
+        checkpoint: idSchema.optional(),
+        ema: z.boolean().default(true),
+        from: latentSourceSchema,
+        to: latentSourceSchema,
+        frames: z.number().int().min(2).max(120).default(16),
+        mode: z.enum(['linear', 'slerp']).default('slerp'),
+        truncation: truncationSchema,
+        scale: z.number().int().min(1).max(8).default(2)
+      })
+      .strict(),
+    'Writes an interpolation strip PNG into the exports folder.'
   )
 } as const
 

@@ -15,7 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   runs: { summary: 'list runs', load: async () => (await import('./commands/runs')).runsCommand },
   inspect: { summary: 'verify a checkpoint and print its tensors and digest', load: async () => (await import('./commands/inspect')).inspectCommand },
   dataset: { summary: 'import, list, report on and remove datasets', load: async () => (await import('./commands/dataset')).datasetCommand },
-  serve: { summary: 'serve the studio to a browser', load: async () => (await import('./commands/serve')).serveCommand }
+  serve: { summary: 'serve the studio to a browser', load: async () => (await import('./commands/serve')).serveCommand },
+  sample: { summary: 'render a PNG grid of images for seeds from a checkpoint', load: async () => (await import('./commands/sample')).sampleCommand },
+  interpolate: { summary: 'render a strip (and GIF) between two seeds', load: async () => (await import('./commands/interpolate')).interpolateCommand },
+  'export-model': { summary: 'export the generator as a TensorFlow.js model', load: async () => (await import('./commands/export-model')).exportModelCommand }
 }
 
 function usage(): string {

@@ -4,7 +4,7 @@
  * missing port answers `unavailable` with a clear message.
  */
 import type { DatasetInfo } from '../../shared/domain'
-import type { DatasetReport, FileRef, ImportProgress, RequestPayload, ThumbnailPage } from '../../shared/contract'
+import type { DatasetReport, FileRef, ImportProgress, RequestPayload, RequestResult, ThumbnailPage } from '../../shared/contract'
 
 /** What an import is asked to do (the dataset engine's ImportRequest). */
 export interface DatasetImportRequest {
@@ -39,6 +39,12 @@ export interface DatasetsPort {
 export interface ExplorerPort {
   generate(p: RequestPayload<'explorer:generate'>): Promise<{ images: string[] }>
   interpolate(p: RequestPayload<'explorer:interpolate'>): Promise<{ frames: string[] }>
+  info(p: RequestPayload<'explorer:info'>): Promise<RequestResult<'explorer:info'>>
+  directions(p: RequestPayload<'explorer:directions'>): Promise<RequestResult<'explorer:directions'>>
+  nearest(p: RequestPayload<'explorer:nearest'>): Promise<RequestResult<'explorer:nearest'>>
+  openImage(p: RequestPayload<'explorer:openImage'>): Promise<RequestResult<'explorer:openImage'>>
+  bookmarks(runId: string): Promise<RequestResult<'explorer:bookmarks'>>
+  saveBookmarks(runId: string, list: RequestPayload<'explorer:saveBookmarks'>['bookmarks']): Promise<RequestResult<'explorer:saveBookmarks'>>
 }
 
 /** Files written for the user (export). Paths returned are relative to the data dir. */
@@ -46,4 +52,5 @@ export interface ExportPort {
   png(p: RequestPayload<'export:png'>): Promise<FileRef>
   gif(p: RequestPayload<'export:gif'>): Promise<FileRef>
   model(p: RequestPayload<'export:model'>): Promise<FileRef>
+  strip(p: RequestPayload<'export:strip'>): Promise<FileRef>
 }

@@ -350,7 +350,14 @@ export class StudioService {
     'export:model': async (p) => {
       await requireRun(this.dataDir, p.runId)
       return (this.opts.exporter ?? this.unavailable('Model export')).model(p)
-    }
+    },
+    'explorer:info': async (p) => (this.opts.explorer ?? this.unavailable('The latent explorer')).info(p),
+    'explorer:directions': async (p) => (this.opts.explorer ?? this.unavailable('Latent directions')).directions(p),
+    'explorer:nearest': async (p) => (this.opts.explorer ?? this.unavailable('Nearest training images')).nearest(p),
+    'explorer:bookmarks': async (p) => (this.opts.explorer ?? this.unavailable('Bookmarks')).bookmarks(p.runId),
+    'explorer:saveBookmarks': async (p) => (this.opts.explorer ?? this.unavailable('Bookmarks')).saveBookmarks(p.runId, p.bookmarks),
+    'explorer:openImage': async (p) => (this.opts.explorer ?? this.unavailable('Opening images')).openImage(p),
+    'export:strip': async (p) => (this.opts.exporter ?? this.unavailable('Strip export')).strip(p)
   }
 
   private async samplesOf(runId: string, runDir: string): Promise<SampleRef[]> {

@@ -24,6 +24,8 @@ export interface ModelRef {
   checkpointDir: string
   /** Use the EMA weights when the checkpoint has them (default true). */
   ema?: boolean
+  /** Class to generate with a conditional model (default 0); ignored by unconditional ones. */
+  label?: number
 }
 
 /** Latents as sent over a process boundary. */
@@ -40,6 +42,8 @@ export interface ModelInfo {
   /** True when the EMA weights are in use. */
   ema: boolean
   conditional: boolean
+  /** Classes of a conditional model (0 otherwise). */
+  classes: number
   datasetId: string
   model: string
   /** Newer checkpoints skipped because they did not verify. */
@@ -62,6 +66,13 @@ function toF32(z: Float32Array | readonly number[]): Float32Array {
 }
 
 const MAX_CACHED = 3
+
+/** The methods a caller may invoke across the worker boundary (all async, plain data in and out). */
+export const INFERENCE_METHODS = ['info', 'imagePngs', 'gridPng', 'gif', 'directions', 'nearest', 'exportModel', 'forget'] as const
+/** One of INFERENCE_METHODS. */
+export type InferenceMethod = (typeof INFERENCE_METHODS)[number]
+/** The engine's callable surface, in-process or through the worker. */
+export type InferenceApi = Pick<InferenceEngine, InferenceMethod>
 
 export class InferenceEngine {
   private backendReady: Promise<unknown> | undefined
@@ -97,7 +108,7 @@ export class InferenceEngine {
   }
 
   /** Drops cached models (a run folder's newest checkpoint changed). */
-  forget(): void {
+  async forget(): Promise<void> {
     for (const p of this.cache.values()) void p.then((l) => l.model.dispose(), () => undefined)
     this.cache.clear()
   }
@@ -114,7 +125,8 @@ export class InferenceEngine {
       latentDim: model.latentDim,
       imageShape: model.imageShape,
       ema: model.source === 'ema',
-      conditional: Boolean(s.config.conditional),
+      conditional: model.classes > 0,
+      classes: model.classes,
       datasetId: s.dataset.id,
       model: s.config.model,
       skipped: resolved.skipped
@@ -124,7 +136,7 @@ export class InferenceEngine {
   /** Raw uint8 images for latents (after truncation ψ). */
   async generate(ref: ModelRef, latents: LatentList, truncation = 1): Promise<GeneratedImages> {
     const { model } = await this.load(ref)
-    return model.generate(latents.map(toF32), truncation)
+    return model.generate(latents.map(toF32), truncation, ref.label !== undefined ? [ref.label] : undefined)
   }
 
   /** One small PNG per latent (the UI shows them as data URLs). */
