@@ -6,16 +6,11 @@
  * data.bin. Cancelling (AbortSignal) before the write leaves nothing behind.
  */
 import { promises as fs } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import { StudioError } from '../../../shared/errors'
-import {
-  datasetDir,
-  readDatasetCache,
-  readDatasetIndex,
-  writeDatasetCache,
-  type DatasetIndex
-} from '../../engine/data/cache'
+import { datasetDir, readDatasetIndex, writeDatasetCache, type DatasetIndex } from '../../engine/data/cache'
 import { DEFAULT_DECODE_TIMEOUT_MS, decodeFile, type DecodeResult } from './decode'
 import { isIdxImagesPath, readIdx } from './idx'
 import { resolveImportOptions, sameImportOptions, validateDatasetName, type ImportOptions } from './options'
@@ -115,6 +110,10 @@ async function looksLikeIdx(file: string): Promise<boolean> {
   }
 }
 
+function datasetDataPath(dataDir: string, id: string): string {
+  return path.join(datasetDir(dataDir, id), 'data.bin')
+}
+
 function cancelled(): StudioError {
   return new StudioError('cancelled', 'Import cancelled; nothing was written.')
 }
@@ -125,7 +124,8 @@ function checkAbort(signal?: AbortSignal): void {
 
 interface Outcome {
   record: FileRecord
-  pixels?: Uint8Array
+  /** The file's pixels are in its slot of the slab. */
+  hasPixels?: boolean
 }
 
 async function importFolder(
@@ -151,15 +151,29 @@ async function importFolder(
 
   // Previous results are reusable only when they were made the same way from the same folder.
   const prev = reusablePrevious(existing, options)
-  let oldPixels: Uint8Array | undefined
   const per = options.size * options.size * options.channels
-  const takeOld = async (index: number): Promise<Uint8Array | undefined> => {
-    if (!oldPixels) oldPixels = (await readDatasetCache(dataDir, name))?.images ?? new Uint8Array(0)
-    const from = index * per
-    return from + per <= oldPixels.length ? oldPixels.slice(from, from + per) : undefined
+  const files = scan.files
+  // One slab with a slot per candidate file, compacted at the end: decoded pixels are copied once
+  // and the dataset never exists twice in memory. Untouched slots are never paged in.
+  const slab = new Uint8Array(files.length * per)
+  const oldData = datasetDataPath(dataDir, name)
+  let oldFile: FileHandle | undefined | null
+  /** Copies image `index` of the previous data.bin into slot `slot`; false when it cannot. */
+  const takeOld = async (index: number, slot: number): Promise<boolean> => {
+    if (oldFile === undefined) {
+      const expected = (existing?.count ?? 0) * per
+      oldFile = (await fs.stat(oldData).then(
+        (st) => st.size === expected,
+        () => false
+      ))
+        ? await fs.open(oldData, 'r')
+        : null
+    }
+    if (!oldFile || (index + 1) * per > (existing?.count ?? 0) * per) return false
+    const { bytesRead } = await oldFile.read(slab, slot * per, per, index * per)
+    return bytesRead === per
   }
 
-  const files = scan.files
   const outcomes: Outcome[] = new Array(files.length)
   let done = 0
   let decoded = 0
@@ -187,15 +201,16 @@ async function importFolder(
       old.mtimeMs === f.mtimeMs &&
       (old.status !== 'imported' || old.index !== undefined)
     ) {
-      const pixels = old.status === 'imported' ? await takeOld(old.index!) : undefined
-      if (old.status !== 'imported' || pixels) {
+      const hasPixels = old.status === 'imported' && (await takeOld(old.index!, i))
+      if (old.status !== 'imported' || hasPixels) {
         reused += 1
-        outcomes[i] = { record: { ...old, ...base, label, index: undefined }, pixels }
+        outcomes[i] = { record: { ...old, ...base, label, index: undefined }, hasPixels }
       }
     }
     if (!outcomes[i]) {
       const r: DecodeResult = await decode(f.abs, f.size, options, timeoutMs)
       decoded += 1
+      if (r.status === 'imported') slab.set(r.pixels, i * per)
       outcomes[i] =
         r.status === 'imported'
           ? {
@@ -209,7 +224,7 @@ async function importFolder(
                 adjust: r.adjust,
                 ...(r.pages > 1 ? { pages: r.pages } : {})
               },
-              pixels: r.pixels
+              hasPixels: true
             }
           : {
               record: {
@@ -224,11 +239,16 @@ async function importFolder(
     done += 1
     report(f.rel)
   }
-  await runPool(files.length, DECODE_CONCURRENCY, (i) => handle(files[i]!, i), signal)
+  try {
+    await runPool(files.length, DECODE_CONCURRENCY, (i) => handle(files[i]!, i), signal)
+  } finally {
+    await oldFile?.close()
+  }
   checkAbort(signal)
 
   const records = outcomes.map((o) => o.record)
-  const good = outcomes.filter((o) => o.record.status === 'imported' && o.pixels)
+  const slots = outcomes.flatMap((o, i) => (o.record.status === 'imported' && o.hasPixels ? [i] : []))
+  const good = slots.map((i) => outcomes[i]!)
   if (good.length === 0) {
     const summary =
       files.length === 0
@@ -239,12 +259,15 @@ async function importFolder(
 
   const labelNames =
     options.labels === 'folders' ? [...new Set(good.map((o) => o.record.label ?? ''))].sort() : []
-  const images = new Uint8Array(good.length * per)
+  // Compact: slot i moves to position k <= i, so copying in order never overwrites a pending slot.
+  slots.forEach((i, k) => {
+    if (i !== k) slab.copyWithin(k * per, i * per, (i + 1) * per)
+  })
+  const images = slab.subarray(0, good.length * per)
   const labels = labelNames.length > 0 ? new Uint16Array(good.length) : undefined
   const dhashes: Hash64[] = []
   good.forEach((o, k) => {
-    const px = o.pixels!
-    images.set(px, k * per)
+    const px = images.subarray(k * per, (k + 1) * per)
     o.record.index = k
     if (labels) labels[k] = labelNames.indexOf(o.record.label ?? '')
     // A reused record carries its hashes from the previous import (same pixels): no need to redo them.
@@ -252,7 +275,6 @@ async function importFolder(
     dhashes.push(h)
     o.record.sha1 = o.record.sha1 ?? pixelHash(px)
     o.record.dhash = hashToHex(h)
-    o.pixels = undefined
   })
   const shape: [number, number, number] = [options.size, options.size, options.channels]
   const healthReport = buildReport({

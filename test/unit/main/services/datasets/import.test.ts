@@ -126,6 +126,13 @@ describe('folder import', () => {
     )
     expect(third.calls.map((p) => path.relative(src, p)).sort()).toEqual(['dogs/img-0.png', 'dogs/new.png'])
     expect(c.index.count).toBe(8)
+    // Reused and freshly decoded pixels land in the same places as in a from-scratch import.
+    const fresh = await importDataset(await freshDataDir(), {
+      source: src,
+      name: 'pets',
+      options: { size: 28, channels: 1, labels: 'folders' }
+    })
+    expect(c.index.fingerprint).toBe(fresh.index.fingerprint)
 
     // Different options: everything is decoded again.
     const fourth = countingDecoder()
