@@ -14,6 +14,26 @@ export interface StepMetrics {
   imagesPerSec: number
   /** Wall-clock time of the record, ms since the epoch. */
   time: number
+  /**
+   * "GAN Studio FD" quality score of the latest sample interval (built-in datasets only), attached
+   * to the first record at or after the step it was computed for. This app's own score: NOT
+   * comparable to published FID.
+   */
+  quality?: QualityScore
+}
+
+/** The app's quality score on a built-in dataset (engine/quality), computed at a sample interval. */
+export interface QualityScore {
+  /** Step the score was computed at (may precede the record that carries it). */
+  step: number
+  /** GAN Studio FD: Fréchet distance of a small classifier's features; lower is better. */
+  fd: number
+  /** Share of classes that get at least a quarter of their fair share of samples (0..1). */
+  classCoverage: number
+  /** Normalised entropy of the predicted classes (0..1, 1 = even). */
+  classEvenness: number
+  /** Generated images scored. */
+  samples: number
 }
 
 export const RUN_STATUSES = ['running', 'paused', 'stopped', 'crashed', 'finished'] as const

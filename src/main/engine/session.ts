@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
+import type { QualityScore, RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
 import { StudioError } from '../../shared/errors'
 import { hyperparamsSchema, zodIssues, type Hyperparams, type HyperparamsInput, type LiveHyperparams } from '../../shared/hyperparams'
 import { encodePng, tileGrid } from '../imaging/png'
@@ -17,6 +17,9 @@ import { readHostTensors, restoreTensors, resumeMismatches } from './checkpoint/
 import { removeStaleTemps, saveCheckpoint, type WriteHook } from './checkpoint/writer'
 import { loadDataset } from './data/datasets'
 import { buildArchs } from './models'
+import { TrainingGuard } from './guard'
+import { HealthCoach } from './health'
+import { loadQualityClassifier, scoreImages, type QualityClassifier } from './quality'
 import {
   RUN_FILES,
   appendEvents,
@@ -66,6 +69,11 @@ export class TrainingSession implements TrainingSessionApi {
   private running = false
   private lastCheckpointStep = -1
   private lastSampleStep = -1
+  /** Non-finite guard, health coach and quality score (engine/guard, health, quality). */
+  private readonly guard = new TrainingGuard()
+  private coach: HealthCoach | undefined
+  private qualityClassifier: QualityClassifier | null | undefined
+  private pendingQuality: QualityScore | undefined
   private readonly hook = crashHookFromEnv()
 
   private constructor(
@@ -99,7 +107,7 @@ export class TrainingSession implements TrainingSessionApi {
       const config = parseConfig({ ...ckpt.state.config, ...(mode.config ?? {}), ...(mode.steps ? { steps: mode.steps } : {}) })
       const data = await loadDataset(record.dataDir ?? opts.dataDir, config.dataset)
       config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
-      const archs = buildArchs(config, data.index.shape)
+      const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
       const problems = resumeMismatches(ckpt.state, config, archs, data.index)
       if (problems.length > 0 && !mode.force) {
         throw new StudioError('conflict', `Cannot resume ${record.name}: ${problems.join('; ')}. Use --force to resume anyway, or branch a new run.`)
@@ -152,7 +160,7 @@ export class TrainingSession implements TrainingSessionApi {
     const config = parseConfig(input)
     const data = await loadDataset(opts.dataDir, config.dataset)
     config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
-    const archs = buildArchs(config, data.index.shape)
+    const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
     if (parentCkpt) {
       const problems = resumeMismatches(parentCkpt.state, config, archs, data.index)
       if (problems.length > 0 && !(mode.kind === 'branch' && mode.force)) {
@@ -251,8 +259,16 @@ export class TrainingSession implements TrainingSessionApi {
         currentStep = t.step
         windowSteps += 1
         const s = t.step
+        const sampleStep = s % cfg().sampleEvery === 0 || s === cfg().steps
+        if (sampleStep) await this.scoreQuality()
         if (s % cfg().logEvery === 0 || s === cfg().steps) {
           const avg = await t.readAverages()
+          if (avg.nonFinite > 0) {
+            if (!(await this.recoverNonFinite(avg.nonFinite))) return this.record.status
+            windowStart = performance.now()
+            windowSteps = 0
+            continue
+          }
           const now = performance.now()
           const ms = (now - windowStart) / Math.max(1, windowSteps)
           windowStart = now
@@ -266,12 +282,15 @@ export class TrainingSession implements TrainingSessionApi {
             dFake: avg.dFake,
             msPerStep: ms,
             imagesPerSec: (cfg().batchSize * 1000) / ms,
-            time: Date.now()
+            time: Date.now(),
+            ...(this.pendingQuality ? { quality: this.pendingQuality } : {})
           }
+          this.pendingQuality = undefined
           await appendMetrics(this.runDir, [m])
+          await this.coachWarnings((this.coach ??= new HealthCoach(cfg().loss)).onMetrics(m))
           this.listener.progress?.({ ...m, totalSteps: cfg().steps, etaSeconds: ((cfg().steps - s) * ms) / 1000 })
         }
-        if (s % cfg().sampleEvery === 0 || s === cfg().steps) await this.writeSample()
+        if (sampleStep) await this.writeSample()
         if (s % cfg().checkpointEvery === 0 && s !== cfg().steps) {
           const ok = await this.checkpoint()
           if (!ok) return this.record.status
@@ -295,6 +314,7 @@ export class TrainingSession implements TrainingSessionApi {
     this.lastSampleStep = t.step
     const [h, w, c] = t.data.index.shape
     const pixels = await t.renderSamples()
+    await this.coachWarnings((this.coach ??= new HealthCoach(t.config.loss)).onSample(t.step, pixels, SAMPLE_GRID))
     const grid = tileGrid(pixels, SAMPLE_GRID, h, w, c, 8, 1, 1, 0)
     const png = encodePng(grid.pixels, grid.width, grid.height, c as 1 | 3, {
       Software: `GAN Studio ${APP_VERSION}`,
@@ -303,6 +323,54 @@ export class TrainingSession implements TrainingSessionApi {
     const file = path.join(this.runDir, RUN_FILES.samples, sampleFileName(t.step))
     await writeFileAtomic(file, png)
     this.listener.sample?.({ step: t.step, path: file })
+  }
+
+  /** Records the health coach's findings as `warning` events (data.code, data.suggestion). */
+  private async coachWarnings(findings: ReturnType<HealthCoach['onMetrics']>): Promise<void> {
+    for (const f of findings) {
+      await this.emit({ kind: 'warning', step: this.trainer.step, time: Date.now(), message: `${f.message} ${f.suggestion}`, data: { code: f.code, suggestion: f.suggestion, ...f.evidence } })
+    }
+  }
+
+  /** Non-finite updates were skipped: roll back (or stop after too many). False when stopped. */
+  private async recoverNonFinite(skipped: number): Promise<boolean> {
+    const out = await this.guard.recover(this.trainer, this.runDir, skipped)
+    await this.emit(out.event)
+    if (out.stop) {
+      await this.setStatus('stopped', out.message)
+      return false
+    }
+    this.lastCheckpointStep = out.restoredStep
+    this.lastSampleStep = Math.min(this.lastSampleStep, out.restoredStep)
+    this.pendingQuality = undefined
+    this.coach?.rewind(out.restoredStep)
+    currentStep = this.trainer.step
+    return true
+  }
+
+  /** GAN Studio FD and class coverage of 256 generated images, when the dataset has a classifier. */
+  private async scoreQuality(): Promise<void> {
+    const t = this.trainer
+    if (this.qualityClassifier === undefined) {
+      const [h, w, c] = t.data.index.shape
+      this.qualityClassifier = null
+      try {
+        const clf = await loadQualityClassifier(t.data.index.id)
+        const [ch, cw, cc] = clf?.manifest.input ?? []
+        if (clf && ch === h && cw === w && cc === c) this.qualityClassifier = clf
+        else clf?.dispose()
+      } catch (err) {
+        await this.emit({ kind: 'warning', step: t.step, time: Date.now(), message: `Quality score unavailable: ${(err as Error).message}` })
+      }
+    }
+    const clf = this.qualityClassifier
+    if (!clf) return
+    const images = t.renderQualityImages(256)
+    try {
+      this.pendingQuality = { step: t.step, ...(await scoreImages(clf, images)) }
+    } finally {
+      images.dispose()
+    }
   }
 
   /**
@@ -354,6 +422,7 @@ export class TrainingSession implements TrainingSessionApi {
   }
 
   dispose(): void {
+    this.qualityClassifier?.dispose()
     this.trainer.dispose()
   }
 }

@@ -5,6 +5,7 @@
  * same dataset; it is NOT comparable to published FID numbers (those use Inception-v3 features
  * on 50k samples).
  */
+import type { QualityScore as DomainQualityScore } from '../../../shared/domain'
 import { tf } from '../tf'
 import type { QualityClassifier } from './classifier'
 import { classCoverage, frechetDistance, gaussianOf } from './stats'
@@ -12,17 +13,8 @@ import { classCoverage, frechetDistance, gaussianOf } from './stats'
 export { QualityClassifier, classifiersDir, loadQualityClassifier } from './classifier'
 export { classCoverage, frechetDistance, gaussianOf, symmetricEigen, type ClassCoverage, type Gaussian } from './stats'
 
-/** What is logged per sample interval (see `StepMetrics.quality` in shared/domain.ts). */
-export interface QualityScore {
-  /** GAN Studio FD: lower is better; 0 means the same feature statistics as the real data. */
-  fd: number
-  /** Share of classes that get at least a quarter of their fair share of samples (0..1). */
-  classCoverage: number
-  /** Normalised entropy of the predicted-class histogram (0..1, 1 = even). */
-  classEvenness: number
-  /** Number of generated images scored. */
-  samples: number
-}
+/** What is logged per sample interval (`StepMetrics.quality` in shared/domain.ts adds the step). */
+export type QualityScore = Omit<DomainQualityScore, 'step'>
 
 /** Scores a batch of generated images [N, H, W, C] in [-1, 1] (N ≥ 2; 256 or more recommended). */
 export async function scoreImages(classifier: QualityClassifier, images: tf.Tensor): Promise<QualityScore> {
