@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { datasetCommand } from '../../../../../src/main/cli/commands/dataset'
 import type { CliIo } from '../../../../../src/main/cli/io'
-import { makeLabelledFolder } from '../../../../fixtures/images'
+import { makeLabelledFolder, writeIdx } from '../../../../fixtures/images'
 
 let tmp: string
 let src: string
@@ -171,6 +171,33 @@ describe('gan-studio dataset', () => {
       `gan-studio dataset: No usable images in ${junk} (2 files skipped: 1 zero bytes, 1 not an image)\n`
     )
     expect(await datasetsIn(dataDir)).toEqual([])
+  })
+
+  it('imports a gzipped IDX file and refuses a bad one with its magic number', async () => {
+    const dataDir = path.join(tmp, 'data-idx')
+    const { imagesPath } = await writeIdx(path.join(tmp, 'idx'), 20, 28, 28, true)
+    const c = capture()
+    expect(
+      await datasetCommand(
+        ['import', imagesPath, '--name', 'digits', '--size', '28', '--channels', '1', '--data-dir', dataDir],
+        c.io
+      )
+    ).toBe(0)
+    expect(c.out()).toMatch(/^Imported 'digits': 20 images 28x28x1, 10 classes/)
+    const bad = path.join(tmp, 'idx', 'bad-images-idx3-ubyte')
+    await fs.writeFile(bad, Buffer.from([0, 0, 8, 1, 0, 0, 0, 1]))
+    const b = capture()
+    expect(await datasetCommand(['import', bad, '--name', 'bad', '--data-dir', dataDir], b.io)).toBe(2)
+    expect(b.err()).toBe(
+      'gan-studio dataset: bad-images-idx3-ubyte is not an IDX image file: only 8 bytes (the header alone is 16)\n'
+    )
+    await fs.writeFile(bad, Buffer.alloc(16 + 784, 0).fill(7, 0, 4))
+    const m = capture()
+    expect(await datasetCommand(['import', bad, '--name', 'bad', '--data-dir', dataDir], m.io)).toBe(2)
+    expect(m.err()).toBe(
+      'gan-studio dataset: bad-images-idx3-ubyte is not an IDX image file: magic 0x07070707 (expected 0x00000803)\n'
+    )
+    expect(await datasetsIn(dataDir)).toEqual(['digits'])
   })
 
   it('report of an unknown dataset names the way to list them', async () => {
