@@ -249,6 +249,16 @@ export interface TrainingStatus {
   message?: string
 }
 
+/**
+ * A command from the desktop app's native menu for the UI to carry out (never sent under serve).
+ * `import-dataset` carries the folder the user picked in the native dialog.
+ */
+export type AppCommand =
+  | { action: 'navigate'; view: ViewName }
+  | { action: 'import-dataset'; source: string }
+  | { action: 'export' }
+  | { action: 'about' }
+
 /** A line appended to a run's events.jsonl. */
 export interface RunEventMessage {
   runId: string
@@ -528,6 +538,11 @@ export const requests = {
       })
       .strict(),
     'Writes an interpolation strip PNG into the exports folder.'
+  ),
+  /** The latent vectors of seeds for a run's generator (the UI edits them and generates from latents). */
+  'explorer:latents': request<{ latents: number[][] }>()(
+    z.object({ runId: idSchema, checkpoint: idSchema.optional(), seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(64) }).strict(),
+    'Latent vectors of seeds.'
   )
 } as const
 
@@ -590,6 +605,8 @@ export interface EventMap {
   'datasets:importProgress': ImportProgress
   /** A message for the user (settings repaired, a backend fell back...). */
   'app:notice': Notice
+  /** A native-menu command (desktop app only). */
+  'app:command': AppCommand
 }
 export type EventName = keyof EventMap
 
@@ -600,7 +617,8 @@ export const EVENT_HANDLERS = {
   status: 'training:status',
   runEvent: 'run:event',
   importProgress: 'datasets:importProgress',
-  notice: 'app:notice'
+  notice: 'app:notice',
+  command: 'app:command'
 } as const satisfies Record<string, EventName>
 export type EventHandlerName = keyof typeof EVENT_HANDLERS
 

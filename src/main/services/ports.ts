@@ -43,6 +43,7 @@ export interface ExplorerPort {
   directions(p: RequestPayload<'explorer:directions'>): Promise<RequestResult<'explorer:directions'>>
   nearest(p: RequestPayload<'explorer:nearest'>): Promise<RequestResult<'explorer:nearest'>>
   openImage(p: RequestPayload<'explorer:openImage'>): Promise<RequestResult<'explorer:openImage'>>
+  latents(p: RequestPayload<'explorer:latents'>): Promise<RequestResult<'explorer:latents'>>
   bookmarks(runId: string): Promise<RequestResult<'explorer:bookmarks'>>
   saveBookmarks(runId: string, list: RequestPayload<'explorer:saveBookmarks'>['bookmarks']): Promise<RequestResult<'explorer:saveBookmarks'>>
 }

@@ -357,7 +357,8 @@ export class StudioService {
     'explorer:bookmarks': async (p) => (this.opts.explorer ?? this.unavailable('Bookmarks')).bookmarks(p.runId),
     'explorer:saveBookmarks': async (p) => (this.opts.explorer ?? this.unavailable('Bookmarks')).saveBookmarks(p.runId, p.bookmarks),
     'explorer:openImage': async (p) => (this.opts.explorer ?? this.unavailable('Opening images')).openImage(p),
-    'export:strip': async (p) => (this.opts.exporter ?? this.unavailable('Strip export')).strip(p)
+    'export:strip': async (p) => (this.opts.exporter ?? this.unavailable('Strip export')).strip(p),
+    'explorer:latents': async (p) => (this.opts.explorer ?? this.unavailable('The latent explorer')).latents(p)
   }
 
   private async samplesOf(runId: string, runDir: string): Promise<SampleRef[]> {

@@ -55,7 +55,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   }
 
   /** Latents of a source: seeds through latentForSeed, explicit latents checked for size. */
-  private latents(source: LatentSource, dim: number): { latents: Float32Array[]; seeds?: number[] } {
+  private latentsOf(source: LatentSource, dim: number): { latents: Float32Array[]; seeds?: number[] } {
     if (source.latents) {
       const bad = source.latents.find((z) => z.length !== dim)
       if (bad) throw new StudioError('invalid-input', `Expected latents of ${dim} numbers for this model, but got one of ${bad.length}`)
@@ -67,7 +67,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
 
   /** One endpoint of an interpolation: the first latent of a source. */
   private endpoint(source: LatentSource, dim: number): { z: Float32Array; seed?: number } {
-    const { latents, seeds } = this.latents(source, dim)
+    const { latents, seeds } = this.latentsOf(source, dim)
     return { z: latents[0] as Float32Array, ...(seeds ? { seed: seeds[0] as number } : {}) }
   }
 
@@ -99,7 +99,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
 
   async generate(p: RequestPayload<'explorer:generate'>): Promise<{ images: string[] }> {
     const ref = await this.ref(p.runId, p.checkpoint, p.ema, p.label)
-    const { latents } = this.latents(p.source, await this.latentDim(ref))
+    const { latents } = this.latentsOf(p.source, await this.latentDim(ref))
     return { images: (await this.inference.imagePngs(ref, latents, p.truncation)).map(dataUrl) }
   }
 
@@ -128,7 +128,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
 
   async png(p: RequestPayload<'export:png'>): Promise<FileRef> {
     const ref = await this.ref(p.runId, p.checkpoint)
-    const { latents, seeds } = this.latents(p.source, await this.latentDim(ref))
+    const { latents, seeds } = this.latentsOf(p.source, await this.latentDim(ref))
     const kind = latents.length === 1 ? 'image' : 'grid'
     const png = await this.inference.gridPng(ref, latents, { truncation: p.truncation, columns: p.columns, scale: p.scale, provenance: { kind, ...(seeds ? { seeds } : {}) } })
     return this.writeExport(p.runId, ref.checkpointName, seeds?.length === 1 ? `seed${seeds[0]}` : kind, 'png', png)
@@ -188,6 +188,11 @@ export class ExplorerService implements ExplorerPort, ExportPort {
       ...(prov.seeds ? { seeds: prov.seeds } : {}),
       ...(prov.interpolation ? { interpolation: { mode: prov.interpolation.mode, steps: prov.interpolation.steps } } : {})
     }
+  }
+
+  async latents(p: RequestPayload<'explorer:latents'>): Promise<RequestResult<'explorer:latents'>> {
+    const ref = await this.ref(p.runId, p.checkpoint)
+    return { latents: latentsForSeeds(p.seeds, await this.latentDim(ref)).map((z) => Array.from(z)) }
   }
 
   async bookmarks(runId: string): Promise<Bookmark[]> {
