@@ -19,6 +19,11 @@ export interface SessionOptions {
   runDir: string
   mode: SessionMode
   backend?: BackendChoice
+  /**
+   * Called at each stage of every checkpoint write (see checkpoint/writer.ts). Tests use it to
+   * simulate a full disk; `GAN_STUDIO_CRASH_AT` does the same with a real SIGKILL.
+   */
+  checkpointHook?: (stage: string, step: number) => void | Promise<void>
 }
 
 /** A progress record: the logged step's metrics plus where the run is going. */

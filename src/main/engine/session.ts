@@ -74,7 +74,7 @@ export class TrainingSession implements TrainingSessionApi {
   private coach: HealthCoach | undefined
   private qualityClassifier: QualityClassifier | null | undefined
   private pendingQuality: QualityScore | undefined
-  private readonly hook = crashHookFromEnv()
+  private hook: WriteHook | undefined = crashHookFromEnv()
 
   private constructor(
     readonly runDir: string,
@@ -139,6 +139,7 @@ export class TrainingSession implements TrainingSessionApi {
         })
       }
       session.resumedFrom = ckpt.name
+      session.useHook(opts.checkpointHook)
       return session
     }
 
@@ -189,7 +190,13 @@ export class TrainingSession implements TrainingSessionApi {
         : {})
     }
     await writeRunRecord(runDir, record)
-    return new TrainingSession(runDir, record, trainer)
+    const session = new TrainingSession(runDir, record, trainer)
+    session.useHook(opts.checkpointHook)
+    return session
+  }
+
+  private useHook(hook: SessionOptions['checkpointHook']): void {
+    if (hook) this.hook = (stage) => hook(stage, this.trainer.step)
   }
 
   /** Set when the session was resumed from disk: the checkpoint's name. */
@@ -197,9 +204,13 @@ export class TrainingSession implements TrainingSessionApi {
 
   private listener: SessionListener = {}
 
+  /** Events recorded while opening (e.g. a damaged checkpoint skipped), replayed to run()'s listener. */
+  private readonly openingEvents: RunEvent[] = []
+
   private async emit(e: RunEvent): Promise<void> {
     await appendEvents(this.runDir, [e])
-    this.listener.event?.(e)
+    if (this.listener.event) this.listener.event(e)
+    else this.openingEvents.push(e)
   }
 
   private async setStatus(status: RunStatus, message?: string): Promise<void> {
@@ -239,6 +250,7 @@ export class TrainingSession implements TrainingSessionApi {
   async run(listener: SessionListener = {}): Promise<RunStatus> {
     if (this.running) throw new StudioError('conflict', 'This run is already training')
     this.listener = listener
+    for (const e of this.openingEvents.splice(0)) listener.event?.(e)
     this.running = true
     this.pauseRequested = false
     this.stopRequested = false
