@@ -144,7 +144,13 @@ async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<Decode
     const swap = (meta.orientation ?? 1) >= 5
     const width = swap ? h : w
     const height = swap ? w : h
-    const pipeline = sharp(input, { limitInputPixels: opts.maxPixels, pages: 1, failOn: 'warning' }).rotate()
+    // 'truncated' refuses cut-off files (they would import with a grey band) but accepts the
+    // harmless warnings many cameras trigger ("extraneous bytes before marker").
+    const pipeline = sharp(input, {
+      limitInputPixels: opts.maxPixels,
+      pages: 1,
+      failOn: 'truncated'
+    }).rotate()
     const pixels = await finish(pipeline, opts)
     return {
       status: 'imported',
