@@ -30,6 +30,8 @@ export interface SideResult {
   msPerImage: number
   gflopPerStep: number
   gflops: number
+  /** Effective GFLOP/s on CPU time. */
+  gflopsCpu: number
   numTensorsAfter10: number | null
   numTensorsAfterLast: number
   rssMbAfter10: number | null
@@ -83,6 +85,7 @@ export async function measure(
     msPerImage: round(median / w.batch, 2),
     gflopPerStep: round(w.flopsPerStep / 1e9, 3),
     gflops: round(w.flopsPerStep / 1e6 / median, 2),
+    gflopsCpu: round(w.flopsPerStep / 1e6 / medianCpu, 2),
     numTensorsAfter10: after10?.n ?? null,
     numTensorsAfterLast: numTensors(),
     rssMbAfter10: after10 ? round(after10.rss, 1) : null,

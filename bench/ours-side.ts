@@ -7,6 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { tf } from '../src/main/engine/tf'
 import { wasmDir } from '../src/main/engine/backend'
 import { registerWasmTrainingKernels } from '../src/main/engine/kernels/wasm'
+import { startKernelProfiler } from './kernel-profiler'
 import { measure, type SideResult } from './measure'
 import { round, rssMb } from './stats'
 import { oursSeed, oursW1 } from './workloads/ours'
@@ -62,39 +63,35 @@ export interface KernelProfileRow {
   share: number
 }
 
-/** Profiles `steps` steps with tf.profile and aggregates kernel times. */
+/**
+ * Profiles `steps` steps (after two warm-up steps), charging process CPU time to each top-level
+ * kernel (see kernel-profiler.ts); `Outer>Inner` rows show what our composite kernels spend inside.
+ */
 export async function profileOurs(
   name: string,
   backend: 'wasm' | 'cpu',
   steps: number,
   opts: WorkloadOptions
-): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number }> {
+): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number; cpuMsPerStep: number }> {
   await setupOursBackend(backend)
   const w = await makeOursWorkload(name, opts)
+  const profiler = startKernelProfiler(backend)
   try {
     await w.step()
     await w.step()
-    const byName = new Map<string, { calls: number; ms: number }>()
+    profiler.reset()
     const t0 = performance.now()
-    for (let i = 0; i < steps; i++) {
-      const info = await tf.profile(async () => {
-        await w.step()
-      })
-      for (const k of info.kernels) {
-        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0
-        const e = byName.get(k.name) ?? { calls: 0, ms: 0 }
-        e.calls += 1
-        e.ms += ms
-        byName.set(k.name, e)
-      }
-    }
+    const c0 = process.cpuUsage()
+    for (let i = 0; i < steps; i++) await w.step()
+    const c = process.cpuUsage(c0)
     const wall = (performance.now() - t0) / steps
-    const total = [...byName.values()].reduce((s, e) => s + e.ms, 0)
-    const rows = [...byName.entries()]
-      .map(([kernel, e]) => ({ kernel, calls: e.calls / steps, ms: round(e.ms / steps, 2), share: round(e.ms / total, 3) }))
+    const cpuStep = (c.user + c.system) / 1000 / steps
+    const rows = [...profiler.snapshot().entries()]
+      .map(([kernel, e]) => ({ kernel, calls: e.calls / steps, ms: round(e.ms / steps, 1), share: round(e.ms / steps / cpuStep, 3) }))
       .sort((a, b) => b.ms - a.ms)
-    return { rows, wallMsPerStep: round(wall, 1) }
+    return { rows, wallMsPerStep: round(wall, 1), cpuMsPerStep: round(cpuStep, 1) }
   } finally {
+    profiler.stop()
     w.dispose()
   }
 }

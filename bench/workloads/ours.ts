@@ -133,7 +133,9 @@ function seedGan(seed: number, fused: boolean): Gan {
 }
 
 /** variableGrads' map as the list applyGradients takes. */
-function named(grads: tf.NamedTensorMap): Parameters<tf.Optimizer['applyGradients']>[0] {
+type NamedTensorList = Extract<Parameters<tf.Optimizer['applyGradients']>[0], readonly unknown[]>
+
+function named(grads: tf.NamedTensorMap): NamedTensorList {
   return Object.entries(grads).map(([name, tensor]) => ({ name, tensor }))
 }
 

@@ -97,9 +97,12 @@ function makeCases(): Case[] {
       }
     }
   }
-  // The W1 DCGAN shapes (tiny batch) and an odd-sized, non-square kernel case.
+  // W1-like shapes (fewer channels: the cpu reference is slow), and wide layers (Cin >= 16),
+  // which take the per-phase path of Conv2DBackpropInput, with odd sizes and explicit padding.
   cases.push({ batch: 2, h: 28, w: 28, cin: 1, cout: 64, k: 5, stride: 2, pad: 'same' })
-  cases.push({ batch: 2, h: 14, w: 14, cin: 64, cout: 128, k: 5, stride: 2, pad: 'same' })
+  cases.push({ batch: 1, h: 14, w: 14, cin: 16, cout: 24, k: 5, stride: 2, pad: 'same' })
+  cases.push({ batch: 2, h: 13, w: 11, cin: 16, cout: 8, k: 5, stride: 2, pad: 'valid' })
+  cases.push({ batch: 2, h: 12, w: 9, cin: 17, cout: 5, k: 3, stride: 2, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] })
   cases.push({ batch: 3, h: 9, w: 11, cin: 5, cout: 7, k: 1, stride: 2, pad: 'valid' })
   return cases
 }
