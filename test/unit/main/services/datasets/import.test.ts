@@ -69,7 +69,7 @@ describe('folder import', () => {
       empty: 1,
       'not-image': 2,
       'too-large': 1,
-      unreadable: 2,
+      unreadable: 3,
       unsupported: 1
     })
     expect(r.loops.sort()).toEqual(messy.loops)
