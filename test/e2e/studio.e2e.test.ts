@@ -10,7 +10,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
-import { RESULTS_DIR, ROOT, launchChromium, missingPrerequisite, startServe, type ServedStudio } from './helpers/serve'
+import {
+  RESULTS_DIR,
+  ROOT,
+  launchChromium,
+  missingPrerequisite,
+  startServe,
+  type ServedStudio
+} from './helpers/serve'
 
 const missing = missingPrerequisite()
 if (missing) console.warn(`studio e2e skipped: ${missing}`)
@@ -40,13 +47,37 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
   let browser: Browser
   let page: Page
   const errors: string[] = []
+  const consoleErrors: string[] = []
+
+  /** Runs a test body; on failure saves a screenshot and prints what the page said. */
+  async function withDiagnostics(name: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body()
+    } catch (err) {
+      await page.screenshot({ path: path.join(RESULTS_DIR, `failure-${name}.png`) }).catch(() => undefined)
+      console.error(
+        `page errors: ${JSON.stringify(errors)}\nconsole errors: ${JSON.stringify(consoleErrors.slice(-20))}\nserve stderr:\n${served.stderr().slice(-4000)}`
+      )
+      throw err
+    }
+  }
 
   beforeAll(async () => {
     served = await startServe()
     browser = await launchChromium()
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', acceptDownloads: true })
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+      acceptDownloads: true
+    })
+    // The machine may be busy (training runs in the same few cores): generous action timeouts.
+    context.setDefaultNavigationTimeout(120_000)
+    context.setDefaultTimeout(90_000)
     page = await context.newPage()
     page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text())
+    })
   }, 120_000)
 
   afterAll(async () => {
@@ -54,102 +85,119 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
     await served?.stop()
   }, 60_000)
 
-  test('datasets, train, pause, reload, resume, stop, runs, validation', async () => {
-    // Datasets: the built-ins are listed with their thumbnails.
-    await page.goto(served.url)
-    await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor()
-    const mnist = page.getByRole('article', { name: 'MNIST digits' })
-    await mnist.waitFor()
-    await mnist.locator('img').first().waitFor({ timeout: 60_000 })
-    await expect.poll(() => page.getByText('Backend: connecting').count(), WAIT).toBe(0)
-    await shot(page, 'datasets', path.join(ROOT, 'docs/screenshots/datasets.png'))
+  test(
+    'datasets, train, pause, reload, resume, stop, runs, validation',
+    () =>
+      withDiagnostics('main', async () => {
+        // Datasets: the built-ins are listed with their thumbnails.
+        await page.goto(served.url)
+        await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor()
+        const mnist = page.getByRole('article', { name: 'MNIST digits' })
+        await mnist.waitFor()
+        await mnist.locator('img').first().waitFor({ timeout: 60_000 })
+        await expect.poll(() => page.getByText('Backend: connecting').count(), WAIT).toBe(0)
+        await shot(page, 'datasets', path.join(ROOT, 'docs/screenshots/datasets.png'))
 
-    // Train: preset "Quick demo", more steps than we will train so the run cannot finish first.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Train' }).click()
-    const status = page.getByRole('status').filter({ hasText: /Idle|Running|Paused|Stopped|Finished|Crashed/ })
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/Idle/)
-    await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Quick demo' })
-    await page.getByLabel('Dataset', { exact: true }).selectOption('mnist')
-    await page.getByLabel('Steps', { exact: true }).fill('3000')
-    await page.getByLabel('Run name', { exact: true }).fill('e2e quick demo')
-    const start = page.getByRole('button', { name: 'Start training' })
-    await expect.poll(() => start.isEnabled(), WAIT).toBe(true)
-    await start.click()
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/^Running/)
+        // Train: preset "Quick demo", more steps than we will train so the run cannot finish first.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Train' }).click()
+        const status = page
+          .getByRole('status')
+          .filter({ hasText: /Idle|Running|Paused|Stopped|Finished|Crashed/ })
+        await expect.poll(() => status.textContent(), WAIT).toMatch(/Idle/)
+        await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Quick demo' })
+        await page.getByLabel('Dataset', { exact: true }).selectOption('mnist')
+        await page.getByLabel('Steps', { exact: true }).fill('3000')
+        await page.getByLabel('Run name', { exact: true }).fill('e2e quick demo')
+        const start = page.getByRole('button', { name: 'Start training' })
+        await expect.poll(() => start.isEnabled(), WAIT).toBe(true)
+        await start.click()
+        await expect.poll(() => status.textContent(), WAIT).toMatch(/^Running/)
 
-    // The loss chart gains points while training.
-    const loss = page.getByRole('img', { name: 'Loss chart' })
-    await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(2)
-    const early = await pointsOf(loss)
-    await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(early)
-    // A sample grid is shown (Quick demo samples every 50 steps).
-    await page.getByRole('img', { name: /Sample grid at step/ }).waitFor({ timeout: 120_000 })
-    await shot(page, 'train-running', path.join(ROOT, 'docs/screenshots/train.png'))
+        // The loss chart gains points while training.
+        const loss = page.getByRole('img', { name: 'Loss chart' })
+        await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(2)
+        const early = await pointsOf(loss)
+        await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(early)
+        // A sample grid is shown (Quick demo samples every 50 steps).
+        await page.getByRole('img', { name: /Sample grid at step/ }).waitFor({ timeout: 120_000 })
+        await shot(page, 'train-running', path.join(ROOT, 'docs/screenshots/train.png'))
 
-    // Pause: the live region says so.
-    await page.getByRole('button', { name: 'Pause' }).click()
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/^Paused at step \d+/)
-    const pausedStep = await stepOf(status)
-    const pausedPoints = await pointsOf(loss)
-    await shot(page, 'train-paused')
+        // Pause: the live region says so.
+        await page.getByRole('button', { name: 'Pause' }).click()
+        await expect.poll(() => status.textContent(), WAIT).toMatch(/^Paused at step \d+/)
+        const pausedStep = await stepOf(status)
+        const pausedPoints = await pointsOf(loss)
+        await shot(page, 'train-paused')
 
-    // Reload: the run, its state and its chart come back from disk.
-    await page.reload()
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/^Paused at step \d+/)
-    expect(await stepOf(status)).toBe(pausedStep)
-    await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThanOrEqual(pausedPoints)
-    await shot(page, 'train-reloaded')
+        // Reload: the run, its state and its chart come back from disk.
+        await page.reload()
+        await expect.poll(() => status.textContent(), WAIT).toMatch(/^Paused at step \d+/)
+        expect(await stepOf(status)).toBe(pausedStep)
+        await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThanOrEqual(pausedPoints)
+        await shot(page, 'train-reloaded')
 
-    // Resume: steps increase.
-    await page.getByRole('button', { name: 'Resume' }).click()
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/^Running/)
-    await expect.poll(() => stepOf(status), WAIT).toBeGreaterThan(pausedStep)
+        // Resume: steps increase.
+        await page.getByRole('button', { name: 'Resume' }).click()
+        await expect.poll(() => status.textContent(), WAIT).toMatch(/^Running/)
+        await expect.poll(() => stepOf(status), WAIT).toBeGreaterThan(pausedStep)
 
-    // Stop.
-    await page.getByRole('button', { name: 'Stop' }).click()
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/^Stopped at step \d+/)
-    await shot(page, 'train-stopped')
+        // Stop.
+        await page.getByRole('button', { name: 'Stop' }).click()
+        await expect.poll(() => status.textContent(), WAIT).toMatch(/^Stopped at step \d+/)
+        await shot(page, 'train-stopped')
 
-    // Runs lists the run as stopped.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click()
-    const row = page.getByRole('row').filter({ hasText: 'e2e quick demo' })
-    await row.waitFor()
-    await expect.poll(() => row.textContent(), WAIT).toMatch(/stopped/)
-    await page.getByRole('button', { name: 'Export metrics CSV' }).waitFor()
-    await shot(page, 'runs')
+        // Runs lists the run as stopped.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click()
+        const row = page.getByRole('row').filter({ hasText: 'e2e quick demo' })
+        await row.waitFor()
+        await expect.poll(() => row.textContent(), WAIT).toMatch(/stopped/)
+        await page.getByRole('button', { name: 'Export metrics CSV' }).waitFor()
+        await shot(page, 'runs')
 
-    // A bad batch size: inline message, Start training disabled.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Train' }).click()
-    const batch = page.getByLabel('Batch size', { exact: true })
-    await batch.fill('0')
-    await expect.poll(() => page.locator('#hp-batchSize-msg').textContent(), WAIT).toMatch(/too small|>=\s*1/i)
-    expect(await batch.getAttribute('aria-invalid')).toBe('true')
-    await expect.poll(() => start.isDisabled(), WAIT).toBe(true)
-    await shot(page, 'train-invalid')
-    await batch.fill('32')
-    await expect.poll(() => start.isEnabled(), WAIT).toBe(true)
+        // A bad batch size: inline message, Start training disabled.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Train' }).click()
+        const batch = page.getByLabel('Batch size', { exact: true })
+        await batch.fill('0')
+        await expect
+          .poll(() => page.locator('#hp-batchSize-msg').textContent(), WAIT)
+          .toMatch(/too small|>=\s*1/i)
+        expect(await batch.getAttribute('aria-invalid')).toBe('true')
+        await expect.poll(() => start.isDisabled(), WAIT).toBe(true)
+        await shot(page, 'train-invalid')
+        await batch.fill('32')
+        await expect.poll(() => start.isEnabled(), WAIT).toBe(true)
 
-    // Explore (owned by the explorer view) opens from the nav.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explore' }).click()
-    await page.waitForURL(/#\/explore/)
-    await shot(page, 'explore')
+        // Explore (owned by the explorer view) opens from the nav.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explore' }).click()
+        await page.waitForURL(/#\/explore/)
+        await shot(page, 'explore')
 
-    expect(errors).toEqual([])
-  }, 300_000)
+        expect(errors).toEqual([])
+      }),
+    300_000
+  )
 
   test('dark theme follows the OS', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })
+    context.setDefaultNavigationTimeout(120_000)
+    context.setDefaultTimeout(90_000)
     const dark = await context.newPage()
     await dark.goto(`${served.url}#/train`)
-    const status = dark.getByRole('status').filter({ hasText: /Idle|Running|Paused|Stopped|Finished|Crashed/ })
-    await expect.poll(() => status.textContent(), WAIT).toMatch(/Stopped/)
+    const status = dark
+      .getByRole('status')
+      .filter({ hasText: /Idle|Running|Paused|Stopped|Finished|Crashed/ })
+    await expect.poll(() => status.textContent(), WAIT).toMatch(/Stopped|Paused|Running|Finished/)
     const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor)
     // naive-ui's dark body colour is near black.
     const [r = 255, g = 255, b = 255] = (bg.match(/\d+/g) ?? []).map(Number)
     expect(r + g + b).toBeLessThan(150)
     await shot(dark, 'train-dark')
     await dark.goto(`${served.url}#/datasets`)
-    await dark.getByRole('article', { name: 'MNIST digits' }).locator('img').first().waitFor({ timeout: 60_000 })
+    await dark
+      .getByRole('article', { name: 'MNIST digits' })
+      .locator('img')
+      .first()
+      .waitFor({ timeout: 60_000 })
     await shot(dark, 'datasets-dark')
     await context.close()
   }, 120_000)

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import { studio } from '../api'
-import type { RequestInput, SampleRef, TrainingProgress } from '../api'
+import type { RequestInput, RunEventMessage, SampleRef, TrainingProgress, TrainingSample, TrainingStatus } from '../api'
 import type { Hyperparams, LiveHyperparams } from '../../../shared/hyperparams'
 import type { RunEvent, RunRecord, RunStatus, StepMetrics } from '../../../shared/domain'
 import { useNotifyStore } from './notify'
@@ -18,9 +18,9 @@ export function describeState(state: TrainState, step: number, totalSteps: numbe
     case 'running':
       return `Running: step ${step}${of}`
     case 'paused':
-      return `Paused at step ${step}${of}`
+      return `Paused at step ${step}${of}${message ? `: ${message}` : ''}`
     case 'stopped':
-      return `Stopped at step ${step}${of}`
+      return `Stopped at step ${step}${of}${message ? `: ${message}` : ''}`
     case 'finished':
       return `Finished at step ${step}${of}`
     case 'crashed':
@@ -65,6 +65,11 @@ export const useTrainingStore = defineStore('training', () => {
   let subscriptions: Array<() => void> = []
   /** Progress that arrived while a run was being loaded from disk; merged after the load. */
   let pending: TrainingProgress[] | null = null
+  /**
+   * Events of runs that are not open, kept while a `training:start` is in flight: the service
+   * may announce the new run (status, first progress) before the start request's reply arrives.
+   */
+  let early: Array<{ runId: string; apply: () => void }> | null = null
 
   const description = computed(() => describeState(state.value, step.value, totalSteps.value, message.value))
   const active = computed(() => state.value === 'running' || state.value === 'paused')
@@ -83,33 +88,45 @@ export const useTrainingStore = defineStore('training', () => {
     if (state.value !== 'running' && state.value !== 'paused') state.value = 'running'
   }
 
+  function applyStatus(s: TrainingStatus): void {
+    state.value = s.status
+    step.value = s.step
+    message.value = s.message
+    if (s.status !== 'running') etaSeconds.value = null
+    if (record.value) record.value = { ...record.value, status: s.status, step: s.step }
+    if (s.status === 'crashed') notify.push('error', 'Training crashed', s.message ?? `The run crashed at step ${s.step}.`)
+  }
+
+  function applySample(s: TrainingSample): void {
+    if (!samples.value.some((x) => x.step === s.step)) samples.value = [...samples.value, { step: s.step, path: s.path }]
+  }
+
+  function applyRunEvent(e: RunEventMessage): void {
+    events.value = [...events.value, e.event]
+    if (e.event.kind === 'warning' || e.event.kind === 'error') {
+      notify.push(e.event.kind === 'error' ? 'error' : 'warning', `Run ${e.runId}`, e.event.message ?? e.event.kind)
+    }
+  }
+
   function subscribe(): void {
     if (subscriptions.length) return
     subscriptions = [
       studio.on.progress((p) => {
-        if (p.runId !== runId.value) return
+        if (p.runId !== runId.value) return void early?.push({ runId: p.runId, apply: () => applyProgress(p) })
         if (pending) pending.push(p)
         else applyProgress(p)
       }),
       studio.on.status((s) => {
-        if (s.runId !== runId.value) return
-        state.value = s.status
-        step.value = s.step
-        message.value = s.message
-        if (s.status !== 'running') etaSeconds.value = null
-        if (record.value) record.value = { ...record.value, status: s.status, step: s.step }
-        if (s.status === 'crashed') notify.push('error', 'Training crashed', s.message ?? `The run crashed at step ${s.step}.`)
+        if (s.runId !== runId.value) return void early?.push({ runId: s.runId, apply: () => applyStatus(s) })
+        applyStatus(s)
       }),
       studio.on.sample((s) => {
-        if (s.runId !== runId.value) return
-        if (!samples.value.some((x) => x.step === s.step)) samples.value = [...samples.value, { step: s.step, path: s.path }]
+        if (s.runId !== runId.value) return void early?.push({ runId: s.runId, apply: () => applySample(s) })
+        applySample(s)
       }),
       studio.on.runEvent((e) => {
-        if (e.runId !== runId.value) return
-        events.value = [...events.value, e.event]
-        if (e.event.kind === 'warning' || e.event.kind === 'error') {
-          notify.push(e.event.kind === 'error' ? 'error' : 'warning', `Run ${e.runId}`, e.event.message ?? e.event.kind)
-        }
+        if (e.runId !== runId.value) return void early?.push({ runId: e.runId, apply: () => applyRunEvent(e) })
+        applyRunEvent(e)
       })
     ]
   }
@@ -184,6 +201,7 @@ export const useTrainingStore = defineStore('training', () => {
   async function start(config: Hyperparams, name?: string): Promise<RunRecord | null> {
     subscribe()
     busy.value = 'start'
+    early = []
     try {
       const payload: RequestInput<'training:start'> = { config }
       if (name) payload.name = name
@@ -191,14 +209,17 @@ export const useTrainingStore = defineStore('training', () => {
       reset()
       runId.value = rec.id
       record.value = rec
-      state.value = rec.status
+      // The record is written before the first step (status `paused`); the run is starting.
+      state.value = 'running'
       step.value = rec.step
       totalSteps.value = rec.config.steps
+      for (const e of early.splice(0)) if (e.runId === rec.id) e.apply()
       return rec
     } catch (err) {
       notify.error('Could not start training', err)
       return null
     } finally {
+      early = null
       busy.value = null
     }
   }
