@@ -2,19 +2,38 @@
  * The project's training kernels for the wasm backend. Stock tfjs-backend-wasm has no
  * Conv2DBackpropFilter (training a conv layer throws) and a slow, naive Conv2DBackpropInput
  * (also the forward pass of conv2dTranspose). Both are replaced by compositions of XNNPACK's
- * fast Conv2D with cheap layout kernels.
+ * fast Conv2D with cheap layout work; Tile and Identity are replaced by copy-light versions
+ * because gradient code calls them a lot.
  */
 import { tf } from '../../tf'
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter'
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input'
+import { makeIdentityWasm } from './identity'
+import { makeTileWasm } from './tile'
 
 export { conv2dBackpropFilterWasm } from './conv2d-backprop-filter'
 export { conv2dBackpropInputWasm } from './conv2d-backprop-input'
 
-const KERNELS: ReadonlyArray<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
-  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2dBackpropFilterWasm as unknown as tf.KernelFunc },
-  { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2dBackpropInputWasm as unknown as tf.KernelFunc }
+/** A replacement kernel; `make` receives the stock kernelFunc (if any) for cases it hands back. */
+interface Replacement {
+  kernelName: string
+  make: (stock: tf.KernelFunc | undefined) => tf.KernelFunc
+}
+
+function needStock(name: string, stock: tf.KernelFunc | undefined): tf.KernelFunc {
+  if (stock === undefined) throw new Error(`Expected the stock wasm ${name} kernel to be registered, but it is not`)
+  return stock
+}
+
+const REPLACEMENTS: readonly Replacement[] = [
+  { kernelName: 'Conv2DBackpropFilter', make: () => conv2dBackpropFilterWasm as unknown as tf.KernelFunc },
+  { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm as unknown as tf.KernelFunc },
+  { kernelName: 'Tile', make: (stock) => makeTileWasm(needStock('Tile', stock)) },
+  { kernelName: 'Identity', make: (stock) => makeIdentityWasm(needStock('Identity', stock)) }
 ]
+
+/** The kernelFuncs we registered, so a second call can tell ours from stock ones. */
+const ours = new Set<tf.KernelFunc>()
 
 /**
  * Registers the project's wasm kernels, replacing stock ones of the same name. Idempotent: a
@@ -22,15 +41,20 @@ const KERNELS: ReadonlyArray<{ kernelName: string; kernelFunc: tf.KernelFunc }> 
  * (its import registers the stock kernels and would overwrite ours).
  */
 export function registerWasmTrainingKernels(): void {
-  for (const k of KERNELS) {
-    const existing = tf.getKernel(k.kernelName, 'wasm')
-    if (existing?.kernelFunc === k.kernelFunc) continue
-    if (existing !== undefined) tf.unregisterKernel(k.kernelName, 'wasm')
-    tf.registerKernel({ kernelName: k.kernelName, backendName: 'wasm', kernelFunc: k.kernelFunc })
+  for (const r of REPLACEMENTS) {
+    const existing = tf.getKernel(r.kernelName, 'wasm')
+    if (existing !== undefined && ours.has(existing.kernelFunc)) continue
+    const kernelFunc = r.make(existing?.kernelFunc)
+    if (existing !== undefined) tf.unregisterKernel(r.kernelName, 'wasm')
+    tf.registerKernel({ kernelName: r.kernelName, backendName: 'wasm', kernelFunc })
+    ours.add(kernelFunc)
   }
 }
 
 /** Whether the project's kernels are the ones registered for wasm right now. */
 export function wasmTrainingKernelsRegistered(): boolean {
-  return KERNELS.every((k) => tf.getKernel(k.kernelName, 'wasm')?.kernelFunc === k.kernelFunc)
+  return REPLACEMENTS.every((r) => {
+    const k = tf.getKernel(r.kernelName, 'wasm')
+    return k !== undefined && ours.has(k.kernelFunc)
+  })
 }

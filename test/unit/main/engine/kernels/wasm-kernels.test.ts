@@ -145,6 +145,39 @@ describe('wasm training kernels', () => {
     expect(relError(got.dx, ref.dx)).toBeLessThan(1e-4)
   })
 
+  it.each([
+    [[3], [4]],
+    [[1, 1, 1, 5], [2, 3, 4, 1]],
+    [[2, 3], [3, 2]],
+    [[2, 1, 3], [1, 4, 2]],
+    [[4, 1], [1, 7]],
+    [[2, 2, 2], [1, 1, 1]],
+    [[0, 3], [2, 2]]
+  ])('Tile %j x %j matches cpu (float32, int32, bool)', async (shape, reps) => {
+    const n = shape.reduce((a, b) => a * b, 1)
+    const values = Array.from({ length: n }, (_, i) => (i * 7) % 5)
+    const run = (): number[][] =>
+      (['float32', 'int32', 'bool'] as const).map((dtype) =>
+        tf.tidy(() => Array.from(tf.tile(tf.tensor(values, shape, dtype), reps).dataSync()))
+      )
+    const ref = await onBackend('cpu', run)
+    const got = await onBackend('wasm', run)
+    expect(got).toEqual(ref)
+  })
+
+  it.each(['cpu', 'wasm'] as const)('Identity shares data safely on %s: clones survive disposing the source, variables still update', async (name) => {
+    await tf.setBackend(name)
+    const a = tf.tensor([1, 2, 3])
+    const b = tf.clone(a)
+    a.dispose()
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
+    const v = tf.variable(b)
+    v.assign(tf.tidy(() => tf.add(v, 1)))
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
+    expect(Array.from(v.dataSync())).toEqual([2, 3, 4])
+    tf.dispose([b, v])
+  })
+
   it('frees every intermediate on the wasm heap', async () => {
     await tf.setBackend('wasm')
     const x = tf.randomNormal([2, 9, 9, 3])
