@@ -100,6 +100,11 @@ export class StudioService {
     return () => this.listeners.delete(listener)
   }
 
+  /** Sends an event from outside the service (the native menu's `app:command`) to every UI. */
+  broadcast<E extends EventName>(name: E, data: EventMap[E]): void {
+    this.emit(name, data)
+  }
+
   /** Records a notice for `app:info` and sends it as an `app:notice` event. */
   notify(level: Notice['level'], message: string): Notice {
     const n: Notice = { id: randomBytes(4).toString('hex'), level, message, time: this.clock.now() }

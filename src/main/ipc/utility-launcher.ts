@@ -1,0 +1,50 @@
+/**
+ * Trainer workers in the app: Electron's utilityProcess (a Node child that Electron manages and
+ * that survives without a window), speaking the same protocol as child_process.fork.
+ */
+import { utilityProcess, type UtilityProcess } from 'electron'
+import path from 'node:path'
+import { isFromWorker } from '../worker/protocol'
+import type { WorkerHandle, WorkerLauncher } from '../services/worker-launcher'
+
+/** Launches out/main/trainer-worker.js as a utility process. */
+export class UtilityWorkerLauncher implements WorkerLauncher {
+  constructor(private readonly script: string = path.join(__dirname, 'trainer-worker.js')) {}
+
+  launch(): WorkerHandle {
+    const child: UtilityProcess = utilityProcess.fork(this.script, [], {
+      serviceName: 'GAN Studio trainer',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GAN_STUDIO_WORKER: '1' }
+    })
+    let tail = ''
+    child.stderr?.on('data', (c: Buffer) => {
+      tail = (tail + c.toString()).slice(-4096)
+    })
+    let exited = false
+    return {
+      get pid() {
+        return child.pid
+      },
+      send: (msg) => {
+        if (!exited) child.postMessage(msg)
+      },
+      onMessage: (cb) => {
+        child.on('message', (m: unknown) => {
+          if (isFromWorker(m)) cb(m)
+        })
+      },
+      onExit: (cb) => {
+        child.once('exit', (code: number) => {
+          exited = true
+          // utilityProcess reports no signal; a native crash shows as a non-zero code.
+          cb(code, null)
+        })
+      },
+      stderrTail: () => tail,
+      kill: () => {
+        if (!exited) child.kill()
+      }
+    }
+  }
+}
