@@ -116,7 +116,8 @@ function runCheck(conv: boolean): SecondOrderCheck {
   })
   const penalty = (): tf.Scalar => gradientPenalty((x) => net.apply(x, { training: true }), real, fake, eps)
   try {
-    const { grads } = tf.variableGrads(penalty, vars)
+    const { value, grads } = tf.variableGrads(penalty, vars)
+    value.dispose()
     // Unit-norm directions: a small total move keeps LeakyReLU's kinks (where the penalty jumps)
     // out of the finite-difference interval.
     const dirs = [0, 1, 2].map(() => {
@@ -187,6 +188,7 @@ export function clearSecondOrderCache(): void {
 /** The refusal message for a backend that cannot train WGAN-GP with the given model. */
 export function wganRefusal(backend: string, conv: boolean, check: SecondOrderCheck): string {
   const layers = conv ? 'conv layers' : 'dense layers'
-  const alternatives = conv ? `use --backend cpu, the mlp model, or the hinge loss` : `use --backend cpu or the hinge loss`
+  const options = [...(backend === 'cpu' ? [] : ['--backend cpu']), ...(conv ? ['the mlp model'] : []), 'the hinge loss']
+  const alternatives = `use ${options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options[options.length - 1] ?? ''}` : (options[0] ?? '')}`
   return `WGAN-GP needs second-order gradients, which the ${backend} backend cannot compute for ${layers} (${check.reason}); ${alternatives}`
 }

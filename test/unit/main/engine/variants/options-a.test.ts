@@ -1,0 +1,45 @@
+/** Options train 30 steps on tiny data with finite losses and a flat tensor count (split in files to stay < 90 s each). */
+import { promises as fs } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadBackend } from '../../../../../src/main/engine/backend'
+import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
+import { tf } from '../../../../../src/main/engine/tf'
+import type { HyperparamsInput } from '../../../../../src/shared/hyperparams'
+import { tinyData, tinyTrainer } from './helpers'
+
+describe('training options (a)', () => {
+  let dataDir: string
+  let data: CachedDataset
+  beforeAll(async () => {
+    await loadBackend('cpu')
+    ;({ dataDir, data } = await tinyData())
+  })
+  afterAll(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true })
+  })
+
+  const cases: Array<[string, HyperparamsInput]> = [
+    ['spectral norm', { spectralNorm: true }],
+    ['DiffAugment', { diffAugment: ['translation', 'cutout', 'color'] }],
+    ['conditional', { conditional: true }],
+  ]
+  for (const [name, extra] of cases) {
+    it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {
+      const before = tf.memory().numTensors
+      const t = tinyTrainer(data, extra)
+      const counts: number[] = []
+      for (let i = 0; i < 30; i++) {
+        t.trainStep()
+        counts.push(tf.memory().numTensors)
+      }
+      const a = await t.readAverages()
+      expect(a.nonFinite).toBe(0)
+      for (const v of [a.lossD, a.lossG, a.dReal, a.dFake]) expect(Number.isFinite(v)).toBe(true)
+      expect(counts[29]).toBe(counts[2])
+      const px = await t.renderSamples()
+      expect(px.length).toBe(64 * 784)
+      t.dispose()
+      expect(tf.memory().numTensors).toBe(before)
+    })
+  }
+})
