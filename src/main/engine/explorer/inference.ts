@@ -68,7 +68,7 @@ function toF32(z: Float32Array | readonly number[]): Float32Array {
 const MAX_CACHED = 3
 
 /** The methods a caller may invoke across the worker boundary (all async, plain data in and out). */
-export const INFERENCE_METHODS = ['info', 'imagePngs', 'gridPng', 'gif', 'directions', 'nearest', 'exportModel', 'forget'] as const
+export const INFERENCE_METHODS = ['info', 'generate', 'imagePngs', 'gridPng', 'gif', 'directions', 'nearest', 'exportModel', 'forget'] as const
 /** One of INFERENCE_METHODS. */
 export type InferenceMethod = (typeof INFERENCE_METHODS)[number]
 /** The engine's callable surface, in-process or through the worker. */

@@ -105,6 +105,7 @@ export class InferenceWorkerClient {
   api(): InferenceApi {
     return {
       info: (...a) => this.call('info', ...a),
+      generate: (...a) => this.call('generate', ...a),
       imagePngs: (...a) => this.call('imagePngs', ...a),
       gridPng: (...a) => this.call('gridPng', ...a),
       gif: (...a) => this.call('gif', ...a),
