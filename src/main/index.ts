@@ -22,6 +22,9 @@ const allowedOrigins = [APP_ORIGIN, ...(devUrl ? [new URL(devUrl).origin] : [])]
 
 registerAppScheme()
 
+// Tests (test/e2e/electron.e2e.test.ts) point the app at a temp data dir; must precede 'ready'.
+if (process.env.GAN_STUDIO_USER_DATA) app.setPath('userData', process.env.GAN_STUDIO_USER_DATA)
+
 if (!app.requestSingleInstanceLock()) {
   // Another instance owns the data dir and its trainers; it gets focus via 'second-instance'.
   app.quit()
