@@ -286,9 +286,9 @@ export function formatReport(r: HealthReport): string {
     out.push(`Exact duplicates (${r.exactDuplicateCount ?? r.duplicates.length}):`)
     for (const g of r.duplicates.slice(0, 20)) out.push(`  ${g.join('  =  ')}`)
   }
-  if (r.nearDuplicates?.length) {
-    out.push(`Near duplicates (${r.nearDuplicateCount} pairs):`)
-    for (const p of r.nearDuplicates.slice(0, 20)) out.push(`  ${p.a}  ~  ${p.b}  (distance ${p.distance})`)
+  if (r.nearDuplicateGroups?.length) {
+    out.push(`Near duplicates (${r.nearDuplicatesPartial ? 'at least ' : ''}${r.nearDuplicateCount}):`)
+    for (const g of r.nearDuplicateGroups.slice(0, 20)) out.push(`  ${g.join('  ~  ')}`)
   }
   if (r.skipped.length) {
     out.push(`Skipped (${r.skipped.length}):`)

@@ -266,7 +266,10 @@ async function importFolder(
   const images = slab.subarray(0, good.length * per)
   const labels = labelNames.length > 0 ? new Uint16Array(good.length) : undefined
   const dhashes: Hash64[] = []
-  good.forEach((o, k) => {
+  for (let k = 0; k < good.length; k++) {
+    // This runs on the caller's event loop (the app's main process): let it breathe.
+    if (k % 512 === 511) await new Promise((r) => setImmediate(r))
+    const o = good[k]!
     const px = images.subarray(k * per, (k + 1) * per)
     o.record.index = k
     if (labels) labels[k] = labelNames.indexOf(o.record.label ?? '')
@@ -275,7 +278,7 @@ async function importFolder(
     dhashes.push(h)
     o.record.sha1 = o.record.sha1 ?? pixelHash(px)
     o.record.dhash = hashToHex(h)
-  })
+  }
   const shape: [number, number, number] = [options.size, options.size, options.channels]
   const healthReport = buildReport({
     id: name,
@@ -419,6 +422,7 @@ async function importIdx(
   const dhashes: Hash64[] = []
   const perImage: FileRecord[] = []
   for (let i = 0; i < count; i++) {
+    if (i % 512 === 511) await new Promise((r) => setImmediate(r))
     const px = images.subarray(i * per, (i + 1) * per)
     dhashes.push(dHash(px, size, options.channels))
     perImage.push({

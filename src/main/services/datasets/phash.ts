@@ -70,45 +70,88 @@ export function hexToHash(hex: string): Hash64 | undefined {
   return [Number.parseInt(hex.slice(0, 8), 16) >>> 0, Number.parseInt(hex.slice(8), 16) >>> 0]
 }
 
+/** Result of the near-duplicate search: groups of image indices (each sorted, groups by first index). */
+export interface NearDuplicateGroups {
+  groups: number[][]
+  /** True when the comparison budget ran out: the groups found are real, but some may be missing. */
+  partial: boolean
+}
+
 /**
- * Pairs (i < j) whose hashes differ in at most `maxDistance` bits. Instead of comparing all n²
- * pairs, the 64 bits are cut into `maxDistance + 1` bands: two hashes within the distance must
- * agree exactly on at least one band (pigeonhole), so only hashes sharing a band value are compared.
- * Exact result, near-linear on real data. `skip(i, j)` drops pairs already known (exact duplicates).
+ * Groups images whose hashes are within `maxDistance` bits of another member (single linkage).
+ * Identical hashes are grouped first without comparing pairs (a thousand blank frames cost one
+ * entry). The distinct hashes are then cut into `maxDistance + 1` bands: two hashes within the
+ * distance agree exactly on at least one band (pigeonhole), so only hashes sharing a band value
+ * are compared. At most `budget` comparisons are made, so a pathological dataset (every image
+ * alike) cannot stall the import.
  */
-export function nearDuplicatePairs(
+export function nearDuplicateGroups(
   hashes: Hash64[],
   maxDistance = 4,
-  skip?: (i: number, j: number) => boolean
-): [number, number, number][] {
+  budget = 20_000_000
+): NearDuplicateGroups {
+  const parent = hashes.map((_, i) => i)
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!
+      i = parent[i]!
+    }
+    return i
+  }
+  const union = (a: number, b: number): void => {
+    const ra = find(a)
+    const rb = find(b)
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb)
+  }
+  const byValue = new Map<string, number>()
+  const distinct: number[] = []
+  hashes.forEach((h, i) => {
+    const key = `${h[0]}:${h[1]}`
+    const first = byValue.get(key)
+    if (first === undefined) {
+      byValue.set(key, i)
+      distinct.push(i)
+    } else union(first, i)
+  })
   const bands = maxDistance + 1
   const width = Math.ceil(64 / bands)
-  const found = new Map<string, [number, number, number]>()
-  const bitsOf = (h: Hash64, from: number, to: number): string => {
-    let s = ''
-    for (let b = from; b < to && b < 64; b++) s += b < 32 ? (h[0] >>> b) & 1 : (h[1] >>> (b - 32)) & 1
-    return s
+  const bandKey = (h: Hash64, band: number): number => {
+    let k = 0
+    for (let b = band * width; b < Math.min(64, (band + 1) * width); b++)
+      k = k * 2 + (b < 32 ? (h[0] >>> b) & 1 : (h[1] >>> (b - 32)) & 1)
+    return k
   }
-  for (let band = 0; band < bands; band++) {
-    const buckets = new Map<string, number[]>()
-    hashes.forEach((h, i) => {
-      const key = bitsOf(h, band * width, (band + 1) * width)
+  let comparisons = 0
+  let partial = false
+  outer: for (let band = 0; band < bands; band++) {
+    const buckets = new Map<number, number[]>()
+    for (const i of distinct) {
+      const key = bandKey(hashes[i]!, band)
       const list = buckets.get(key)
       if (list) list.push(i)
       else buckets.set(key, [i])
-    })
+    }
     for (const list of buckets.values()) {
       for (let a = 0; a < list.length; a++) {
         for (let b = a + 1; b < list.length; b++) {
+          if (++comparisons > budget) {
+            partial = true
+            break outer
+          }
           const i = list[a]!
           const j = list[b]!
-          const key = `${i}:${j}`
-          if (found.has(key) || skip?.(i, j)) continue
-          const d = hamming(hashes[i]!, hashes[j]!)
-          if (d <= maxDistance) found.set(key, [i, j, d])
+          if (hamming(hashes[i]!, hashes[j]!) <= maxDistance) union(i, j)
         }
       }
     }
   }
-  return [...found.values()].sort((x, y) => x[0] - y[0] || x[1] - y[1])
+  const members = new Map<number, number[]>()
+  hashes.forEach((_, i) => {
+    const r = find(i)
+    const m = members.get(r)
+    if (m) m.push(i)
+    else members.set(r, [i])
+  })
+  const groups = [...members.values()].filter((g) => g.length > 1).sort((x, y) => x[0]! - y[0]!)
+  return { groups, partial }
 }

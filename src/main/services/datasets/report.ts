@@ -6,7 +6,7 @@
  */
 import type { DatasetReport } from '../../../shared/contract'
 import { FILE_STATUSES, STATUS_WORDS, type FileStatus, type FitAdjust } from './decode'
-import { nearDuplicatePairs, type Hash64 } from './phash'
+import { nearDuplicateGroups, type Hash64 } from './phash'
 
 /** One source file's record in index.json: what it was when imported and what became of it. */
 export interface FileRecord {
@@ -41,8 +41,12 @@ export interface HealthReport extends DatasetReport {
   counts: { found: number; imported: number; skipped: number; byStatus: Record<FileStatus, number> }
   /** Skipped files with their status (the contract's `skipped` has the same files with words only). */
   skippedFiles: Array<{ file: string; status: FileStatus; reason: string }>
-  nearDuplicates: Array<{ a: string; b: string; distance: number }>
+  /** Groups of images that look alike (perceptual hash within 4 bits) but are not pixel-identical; at most 100 groups of 20 paths. */
+  nearDuplicateGroups: string[][]
+  /** Images that are a near copy of another one (sum over groups of distinct pictures - 1). */
   nearDuplicateCount: number
+  /** True when the search stopped at its comparison budget (some near duplicates may be unlisted). */
+  nearDuplicatesPartial: boolean
   exactDuplicateCount: number
   sizeHistogram: Array<{ bucket: string; count: number }>
   aspectHistogram: Array<{ bucket: string; count: number }>
@@ -70,7 +74,7 @@ export interface ReportInput {
   fit: 'crop' | 'letterbox' | 'stretch'
 }
 
-const MAX_LISTED = 200
+const MAX_GROUPS = 100
 
 /** Counts statuses of a file list. */
 export function countStatuses(files: readonly { status: FileStatus }[]): Record<FileStatus, number> {
@@ -120,24 +124,28 @@ export function buildReport(input: ReportInput): HealthReport {
 
   // Exact duplicates: group by pixel hash.
   const groups = new Map<string, string[]>()
-  const groupOf: number[] = []
-  const groupIds = new Map<string, number>()
   imported.forEach((f, i) => {
     const key = f.sha1 ?? `#${i}`
     const g = groups.get(key)
     if (g) g.push(f.path)
     else groups.set(key, [f.path])
-    if (!groupIds.has(key)) groupIds.set(key, groupIds.size)
-    groupOf[i] = groupIds.get(key)!
   })
-  const duplicates = [...groups.values()].filter((g) => g.length > 1)
-  const exactDuplicateCount = duplicates.reduce((n, g) => n + g.length - 1, 0)
+  const allDuplicates = [...groups.values()].filter((g) => g.length > 1)
+  const exactDuplicateCount = allDuplicates.reduce((n, g) => n + g.length - 1, 0)
+  // index.json keeps the report: list enough to act on, count everything.
+  const duplicates = allDuplicates.slice(0, MAX_GROUPS).map((g) => g.slice(0, 50))
 
-  const pairs = nearDuplicatePairs(input.dhashes, 4, (i, j) => groupOf[i] === groupOf[j])
-  const nearDuplicates = pairs
-    .slice(0, MAX_LISTED)
-    .map(([i, j, d]) => ({ a: imported[i]?.path ?? `#${i}`, b: imported[j]?.path ?? `#${j}`, distance: d }))
-
+  // Near duplicates: perceptual groups, counted by distinct pictures (exact copies are reported above).
+  const near = nearDuplicateGroups(input.dhashes, 4)
+  let nearDuplicateCount = 0
+  const nearGroups: string[][] = []
+  for (const g of near.groups) {
+    const distinct = new Set(g.map((i) => imported[i]?.sha1 ?? `#${i}`)).size
+    if (distinct < 2) continue
+    nearDuplicateCount += distinct - 1
+    if (nearGroups.length < MAX_GROUPS)
+      nearGroups.push(g.slice(0, 20).map((i) => imported[i]?.path ?? `#${i}`))
+  }
   const classBalance = input.labelNames.map((label) => ({ label, count: 0 }))
   if (input.labels) for (const l of input.labels) if (classBalance[l]) classBalance[l].count += 1
 
@@ -184,7 +192,8 @@ export function buildReport(input: ReportInput): HealthReport {
     byStatus,
     classBalance,
     exactDuplicateCount,
-    nearPairs: pairs.length,
+    nearDuplicateCount,
+    nearPartial: near.partial,
     fit,
     fitMode: input.fit,
     animated,
@@ -207,8 +216,9 @@ export function buildReport(input: ReportInput): HealthReport {
     skippedFiles,
     duplicates,
     exactDuplicateCount,
-    nearDuplicates,
-    nearDuplicateCount: pairs.length,
+    nearDuplicateGroups: nearGroups,
+    nearDuplicateCount,
+    nearDuplicatesPartial: near.partial,
     classBalance,
     sizes: [...sizeCounts.values()].sort((a, b) => b.count - a.count).slice(0, 50),
     sizeHistogram: sizeOrder
@@ -230,7 +240,8 @@ function warningsFor(r: {
   byStatus: Record<FileStatus, number>
   classBalance: Array<{ label: string; count: number }>
   exactDuplicateCount: number
-  nearPairs: number
+  nearDuplicateCount: number
+  nearPartial: boolean
   fit: HealthReport['fit']
   fitMode: 'crop' | 'letterbox' | 'stretch'
   animated: number
@@ -262,9 +273,9 @@ function warningsFor(r: {
     out.push(
       `${r.exactDuplicateCount} exact duplicates (identical pixels after resizing): they count twice in training. Remove the copies listed under duplicates.`
     )
-  if (r.nearPairs > 0)
+  if (r.nearDuplicateCount > 0)
     out.push(
-      `${r.nearPairs} near-duplicate pairs (perceptual hash within 4 bits): check them; many copies of one picture push the GAN to reproduce it.`
+      `${r.nearPartial ? 'At least ' : ''}${r.nearDuplicateCount} near-duplicates (pictures that look almost the same as another one): check the groups listed; many copies of one picture push the GAN to reproduce it.`
     )
   if (r.count > 0 && r.fit.upscaled / r.count > 0.1)
     out.push(

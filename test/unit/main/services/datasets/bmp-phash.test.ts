@@ -3,7 +3,7 @@ import { BmpError, decodeBmp } from '../../../../../src/main/services/datasets/b
 import {
   dHash,
   hamming,
-  nearDuplicatePairs,
+  nearDuplicateGroups,
   type Hash64
 } from '../../../../../src/main/services/datasets/phash'
 import { makeBmp, pattern } from '../../../../fixtures/images'
@@ -46,7 +46,7 @@ describe('dHash', () => {
     expect(hamming(dHash(a, 32, 3), dHash(c, 32, 3))).toBeGreaterThan(10)
   })
 
-  it('banded search finds exactly the pairs a brute-force search finds', () => {
+  it('banded search finds exactly the groups a brute-force search finds', () => {
     let s = 7
     const rnd = (): number => ((s = (s * 1103515245 + 12345) >>> 0), s)
     const hashes: Hash64[] = []
@@ -57,13 +57,30 @@ describe('dHash', () => {
           (hi ^ (1 << (i % 32))) >>> 0,
           (lo ^ (1 << ((i * 7) % 32)) ^ (1 << ((i * 3) % 32))) >>> 0
         ])
-      } else hashes.push([rnd(), rnd()])
+      } else if (i % 10 === 2) hashes.push(hashes[i - 2]!)
+      else hashes.push([rnd(), rnd()])
     }
-    const brute: string[] = []
+    // Brute force single linkage.
+    const parent = hashes.map((_, i) => i)
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)))
     for (let i = 0; i < hashes.length; i++)
       for (let j = i + 1; j < hashes.length; j++)
-        if (hamming(hashes[i]!, hashes[j]!) <= 4) brute.push(`${i}:${j}`)
-    expect(nearDuplicatePairs(hashes, 4).map(([i, j]) => `${i}:${j}`)).toEqual(brute)
-    expect(brute.length).toBeGreaterThanOrEqual(30)
+        if (hamming(hashes[i]!, hashes[j]!) <= 4)
+          parent[Math.max(find(i), find(j))] = Math.min(find(i), find(j))
+    const brute = new Map<number, number[]>()
+    hashes.forEach((_, i) => brute.set(find(i), [...(brute.get(find(i)) ?? []), i]))
+    const expected = [...brute.values()].filter((g) => g.length > 1)
+    const got = nearDuplicateGroups(hashes, 4)
+    expect(got.partial).toBe(false)
+    expect(got.groups).toEqual(expected)
+    expect(expected.length).toBeGreaterThanOrEqual(30)
+  })
+
+  it('stops at its comparison budget on a pathological set instead of stalling', () => {
+    // 8192 distinct hashes differing only in their low 13 bits: four of the five bands hold them all.
+    const hashes: Hash64[] = Array.from({ length: 8192 }, (_, i) => [i, 0])
+    const t = nearDuplicateGroups(hashes, 4, 1_000_000)
+    expect(t.partial).toBe(true)
+    expect(t.groups.length).toBeGreaterThanOrEqual(1)
   })
 })
