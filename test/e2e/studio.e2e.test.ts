@@ -95,6 +95,7 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         const mnist = page.getByRole('article', { name: 'MNIST digits' })
         await mnist.waitFor()
         await mnist.locator('img').first().waitFor({ timeout: 60_000 })
+        await page.getByRole('article', { name: 'Fashion-MNIST' }).locator('img').first().waitFor({ timeout: 60_000 })
         await expect.poll(() => page.getByText('Backend: connecting').count(), WAIT).toBe(0)
         await shot(page, 'datasets', path.join(ROOT, 'docs/screenshots/datasets.png'))
 
@@ -120,7 +121,7 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(early)
         // A sample grid is shown (Quick demo samples every 50 steps).
         await page.getByRole('img', { name: /Sample grid at step/ }).waitFor({ timeout: 120_000 })
-        await shot(page, 'train-running', path.join(ROOT, 'docs/screenshots/train.png'))
+        await shot(page, 'train-running')
 
         // Pause: the live region says so.
         await page.getByRole('button', { name: 'Pause' }).click()
@@ -140,6 +141,9 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         await page.getByRole('button', { name: 'Resume' }).click()
         await expect.poll(() => status.textContent(), WAIT).toMatch(/^Running/)
         await expect.poll(() => stepOf(status), WAIT).toBeGreaterThan(pausedStep)
+        // Mid-run with a pause and a resume marked on the charts: the README screenshot.
+        await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(pausedPoints)
+        await shot(page, 'train-resumed', path.join(ROOT, 'docs/screenshots/train.png'))
 
         // Stop.
         await page.getByRole('button', { name: 'Stop' }).click()
@@ -160,7 +164,7 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         await batch.fill('0')
         await expect
           .poll(() => page.locator('#hp-batchSize-msg').textContent(), WAIT)
-          .toMatch(/too small|>=\s*1/i)
+          .toMatch(/Must be at least 1/)
         expect(await batch.getAttribute('aria-invalid')).toBe('true')
         await expect.poll(() => start.isDisabled(), WAIT).toBe(true)
         await shot(page, 'train-invalid')

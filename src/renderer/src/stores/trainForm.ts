@@ -30,6 +30,26 @@ function toRaw(config: Hyperparams): Record<string, RawValue> {
   return raw
 }
 
+/**
+ * The schema's message in fewer words, so it fits under a field on one line:
+ * "Too small: expected number to be >=1" becomes "Must be at least 1".
+ */
+export function shortMessage(message: string): string {
+  const rules: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+    [/^Too small: expected number to be >=\s*(\S+)/, (m) => `Must be at least ${m[1]}`],
+    [/^Too small: expected number to be >\s*(\S+)/, (m) => `Must be more than ${m[1]}`],
+    [/^Too big: expected number to be <=\s*(\S+)/, (m) => `Must be at most ${m[1]}`],
+    [/^Too big: expected number to be <\s*(\S+)/, (m) => `Must be less than ${m[1]}`],
+    [/expected int/, () => 'Must be a whole number'],
+    [/^Invalid option: expected one of (.*)$/, (m) => `Choose one of ${m[1]?.replace(/"/g, '')}`]
+  ]
+  for (const [re, fmt] of rules) {
+    const m = re.exec(message)
+    if (m) return fmt(m)
+  }
+  return message
+}
+
 /** The preset's values on top of the schema's defaults. */
 export function presetConfig(id: string): Hyperparams {
   const preset = PRESETS.find((p) => p.id === id)
@@ -73,7 +93,7 @@ export const useTrainFormStore = defineStore('trainForm', () => {
     if (!r.ok) {
       for (const i of r.issues) {
         const key = i.field.split('.')[0] ?? i.field
-        if (!issues[key]) issues[key] = i.message
+        if (!issues[key]) issues[key] = shortMessage(i.message)
       }
     }
     const ok = r.ok && Object.keys(issues).length === 0

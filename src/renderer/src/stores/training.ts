@@ -187,11 +187,11 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  /** Picks the run to show after a reload: a live one first, else the newest. */
+  /** Picks the run to show after a reload or restart: a live one first, else the newest. */
   async function restore(): Promise<void> {
     try {
       const runs = await studio.runs.list()
-      const pick = runs.find((r) => r.live) ?? runs.find((r) => r.status === 'running' || r.status === 'paused')
+      const pick = runs.find((r) => r.live) ?? runs.find((r) => r.status === 'running' || r.status === 'paused') ?? runs[0]
       if (pick) await open(pick.id)
     } catch (err) {
       notify.error('Could not list runs', err)
