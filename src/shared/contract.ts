@@ -54,6 +54,7 @@ const runNameSchema = z
   .trim()
   .min(1)
   .max(120)
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
   .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters')
 
 const emptySchema = z.object({}).strict()
@@ -637,6 +638,8 @@ export function isEventName(name: unknown): name is EventName {
 type DomainOf<K> = K extends `${infer D}:${string}` ? D : never
 type VerbOf<K, D extends string> = K extends `${D}:${infer V}` ? V : never
 /** Payload-less requests take no argument; others take their input type. */
+// `{}` here means "an empty payload object is acceptable", which is exactly the test wanted.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type Method<K extends RequestName> = {} extends RequestInput<K>
   ? (payload?: RequestInput<K>) => Promise<RequestResult<K>>
   : (payload: RequestInput<K>) => Promise<RequestResult<K>>

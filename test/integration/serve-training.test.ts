@@ -3,8 +3,6 @@
  * StudioService and a real trainer worker process: start an mlp run on a tiny dataset, receive
  * progress, pause, resume, update, rename, stop, delete. (The crash test is serve-crash.test.ts.)
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventLog, rawGet, startHarness, type Harness } from './helpers'
 
