@@ -4,7 +4,8 @@
  * The parent process spawns one child per measurement (ours, the peer, the kernel profile, the
  * memory check), so the peer never sees the project's kernels and each RSS figure is its own.
  * Extra flags: --warmup N, --peer-steps N, --peer-batch N, --peer-warmup N, --no-peer,
- * --no-profile, --long (1000-step memory check), --memory-steps N, --no-memory, --unfused.
+ * --no-profile, --long (1000-step memory check), --memory-steps N, --no-memory, --fused,
+ * --two-pass (ours with separate D and G forward passes, like the peer).
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
@@ -29,6 +30,7 @@ export interface BenchArgs {
   profile: boolean
   memorySteps: number
   fused: boolean
+  twoPass: boolean
   child: string | undefined
   batch: number | undefined
 }
@@ -53,7 +55,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     peerBatch: undefined,
     profile: true,
     memorySteps: 100,
-    fused: true,
+    fused: false,
+    twoPass: false,
     child: undefined,
     batch: undefined
   }
@@ -110,8 +113,11 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--no-memory':
         a.memorySteps = 0
         break
-      case '--unfused':
-        a.fused = false
+      case '--fused':
+        a.fused = true
+        break
+      case '--two-pass':
+        a.twoPass = true
         break
       case '--child':
         a.child = next()
@@ -155,7 +161,7 @@ function runChild<T>(args: string[]): Promise<T> {
 
 async function childMain(a: BenchArgs): Promise<void> {
   const workload = a.workloads[0] ?? 'w1'
-  const opts = { fused: a.fused, ...(a.batch !== undefined ? { batch: a.batch } : {}) }
+  const opts = { fused: a.fused, twoPass: a.twoPass, ...(a.batch !== undefined ? { batch: a.batch } : {}) }
   let result: unknown
   if (a.child === 'ours') {
     const { runOurs } = await import('./ours-side')
@@ -166,6 +172,11 @@ async function childMain(a: BenchArgs): Promise<void> {
   } else if (a.child === 'profile') {
     const { profileOurs } = await import('./ours-side')
     result = await profileOurs(workload, a.backend, 2, opts)
+  } else if (a.child === 'shapes') {
+    const { kernelShapes } = await import('./kernel-shapes')
+    const rows = await kernelShapes()
+    for (const r of rows) log(`${r.label.padEnd(16)} ${r.kernel.padEnd(22)} ${String(r.ms).padStart(7)} CPU ms  ${String(r.gflops).padStart(6)} GFLOP/s`)
+    result = rows
   } else if (a.child === 'memory') {
     const { memoryCheck } = await import('./ours-side')
     result = await memoryCheck(workload, a.backend, a.memorySteps, opts, log)
@@ -176,7 +187,7 @@ async function childMain(a: BenchArgs): Promise<void> {
 }
 
 function baseFlags(a: BenchArgs, workload: string): string[] {
-  return ['--workload', workload, '--backend', a.backend, ...(a.fused ? [] : ['--unfused'])]
+  return ['--workload', workload, '--backend', a.backend, ...(a.fused ? ['--fused'] : []), ...(a.twoPass ? ['--two-pass'] : [])]
 }
 
 /** Whether the engine's default-model workload can be built (the engine's trainer exists). */

@@ -40,6 +40,20 @@ export function ganStepFlops(g: readonly LayerCost[], d: readonly LayerCost[], b
   return 2 * batch * (dStep + gStep)
 }
 
+/**
+ * FLOPs per step when both updates come from one forward pass (as the TensorFlow DCGAN tutorial
+ * does with two tapes): G fwd on B; D fwd on real, on stop-gradient(fake) and on fake with
+ * constant D weights (for G's loss); D dW on 2B; D dx on real except layer 1, on both fake paths
+ * (all layers); G dW and G dx except layer 1.
+ */
+export function sharedForwardStepFlops(g: readonly LayerCost[], d: readonly LayerCost[], batch: number): number {
+  const gf = sum(g)
+  const df = sum(d)
+  const dFirst = d[0]?.macs ?? 0
+  const gFirst = g[0]?.macs ?? 0
+  return 2 * batch * (gf + 3 * df + 2 * df + (df - dFirst) + 2 * df + gf + (gf - gFirst))
+}
+
 /** The TensorFlow DCGAN tutorial (MNIST) generator and discriminator. */
 export const W1_LAYERS: { g: LayerCost[]; d: LayerCost[] } = {
   g: [

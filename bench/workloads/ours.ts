@@ -3,7 +3,7 @@
  * instance, tf.variableGrads and one Adam per network. On wasm they run on the project's kernels.
  */
 import { tf } from '../../src/main/engine/tf'
-import { ganStepFlops, SEED_LAYERS, W1_LAYERS } from '../flops'
+import { ganStepFlops, sharedForwardStepFlops, SEED_LAYERS, W1_LAYERS, type LayerCost } from '../flops'
 import type { BenchWorkload, WorkloadOptions } from './types'
 
 type T4 = tf.Tensor4D
@@ -39,7 +39,14 @@ interface Gan {
   dVars: tf.Variable[]
   latent: number
   generate(z: tf.Tensor2D): T4
-  discriminate(x: T4): tf.Tensor
+  /** D's logits; `params` (same order as dVars) replaces the variables, e.g. by constants. */
+  discriminate(x: T4, params?: readonly tf.Tensor[]): tf.Tensor
+}
+
+function pick(params: readonly tf.Tensor[], i: number): tf.Tensor {
+  const t = params[i]
+  if (t === undefined) throw new Error(`Expected discriminator parameter ${i}, but there are only ${params.length}`)
+  return t
 }
 
 /** The TensorFlow DCGAN tutorial's MNIST models. */
@@ -64,14 +71,15 @@ function w1Gan(seed: number, fused: boolean): Gan {
     db3: zerosVar([1], 'db3')
   }
   const lrelu = (x: tf.Tensor): tf.Tensor => tf.leakyRelu(x, 0.3)
-  const convBias = (x: T4, w: tf.Variable, b: tf.Variable): T4 =>
+  const convBias = (x: T4, w: tf.Tensor, b: tf.Tensor): T4 =>
     fused
       ? tf.fused.conv2d({ x, filter: w as tf.Tensor4D, strides: 2, pad: 'same', bias: b })
       : (tf.add(tf.conv2d(x, w as tf.Tensor4D, 2, 'same'), b) as T4)
+  const dVars = [v.d1, v.db1, v.d2, v.db2, v.d3, v.db3]
   return {
     latent: 100,
     gVars: [v.g0, v.gG0, v.gB0, v.g1, v.gG1, v.gB1, v.g2, v.gG2, v.gB2, v.g3],
-    dVars: [v.d1, v.db1, v.d2, v.db2, v.d3, v.db3],
+    dVars,
     generate(z) {
       const n = z.shape[0]
       let h: tf.Tensor = lrelu(batchNorm(tf.matMul(z, v.g0), v.gG0, v.gB0))
@@ -80,12 +88,15 @@ function w1Gan(seed: number, fused: boolean): Gan {
       h = lrelu(batchNorm(tf.conv2dTranspose(h as T4, v.g2 as T4, [n, 14, 14, 64], 2, 'same'), v.gG2, v.gB2))
       return tf.tanh(tf.conv2dTranspose(h as T4, v.g3 as T4, [n, 28, 28, 1], 2, 'same'))
     },
-    discriminate(x) {
+    discriminate(x, params = dVars) {
       const n = x.shape[0]
-      let h: tf.Tensor = tf.dropout(lrelu(convBias(x, v.d1, v.db1)), 0.3)
-      h = tf.dropout(lrelu(convBias(h as T4, v.d2, v.db2)), 0.3)
+      const p = (i: number): tf.Tensor => pick(params, i)
+      let h: tf.Tensor = tf.dropout(lrelu(convBias(x, p(0), p(1))), 0.3)
+      h = tf.dropout(lrelu(convBias(h as T4, p(2), p(3))), 0.3)
       const flat = tf.reshape(h, [n, 7 * 7 * 128]) as tf.Tensor2D
-      return fused ? tf.fused.matMul({ a: flat, b: v.d3 as tf.Tensor2D, bias: v.db3 }) : tf.add(tf.matMul(flat, v.d3), v.db3)
+      return fused
+        ? tf.fused.matMul({ a: flat, b: p(4) as tf.Tensor2D, bias: p(5) })
+        : tf.add(tf.matMul(flat, p(4) as tf.Tensor2D), p(5))
     }
   }
 }
@@ -108,26 +119,28 @@ function seedGan(seed: number, fused: boolean): Gan {
     d4: glorot([128, 1], 128, 1, seed + 7, 'd4'),
     db4: zerosVar([1], 'db4')
   }
-  const dense = (x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, relu: boolean): tf.Tensor2D =>
+  const dense = (x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor, relu: boolean): tf.Tensor2D =>
     fused
       ? (tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D)
-      : ((relu ? tf.relu(tf.add(tf.matMul(x, w), b)) : tf.add(tf.matMul(x, w), b)) as tf.Tensor2D)
-  const conv = (x: T4, w: tf.Variable, b: tf.Variable): T4 =>
+      : ((relu ? tf.relu(tf.add(tf.matMul(x, w as tf.Tensor2D), b)) : tf.add(tf.matMul(x, w as tf.Tensor2D), b)) as tf.Tensor2D)
+  const conv = (x: T4, w: tf.Tensor, b: tf.Tensor): T4 =>
     fused
       ? tf.fused.conv2d({ x, filter: w as T4, strides: 2, pad: 'same', bias: b, activation: 'relu' })
       : (tf.relu(tf.add(tf.conv2d(x, w as T4, 2, 'same'), b)) as T4)
+  const seedD = [v.d1, v.db1, v.d2, v.db2, v.d3, v.db3, v.d4, v.db4]
   return {
     latent: 100,
     gVars: [v.g1, v.gb1, v.g2, v.gb2, v.g3, v.gb3],
-    dVars: [v.d1, v.db1, v.d2, v.db2, v.d3, v.db3, v.d4, v.db4],
+    dVars: seedD,
     generate(z) {
       const h = dense(dense(z, v.g1, v.gb1, true), v.g2, v.gb2, true)
       return tf.reshape(dense(h, v.g3, v.gb3, false), [z.shape[0], 28, 28, 1])
     },
-    discriminate(x) {
-      const h = conv(conv(x, v.d1, v.db1), v.d2, v.db2)
+    discriminate(x, params = seedD) {
+      const p = (i: number): tf.Tensor => pick(params, i)
+      const h = conv(conv(x, p(0), p(1)), p(2), p(3))
       const flat = tf.reshape(h, [x.shape[0], 7 * 7 * 64]) as tf.Tensor2D
-      return dense(dense(flat, v.d3, v.db3, true), v.d4, v.db4, false)
+      return dense(dense(flat, p(4), p(5), true), p(6), p(7), false)
     }
   }
 }
@@ -139,41 +152,70 @@ function named(grads: tf.NamedTensorMap): NamedTensorList {
   return Object.entries(grads).map(([name, tensor]) => ({ name, tensor }))
 }
 
+/** Identity forward, zero gradient: the D loss must not train G through the fake images. */
+const stopGradient = tf.customGrad((...inputs) => {
+  const x = inputs[0] as tf.Tensor
+  return { value: tf.clone(x), gradFunc: () => tf.zerosLike(x) }
+})
+
 /**
- * Wraps models into a benchmark step: one D update (real vs G(z)), one G update (non-saturating
- * loss), each with its own forward pass. Real images are a fixed synthetic batch in [-1, 1]: the
- * benchmark measures training throughput, not data loading.
+ * Wraps models into a benchmark step: one D update (real vs G(z)) and one G update
+ * (non-saturating loss). Default: both gradients from ONE forward pass, as the TensorFlow tutorial
+ * does with its two tapes: a single variableGrads over G and D of
+ *   lossD(D(real), D(stopGradient(fake))) + lossG(D'(fake)),
+ * where D' is D with its weights as constants, so D learns only from lossD and G only from lossG,
+ * both at the same parameters. `twoPass` runs the classic two separate passes instead. Real images
+ * are a fixed synthetic batch in [-1, 1]: the benchmark measures training, not data loading.
  */
-export function ganWorkload(
-  name: string,
-  gan: Gan,
-  batch: number,
-  lr: number,
-  beta1: number,
-  flopsPerStep: number,
-  seed: number
-): BenchWorkload {
+export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, beta1: number, layers: { g: LayerCost[]; d: LayerCost[] }, seed: number, twoPass: boolean): BenchWorkload {
   const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed), 2), 1)) as T4
   const optD = tf.train.adam(lr, beta1)
   const optG = tf.train.adam(lr, beta1)
+  const dNames = new Set(gan.dVars.map((v) => v.name))
   let zSeed = seed * 7919
+
+  const sharedStep = (): tf.Tensor => {
+    const z = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
+    // Constants with D's current values (zero-copy clones, made outside the tape).
+    const dConst = gan.dVars.map((v) => tf.clone(v))
+    let lossD: tf.Scalar | undefined
+    let lossG: tf.Scalar | undefined
+    const { grads } = tf.variableGrads(() => {
+      const fake = gan.generate(z)
+      lossD = tf.keep(
+        tf.add(bceWithLogits(gan.discriminate(real), 1), bceWithLogits(gan.discriminate(stopGradient(fake) as T4), 0)) as tf.Scalar
+      )
+      lossG = tf.keep(bceWithLogits(gan.discriminate(fake, dConst), 1))
+      return tf.add(lossD, lossG) as tf.Scalar
+    }, [...gan.gVars, ...gan.dVars])
+    const dGrads: tf.NamedTensorMap = {}
+    const gGrads: tf.NamedTensorMap = {}
+    for (const [k, t] of Object.entries(grads)) (dNames.has(k) ? dGrads : gGrads)[k] = t
+    optD.applyGradients(named(dGrads))
+    optG.applyGradients(named(gGrads))
+    if (lossD === undefined || lossG === undefined) throw new Error('Expected both losses from the shared forward pass')
+    return tf.stack([lossD, lossG])
+  }
+
+  const twoPassStep = (): tf.Tensor => {
+    const z1 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
+    const d = tf.variableGrads(() => {
+      const fake = gan.generate(z1)
+      return tf.add(bceWithLogits(gan.discriminate(real), 1), bceWithLogits(gan.discriminate(fake), 0)) as tf.Scalar
+    }, gan.dVars)
+    optD.applyGradients(named(d.grads))
+    const z2 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
+    const g = tf.variableGrads(() => bceWithLogits(gan.discriminate(gan.generate(z2)), 1), gan.gVars)
+    optG.applyGradients(named(g.grads))
+    return tf.stack([d.value, g.value])
+  }
+
   return {
     name,
     batch,
-    flopsPerStep,
+    flopsPerStep: twoPass ? ganStepFlops(layers.g, layers.d, batch) : sharedForwardStepFlops(layers.g, layers.d, batch),
     async step(): Promise<[number, number]> {
-      const losses = tf.tidy(() => {
-        const z1 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
-        const d = tf.variableGrads(() => {
-          const fake = gan.generate(z1)
-          return tf.add(bceWithLogits(gan.discriminate(real), 1), bceWithLogits(gan.discriminate(fake), 0)) as tf.Scalar
-        }, gan.dVars)
-        optD.applyGradients(named(d.grads))
-        const z2 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
-        const g = tf.variableGrads(() => bceWithLogits(gan.discriminate(gan.generate(z2)), 1), gan.gVars)
-        optG.applyGradients(named(g.grads))
-        return tf.stack([d.value, g.value])
-      })
+      const losses = tf.tidy(twoPass ? twoPassStep : sharedStep)
       const data = await losses.data()
       losses.dispose()
       return [data[0] as number, data[1] as number]
@@ -190,12 +232,12 @@ export function ganWorkload(
 export function oursW1(opts: WorkloadOptions = {}): BenchWorkload {
   const batch = opts.batch ?? 64
   const seed = opts.seed ?? 42
-  return ganWorkload('w1', w1Gan(seed, opts.fused ?? true), batch, 1e-4, 0.9, ganStepFlops(W1_LAYERS.g, W1_LAYERS.d, batch), seed)
+  return ganWorkload('w1', w1Gan(seed, opts.fused ?? false), batch, 1e-4, 0.9, W1_LAYERS, seed, opts.twoPass ?? false)
 }
 
 /** seed: MLP G, small conv D, Adam 2e-4 (beta1 0.5), batch 128. */
 export function oursSeed(opts: WorkloadOptions = {}): BenchWorkload {
   const batch = opts.batch ?? 128
   const seed = opts.seed ?? 42
-  return ganWorkload('seed', seedGan(seed, opts.fused ?? true), batch, 2e-4, 0.5, ganStepFlops(SEED_LAYERS.g, SEED_LAYERS.d, batch), seed)
+  return ganWorkload('seed', seedGan(seed, opts.fused ?? false), batch, 2e-4, 0.5, SEED_LAYERS, seed, opts.twoPass ?? false)
 }

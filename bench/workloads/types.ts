@@ -18,6 +18,15 @@ export interface BenchWorkload {
 export interface WorkloadOptions {
   batch?: number
   seed?: number
-  /** Use tf.fused conv/matMul (bias + activation in one kernel) where the gradient allows. */
+  /**
+   * Use tf.fused conv/matMul (bias + activation in one kernel). Off by default: tfjs implements
+   * their gradients with customGrad, which computes every input's gradient (dW of D's frozen copy
+   * included), costing more than the separate bias add saves.
+   */
   fused?: boolean
+  /**
+   * Separate forward passes for the D and the G update (tfjs's one-loss-per-tape style) instead
+   * of one shared forward pass as in the TensorFlow tutorial.
+   */
+  twoPass?: boolean
 }
