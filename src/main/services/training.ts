@@ -161,7 +161,9 @@ export class TrainingManager {
     handle.onExit((code, signal) => void this.onExit(run, code, signal))
     handle.send({ type: 'start', dataDir: this.opts.dataDir, runDir, mode, backend })
     await run.waitFor((r) => r.record !== undefined, 'open the run')
-    return run.record as RunRecord
+    const record = run.record as RunRecord
+    // The session opens as `paused` and starts training right after `ready`: report it as running.
+    return { ...record, status: run.status === 'starting' ? 'running' : run.status }
   }
 
   private onMessage(run: LiveRun, msg: FromWorker): void {
