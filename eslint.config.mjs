@@ -6,7 +6,8 @@ import pluginVue from 'eslint-plugin-vue'
 import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 
-const nodeOnlyMessage = 'The renderer runs sandboxed: reach Node/main code through src/renderer/src/api (window.studio).'
+const nodeOnlyMessage =
+  'The renderer runs sandboxed: reach Node/main code through src/renderer/src/api (window.studio).'
 const electronMessage =
   'Only src/main/index.ts, src/main/window/, src/main/ipc/ and src/preload/ may import electron; services, engine, worker, cli and shared are plain Node.'
 
@@ -23,16 +24,29 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true, allowTypedFunctionExpressions: true }],
+      '@typescript-eslint/explicit-function-return-type': [
+        'error',
+        { allowExpressions: true, allowTypedFunctionExpressions: true }
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
     }
   },
   {
     files: ['**/*.cjs', '**/*.mjs'],
-    rules: { '@typescript-eslint/no-require-imports': 'off', '@typescript-eslint/explicit-function-return-type': 'off' }
+    rules: {
+      '@typescript-eslint/no-require-imports': 'off',
+      '@typescript-eslint/explicit-function-return-type': 'off'
+    }
   },
   {
-    files: ['src/main/services/**', 'src/main/engine/**', 'src/main/worker/**', 'src/main/cli/**', 'src/main/serve/**', 'src/shared/**'],
+    files: [
+      'src/main/services/**',
+      'src/main/engine/**',
+      'src/main/worker/**',
+      'src/main/cli/**',
+      'src/main/serve/**',
+      'src/shared/**'
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: electronMessage }] }] }
   },
   {
@@ -42,7 +56,12 @@ export default tseslint.config(
         'error',
         {
           paths: [{ name: 'electron', message: electronMessage }],
-          patterns: [{ group: ['node:*', 'fs', 'path', 'child_process', '@tensorflow/*'], message: 'src/shared holds no Node, DOM or tfjs code: put it in src/main.' }]
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', '@tensorflow/*'],
+              message: 'src/shared holds no Node, DOM or tfjs code: put it in src/main.'
+            }
+          ]
         }
       ]
     }
@@ -57,7 +76,11 @@ export default tseslint.config(
           paths: [{ name: 'electron', message: nodeOnlyMessage }],
           patterns: [
             { group: ['node:*', 'fs', 'path', 'child_process', 'ws', 'sharp'], message: nodeOnlyMessage },
-            { group: ['@tensorflow/*'], message: 'tfjs runs in the trainer worker, not the renderer: ask the service through the api module.' },
+            {
+              group: ['@tensorflow/*'],
+              message:
+                'tfjs runs in the trainer worker, not the renderer: ask the service through the api module.'
+            },
             { group: ['**/main/**', '**/preload/**'], message: nodeOnlyMessage }
           ]
         }

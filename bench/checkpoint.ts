@@ -49,7 +49,10 @@ export async function benchCheckpoint(repeat = 5): Promise<CheckpointBench> {
   const trainer = new GanTrainer(config, data, buildArchs(config, data.index.shape))
   trainer.trainStep()
   const groups = trainer.tensorGroups()
-  const parameters = [...groups.generator.values(), ...groups.discriminator.values()].reduce((a, t) => a + t.size, 0)
+  const parameters = [...groups.generator.values(), ...groups.discriminator.values()].reduce(
+    (a, t) => a + t.size,
+    0
+  )
   const state = (step: number): CheckpointState => ({
     formatVersion: CHECKPOINT_FORMAT_VERSION,
     step,
@@ -82,13 +85,21 @@ export async function benchCheckpoint(repeat = 5): Promise<CheckpointBench> {
   await tfl.setBackend('cpu')
   const peerDir = path.join(work, 'peer')
   await fs.mkdir(peerDir)
-  const weightsOf = (m: Map<string, { shape: number[] }>, vals: Map<string, Float32Array>): tfl.LayersModel => {
+  const weightsOf = (
+    m: Map<string, { shape: number[] }>,
+    vals: Map<string, Float32Array>
+  ): tfl.LayersModel => {
     const inputs = tfl.input({ shape: [1] })
     const outputs: tfl.SymbolicTensor[] = []
     const tensors: tfl.Tensor[] = []
     for (const [name, t] of m) {
       const size = t.shape.reduce((a, b) => a * b, 1)
-      const layer = tfl.layers.dense({ units: size, useBias: false, name: name.replace(/\W/g, '_'), trainable: false })
+      const layer = tfl.layers.dense({
+        units: size,
+        useBias: false,
+        name: name.replace(/\W/g, '_'),
+        trainable: false
+      })
       outputs.push(layer.apply(inputs) as tfl.SymbolicTensor)
       tensors.push(tfl.tensor(vals.get(name) ?? new Float32Array(size), [1, size]))
     }
@@ -99,10 +110,11 @@ export async function benchCheckpoint(repeat = 5): Promise<CheckpointBench> {
   const host = await readHostTensors(trainer)
   const vals = new Map<string, Float32Array>()
   const shapes = new Map<string, { shape: number[] }>()
-  for (const g of ['generator', 'discriminator'] as const) for (const t of host[g] ?? []) {
-    vals.set(`${g}/${t.name}`, t.values)
-    shapes.set(`${g}/${t.name}`, { shape: t.shape })
-  }
+  for (const g of ['generator', 'discriminator'] as const)
+    for (const t of host[g] ?? []) {
+      vals.set(`${g}/${t.name}`, t.values)
+      shapes.set(`${g}/${t.name}`, { shape: t.shape })
+    }
   const model = weightsOf(shapes, vals)
   const peerSave: number[] = []
   const peerLoad: number[] = []
@@ -111,18 +123,34 @@ export async function benchCheckpoint(repeat = 5): Promise<CheckpointBench> {
     const t0 = performance.now()
     await model.save(
       tfl.io.withSaveHandler(async (artifacts) => {
-        await fs.writeFile(path.join(peerDir, 'model.json'), JSON.stringify({ modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }] }))
-        await fs.writeFile(path.join(peerDir, 'weights.bin'), new Uint8Array(artifacts.weightData as ArrayBuffer))
+        await fs.writeFile(
+          path.join(peerDir, 'model.json'),
+          JSON.stringify({
+            modelTopology: artifacts.modelTopology,
+            weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }]
+          })
+        )
+        await fs.writeFile(
+          path.join(peerDir, 'weights.bin'),
+          new Uint8Array(artifacts.weightData as ArrayBuffer)
+        )
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
       })
     )
     peerSave.push(performance.now() - t0)
     peerBytes = await dirBytes(peerDir)
     const t1 = performance.now()
-    const json = JSON.parse(await fs.readFile(path.join(peerDir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: Array<{ weights: tfl.io.WeightsManifestEntry[] }> }
+    const json = JSON.parse(await fs.readFile(path.join(peerDir, 'model.json'), 'utf8')) as {
+      modelTopology: object
+      weightsManifest: Array<{ weights: tfl.io.WeightsManifestEntry[] }>
+    }
     const bin = await fs.readFile(path.join(peerDir, 'weights.bin'))
     const loaded = await tfl.loadLayersModel(
-      tfl.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]?.weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) })
+      tfl.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0]?.weights,
+        weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength)
+      })
     )
     peerLoad.push(performance.now() - t1)
     loaded.dispose()
@@ -133,7 +161,12 @@ export async function benchCheckpoint(repeat = 5): Promise<CheckpointBench> {
     model: `default MNIST dcgan (width ${config.width}, latent ${config.latentDim}) + EMA + both Adams`,
     parameters,
     ours: { saveMs: median(save), loadMs: median(load), bytes },
-    peer: { saveMs: median(peerSave), loadMs: median(peerLoad), bytes: peerBytes, what: 'tf.layers model.save of G+D weights only (no EMA, no optimizer, no hashes, no fsync)' }
+    peer: {
+      saveMs: median(peerSave),
+      loadMs: median(peerLoad),
+      bytes: peerBytes,
+      what: 'tf.layers model.save of G+D weights only (no EMA, no optimizer, no hashes, no fsync)'
+    }
   }
 }
 
@@ -146,8 +179,12 @@ async function main(argv: string[]): Promise<void> {
   }
   console.log(`Checkpoint bench: ${r.model}, ${r.parameters} parameters per G+D`)
   console.log('                 save (median)  load (median)  size')
-  console.log(`GAN Studio       ${r.ours.saveMs.toFixed(0).padStart(9)} ms  ${r.ours.loadMs.toFixed(0).padStart(9)} ms  ${(r.ours.bytes / 1e6).toFixed(2)} MB`)
-  console.log(`plain tfjs peer  ${r.peer.saveMs.toFixed(0).padStart(9)} ms  ${r.peer.loadMs.toFixed(0).padStart(9)} ms  ${(r.peer.bytes / 1e6).toFixed(2)} MB  (${r.peer.what})`)
+  console.log(
+    `GAN Studio       ${r.ours.saveMs.toFixed(0).padStart(9)} ms  ${r.ours.loadMs.toFixed(0).padStart(9)} ms  ${(r.ours.bytes / 1e6).toFixed(2)} MB`
+  )
+  console.log(
+    `plain tfjs peer  ${r.peer.saveMs.toFixed(0).padStart(9)} ms  ${r.peer.loadMs.toFixed(0).padStart(9)} ms  ${(r.peer.bytes / 1e6).toFixed(2)} MB  (${r.peer.what})`
+  )
   console.log(JSON.stringify(r))
 }
 

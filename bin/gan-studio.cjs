@@ -10,10 +10,14 @@ const root = path.join(__dirname, '..')
 const cli = path.join(root, 'out', 'main', 'cli.js')
 if (!fs.existsSync(cli)) {
   process.stderr.write('gan-studio: first run, building the app (once)...\n')
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit']
+    }
+  )
   if (r.status !== 0 || !fs.existsSync(cli)) {
     process.stderr.write('gan-studio: the build failed; run `npm run build` in ' + root + ' to see why.\n')
     process.exit(1)

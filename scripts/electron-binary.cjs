@@ -35,8 +35,12 @@ function fetchElectron(pkgDir, timeoutMs = 180000) {
   })
   if (r.error) return r.error.message
   if (r.status !== 0) {
-    const lines = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean)
-    const why = lines.find((l) => /error|ENOTFOUND|ECONN|EAI_AGAIN|getaddrinfo|timed out/i.test(l)) ?? lines[0]
+    const lines = `${r.stderr}\n${r.stdout}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+    const why =
+      lines.find((l) => /error|ENOTFOUND|ECONN|EAI_AGAIN|getaddrinfo|timed out/i.test(l)) ?? lines[0]
     return `its download failed (${(why ?? `exit ${r.status}`).slice(0, 200)})`
   }
   return undefined

@@ -12,11 +12,20 @@ if (!found.bin && found.pkgDir) {
   const why = fetchElectron(found.pkgDir, 120000)
   if (why) {
     console.log(`gan-studio: no Electron binary (${why}).`)
-    console.log('gan-studio: the CLI and `gan-studio serve` work without it; `npm start` will say so and serve the studio in a browser.')
+    console.log(
+      'gan-studio: the CLI and `gan-studio serve` work without it; `npm start` will say so and serve the studio in a browser.'
+    )
   }
 }
-const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], {
-  cwd: root,
-  stdio: ['ignore', 'ignore', 'inherit']
-})
-if (r.status !== 0) console.log('gan-studio: the build did not finish; `npm start` and `npx gan-studio` will build on first use.')
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+  {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit']
+  }
+)
+if (r.status !== 0)
+  console.log(
+    'gan-studio: the build did not finish; `npm start` and `npx gan-studio` will build on first use.'
+  )

@@ -13,13 +13,22 @@ fs.mkdirSync(results, { recursive: true })
 
 function run(cmd, args) {
   console.log(`\n> ${path.basename(cmd)} ${args.join(' ')}`)
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } })
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' }
+  })
   return r.status ?? 1
 }
 
 const extra = process.argv.slice(2)
 let failedSteps = 0
-if (run(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']) !== 0) {
+if (
+  run(process.execPath, [
+    path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build'
+  ]) !== 0
+) {
   console.log('\nThe build failed: nothing was tested.\n0 passed, 1 failed')
   process.exit(1)
 }
@@ -31,7 +40,15 @@ const totals = { passed: 0, failed: 0, skipped: 0 }
 for (const s of suites) {
   const outFile = path.join(results, s.out)
   fs.rmSync(outFile, { force: true })
-  const code = run(bin('vitest'), ['run', '--config', s.config, '--reporter=default', '--reporter=json', `--outputFile.json=${outFile}`, ...extra])
+  const code = run(bin('vitest'), [
+    'run',
+    '--config',
+    s.config,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${outFile}`,
+    ...extra
+  ])
   let counted = false
   try {
     const j = JSON.parse(fs.readFileSync(outFile, 'utf8'))

@@ -41,7 +41,8 @@ export function toWireError(err: unknown): WireError {
     const code = String((err as { code: unknown }).code)
     const message = String((err as { message: unknown }).message)
     if ((ERROR_CODES as readonly string[]).includes(code)) return { code: code as ErrorCode, message }
-    if (code === 'ENOSPC') return { code: 'io', message: `The disk is full: ${message}. Free some space and resume.` }
+    if (code === 'ENOSPC')
+      return { code: 'io', message: `The disk is full: ${message}. Free some space and resume.` }
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')
       return { code: 'io', message: `No permission to write: ${message}. Check the folder's permissions.` }
     if (code === 'ENOENT') return { code: 'not-found', message }

@@ -41,9 +41,7 @@ export const hyperparamsSchema = z
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'use letters, digits, dot, dash or underscore')
       .default('mnist'),
     model: z.enum(MODEL_KINDS).default('dcgan'),
-    imageSize: z
-      .union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)])
-      .default(28),
+    imageSize: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(28),
     /** Width multiplier for the dcgan channel counts. */
     width: z.number().min(0.125).max(4).default(1),
     latentDim: int(1, 1024).default(64),
@@ -113,29 +111,62 @@ export function validateHyperparams(
 export function zodIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.map((i) => ({
     field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '(value)'),
-    message: i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : i.message
+    message:
+      i.code === 'unrecognized_keys'
+        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
+        : i.message
   }))
 }
 
 /** Named starting points shown in the Train form's "Preset" select. */
-export const PRESETS: ReadonlyArray<{ id: string; label: string; description: string; values: HyperparamsInput }> = [
+export const PRESETS: ReadonlyArray<{
+  id: string
+  label: string
+  description: string
+  values: HyperparamsInput
+}> = [
   {
     id: 'quick-demo',
     label: 'Quick demo',
     description: 'A small DCGAN that shows digit strokes within a few hundred steps on any machine.',
-    values: { model: 'dcgan', width: 0.5, latentDim: 32, batchSize: 32, steps: 300, sampleEvery: 50, checkpointEvery: 100, logEvery: 5 }
+    values: {
+      model: 'dcgan',
+      width: 0.5,
+      latentDim: 32,
+      batchSize: 32,
+      steps: 300,
+      sampleEvery: 50,
+      checkpointEvery: 100,
+      logEvery: 5
+    }
   },
   {
     id: 'dcgan',
     label: 'DCGAN (Radford et al.)',
     description: 'Adam 2e-4, beta1 0.5, batch 64, latent 100: the settings of the DCGAN paper.',
-    values: { model: 'dcgan', width: 1, latentDim: 100, batchSize: 64, lrG: 2e-4, lrD: 2e-4, beta1: 0.5, steps: 5000 }
+    values: {
+      model: 'dcgan',
+      width: 1,
+      latentDim: 100,
+      batchSize: 64,
+      lrG: 2e-4,
+      lrD: 2e-4,
+      beta1: 0.5,
+      steps: 5000
+    }
   },
   {
     id: 'small-dataset',
     label: 'Small dataset',
     description: 'For a few hundred images: DiffAugment, a narrower model, EMA and more steps.',
-    values: { model: 'dcgan', width: 0.5, batchSize: 32, diffAugment: ['translation', 'cutout', 'color'], ema: 0.999, steps: 5000 }
+    values: {
+      model: 'dcgan',
+      width: 0.5,
+      batchSize: 32,
+      diffAugment: ['translation', 'cutout', 'color'],
+      ema: 0.999,
+      steps: 5000
+    }
   },
   {
     id: 'ttur',

@@ -20,7 +20,14 @@ export async function makeTinyDataset(dataDir: string, count = 128, id = 'tiny')
   mnist ??= await convertBuiltin(BUILTINS[0] as (typeof BUILTINS)[number])
   await writeDatasetCache(
     dataDir,
-    { id, name: `MNIST ×${count}`, builtin: false, source: 'test', shape: [28, 28, 1], labelNames: BUILTINS[0]?.labelNames ?? [] },
+    {
+      id,
+      name: `MNIST ×${count}`,
+      builtin: false,
+      source: 'test',
+      shape: [28, 28, 1],
+      labelNames: BUILTINS[0]?.labelNames ?? []
+    },
     mnist.images.slice(0, count * 784),
     mnist.labels.slice(0, count)
   )
@@ -36,7 +43,10 @@ export interface CliResult {
 /** Runs the built CLI as a real process. */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

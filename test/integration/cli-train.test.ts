@@ -18,7 +18,30 @@ describe('gan-studio train (real process)', () => {
 
   it('writes run.json, metrics.jsonl and sample grids, with JSON lines on stdout', async () => {
     const out = path.join(work, 'run')
-    const r = await runCli(['train', '--dataset', 'tiny', '--model', 'mlp', '--steps', '20', '--batch', '8', '--seed', '1', '--sample-every', '10', '--log-every', '5', '--out', out, '--backend', 'cpu', '--data-dir', dataDir, '--json'])
+    const r = await runCli([
+      'train',
+      '--dataset',
+      'tiny',
+      '--model',
+      'mlp',
+      '--steps',
+      '20',
+      '--batch',
+      '8',
+      '--seed',
+      '1',
+      '--sample-every',
+      '10',
+      '--log-every',
+      '5',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir,
+      '--json'
+    ])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const events = jsonLines(r.stdout)
@@ -30,20 +53,35 @@ describe('gan-studio train (real process)', () => {
       'step-000020.png'
     ])
     expect(events.at(-1)).toMatchObject({ event: 'done', status: 'finished', step: 20 })
-    const record = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8')) as Record<string, unknown>
+    const record = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >
     expect(record).toMatchObject({ status: 'finished', step: 20, backend: 'cpu' })
-    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>)
+    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>)
     expect(metrics).toHaveLength(4)
     for (const m of metrics) {
-      for (const k of ['step', 'epoch', 'lossD', 'lossG', 'dReal', 'dFake', 'msPerStep', 'imagesPerSec']) expect(Number.isFinite(m[k])).toBe(true)
+      for (const k of ['step', 'epoch', 'lossD', 'lossG', 'dReal', 'dFake', 'msPerStep', 'imagesPerSec'])
+        expect(Number.isFinite(m[k])).toBe(true)
     }
     expect(existsSync(path.join(out, 'samples', 'step-000020.png'))).toBe(true)
   })
 
   const bad: Array<[string, string[], RegExp]> = [
-    ['an unknown dataset', ['--dataset', 'cats'], /--dataset: unknown dataset 'cats'; available: mnist, fashion-mnist, tiny/],
+    [
+      'an unknown dataset',
+      ['--dataset', 'cats'],
+      /--dataset: unknown dataset 'cats'; available: mnist, fashion-mnist, tiny/
+    ],
     ['an unknown model', ['--model', 'vae'], /--model: expected one of dcgan, mlp, but got 'vae'/],
-    ['an unknown backend', ['--backend', 'gpu'], /--backend: expected one of auto, tensorflow, wasm, cpu, but got 'gpu'/],
+    [
+      'an unknown backend',
+      ['--backend', 'gpu'],
+      /--backend: expected one of auto, tensorflow, wasm, cpu, but got 'gpu'/
+    ],
     ['batch 0', ['--batch', '0'], /--batch: expected an integer from 1 to 1024, but got '0'/],
     ['steps "abc"', ['--steps', 'abc'], /--steps: expected an integer from 1 to 10000000, but got 'abc'/],
     ['lr -1', ['--lr', '-1'], /--lr: expected a number > 0 and ≤ 1, but got '-1'/],
@@ -72,7 +110,12 @@ describe('gan-studio train (real process)', () => {
   it('doctor explains why tensorflow is unavailable', async () => {
     const r = await runCli(['doctor', '--json'])
     expect(r.code).toBe(0)
-    const report = JSON.parse(r.stdout) as { active: string; attempts: Array<{ name: string; ok: boolean; reason?: string }>; tfjsVersion: string; cpuThreads: number }
+    const report = JSON.parse(r.stdout) as {
+      active: string
+      attempts: Array<{ name: string; ok: boolean; reason?: string }>
+      tfjsVersion: string
+      cpuThreads: number
+    }
     expect(report.tfjsVersion).toMatch(/^4\./)
     expect(report.cpuThreads).toBeGreaterThan(0)
     if (report.active !== 'tensorflow') {

@@ -30,7 +30,9 @@ function describe(spec: FlagSpec): string {
           ? `an integer ≥ ${spec.min}`
           : 'an integer'
     case 'number':
-      return spec.min !== undefined ? `a number ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}${spec.max !== undefined ? ` and ≤ ${spec.max}` : ''}` : 'a number'
+      return spec.min !== undefined
+        ? `a number ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}${spec.max !== undefined ? ` and ≤ ${spec.max}` : ''}`
+        : 'a number'
     case 'enum':
       return `one of ${spec.values.join(', ')}`
     case 'list':
@@ -48,7 +50,12 @@ function convert(flag: string, spec: FlagSpec, raw: string): FlagValue {
     case 'int': {
       if (!/^[-+]?\d+$/.test(raw.trim())) bad()
       const n = Number(raw)
-      if (!Number.isSafeInteger(n) || (spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) bad()
+      if (
+        !Number.isSafeInteger(n) ||
+        (spec.min !== undefined && n < spec.min) ||
+        (spec.max !== undefined && n > spec.max)
+      )
+        bad()
       return n
     }
     case 'number': {
@@ -62,7 +69,10 @@ function convert(flag: string, spec: FlagSpec, raw: string): FlagValue {
       if (!spec.values.includes(raw)) bad()
       return raw
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter(Boolean)
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
       if (spec.values && items.some((i) => !spec.values?.includes(i))) bad()
       return items
     }
@@ -75,7 +85,10 @@ function convert(flag: string, spec: FlagSpec, raw: string): FlagValue {
 }
 
 /** Parses `--flag value`, `--flag=value` and boolean `--flag`; returns flags and positionals. */
-export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpec>): { flags: ParsedFlags; positionals: string[] } {
+export function parseArgs(
+  argv: readonly string[],
+  specs: Record<string, FlagSpec>
+): { flags: ParsedFlags; positionals: string[] } {
   const flags: ParsedFlags = {}
   const positionals: string[] = []
   for (let i = 0; i < argv.length; i++) {
@@ -88,7 +101,9 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
     const name = a.slice(2, eq >= 0 ? eq : undefined)
     const spec = specs[name]
     if (!spec) {
-      const known = Object.keys(specs).map((k) => `--${k}`).join(', ')
+      const known = Object.keys(specs)
+        .map((k) => `--${k}`)
+        .join(', ')
       throw new UsageError(`unknown flag --${name}; this command takes: ${known}`)
     }
     let raw: string | undefined = eq >= 0 ? a.slice(eq + 1) : undefined
@@ -98,7 +113,8 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
         continue
       }
       raw = argv[i + 1]
-      if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) throw new UsageError(`--${name}: expected ${describe(spec)} after it, but got nothing`)
+      if (raw === undefined || (raw.startsWith('--') && raw.length > 2))
+        throw new UsageError(`--${name}: expected ${describe(spec)} after it, but got nothing`)
       i++
     }
     flags[name] = convert(name, spec, raw)

@@ -10,15 +10,39 @@ import { processIo, type CliIo } from './io'
 type Command = (argv: string[], io: CliIo) => Promise<number>
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  train: { summary: 'train a GAN (new, --resume, or --from a checkpoint)', load: async () => (await import('./commands/train')).trainCommand },
-  doctor: { summary: 'show the compute backend and why others are unavailable', load: async () => (await import('./commands/doctor')).doctorCommand },
+  train: {
+    summary: 'train a GAN (new, --resume, or --from a checkpoint)',
+    load: async () => (await import('./commands/train')).trainCommand
+  },
+  doctor: {
+    summary: 'show the compute backend and why others are unavailable',
+    load: async () => (await import('./commands/doctor')).doctorCommand
+  },
   runs: { summary: 'list runs', load: async () => (await import('./commands/runs')).runsCommand },
-  inspect: { summary: 'verify a checkpoint and print its tensors and digest', load: async () => (await import('./commands/inspect')).inspectCommand },
-  dataset: { summary: 'import, list, report on and remove datasets', load: async () => (await import('./commands/dataset')).datasetCommand },
-  serve: { summary: 'serve the studio to a browser', load: async () => (await import('./commands/serve')).serveCommand },
-  sample: { summary: 'render a PNG grid of images for seeds from a checkpoint', load: async () => (await import('./commands/sample')).sampleCommand },
-  interpolate: { summary: 'render a strip (and GIF) between two seeds', load: async () => (await import('./commands/interpolate')).interpolateCommand },
-  'export-model': { summary: 'export the generator as a TensorFlow.js model', load: async () => (await import('./commands/export-model')).exportModelCommand }
+  inspect: {
+    summary: 'verify a checkpoint and print its tensors and digest',
+    load: async () => (await import('./commands/inspect')).inspectCommand
+  },
+  dataset: {
+    summary: 'import, list, report on and remove datasets',
+    load: async () => (await import('./commands/dataset')).datasetCommand
+  },
+  serve: {
+    summary: 'serve the studio to a browser',
+    load: async () => (await import('./commands/serve')).serveCommand
+  },
+  sample: {
+    summary: 'render a PNG grid of images for seeds from a checkpoint',
+    load: async () => (await import('./commands/sample')).sampleCommand
+  },
+  interpolate: {
+    summary: 'render a strip (and GIF) between two seeds',
+    load: async () => (await import('./commands/interpolate')).interpolateCommand
+  },
+  'export-model': {
+    summary: 'export the generator as a TensorFlow.js model',
+    load: async () => (await import('./commands/export-model')).exportModelCommand
+  }
 }
 
 function usage(): string {
@@ -48,7 +72,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 2
   }
   try {
-    return await (await cmd.load())(rest, io)
+    return await (
+      await cmd.load()
+    )(rest, io)
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`gan-studio ${name}: ${err.message}\n`)

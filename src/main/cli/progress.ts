@@ -5,10 +5,18 @@ export function formatDuration(seconds: number): string {
   const h = Math.floor(s / 3600)
   const m = Math.floor((s % 3600) / 60)
   const r = s % 60
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`
+  return h > 0
+    ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}`
+    : `${m}:${String(r).padStart(2, '0')}`
 }
 
-export function progressLine(done: number, total: number, detail: string, etaSeconds: number, width = 28): string {
+export function progressLine(
+  done: number,
+  total: number,
+  detail: string,
+  etaSeconds: number,
+  width = 28
+): string {
   const f = total > 0 ? Math.min(1, done / total) : 0
   const full = Math.round(f * width)
   const bar = '█'.repeat(full) + '░'.repeat(width - full)

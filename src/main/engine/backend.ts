@@ -28,7 +28,11 @@ interface Candidate {
 export function describeLoadError(variant: string, err: unknown): string {
   const e = err as { code?: string; message?: string }
   const msg = (e?.message ?? String(err)).split('\n')[0] ?? ''
-  if (e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(msg)) {
+  if (
+    e?.code === 'MODULE_NOT_FOUND' ||
+    e?.code === 'ERR_MODULE_NOT_FOUND' ||
+    /Cannot find (module|package)/.test(msg)
+  ) {
     if (msg.includes(variant) || !msg.includes("'")) {
       return `package not installed (${variant} is optional; its install downloads libtensorflow, which failed or was skipped)`
     }
@@ -42,18 +46,25 @@ async function loadNative(importer: ModuleImporter, pkg: string): Promise<void> 
   const ok = await tf.setBackend('tensorflow')
   if (!ok) throw new Error(`${pkg} loaded but the tensorflow backend failed to initialise`)
   if (pkg.endsWith('-gpu')) {
-    const backend = tf.backend() as unknown as { isUsingGpuDevice?: () => boolean; binding?: { isUsingGpuDevice?: () => boolean } }
+    const backend = tf.backend() as unknown as {
+      isUsingGpuDevice?: () => boolean
+      binding?: { isUsingGpuDevice?: () => boolean }
+    }
     const usingGpu = backend.isUsingGpuDevice?.() ?? backend.binding?.isUsingGpuDevice?.()
     if (usingGpu === false) {
       tf.removeBackend('tensorflow')
-      throw new Error('libtensorflow (GPU build) loaded but found no CUDA device: needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1')
+      throw new Error(
+        'libtensorflow (GPU build) loaded but found no CUDA device: needs an NVIDIA GPU with CUDA 11.2 and cuDNN 8.1'
+      )
     }
   }
 }
 
 /** Directory holding tfjs-backend-wasm's .wasm files, unpacked from asar in a packaged app. */
 export function wasmDir(): string {
-  const file = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')
+  const file = createRequire(import.meta.url).resolve(
+    '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'
+  )
   return path.dirname(file).replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`) + path.sep
 }
 
@@ -77,8 +88,16 @@ async function loadCpu(): Promise<void> {
 }
 
 const CANDIDATES: Candidate[] = [
-  { name: 'tensorflow', variant: '@tensorflow/tfjs-node-gpu', load: (i) => loadNative(i, '@tensorflow/tfjs-node-gpu') },
-  { name: 'tensorflow', variant: '@tensorflow/tfjs-node', load: (i) => loadNative(i, '@tensorflow/tfjs-node') },
+  {
+    name: 'tensorflow',
+    variant: '@tensorflow/tfjs-node-gpu',
+    load: (i) => loadNative(i, '@tensorflow/tfjs-node-gpu')
+  },
+  {
+    name: 'tensorflow',
+    variant: '@tensorflow/tfjs-node',
+    load: (i) => loadNative(i, '@tensorflow/tfjs-node')
+  },
   { name: 'wasm', variant: '@tensorflow/tfjs-backend-wasm', load: loadWasm },
   { name: 'cpu', variant: '@tensorflow/tfjs-backend-cpu', load: loadCpu }
 ]
@@ -104,11 +123,19 @@ export async function loadBackend(
       current = makeReport(c, attempts)
       return current
     } catch (err) {
-      attempts.push({ name: c.name, variant: c.variant, ok: false, reason: describeLoadError(c.variant, err) })
+      attempts.push({
+        name: c.name,
+        variant: c.variant,
+        ok: false,
+        reason: describeLoadError(c.variant, err)
+      })
     }
   }
   const reasons = attempts.map((a) => `${a.variant}: ${a.reason}`).join('; ')
-  throw Object.assign(new Error(`backend ${choice} is unavailable: ${reasons}`), { code: 'unavailable', attempts })
+  throw Object.assign(new Error(`backend ${choice} is unavailable: ${reasons}`), {
+    code: 'unavailable',
+    attempts
+  })
 }
 
 function makeReport(c: Candidate, attempts: BackendAttempt[]): BackendReport {

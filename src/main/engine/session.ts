@@ -7,7 +7,13 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { QualityScore, RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
 import { StudioError } from '../../shared/errors'
-import { hyperparamsSchema, zodIssues, type Hyperparams, type HyperparamsInput, type LiveHyperparams } from '../../shared/hyperparams'
+import {
+  hyperparamsSchema,
+  zodIssues,
+  type Hyperparams,
+  type HyperparamsInput,
+  type LiveHyperparams
+} from '../../shared/hyperparams'
 import { encodePng, tileGrid } from '../imaging/png'
 import { APP_VERSION } from '../version'
 import { currentBackend, loadBackend } from './backend'
@@ -37,7 +43,12 @@ import { tf } from './tf'
 function parseConfig(input: unknown): Hyperparams {
   const r = hyperparamsSchema.safeParse(input)
   if (!r.success) {
-    throw new StudioError('invalid-input', zodIssues(r.error).map((i) => `${i.field}: ${i.message}`).join('; '))
+    throw new StudioError(
+      'invalid-input',
+      zodIssues(r.error)
+        .map((i) => `${i.field}: ${i.message}`)
+        .join('; ')
+    )
   }
   return r.data
 }
@@ -45,7 +56,8 @@ function parseConfig(input: unknown): Hyperparams {
 async function isEmptyOrMissing(dir: string): Promise<boolean> {
   const st = await fs.stat(dir).catch(() => undefined)
   if (!st) return true
-  if (!st.isDirectory()) throw new StudioError('invalid-input', `${dir} is a file, not a folder: choose another --out`)
+  if (!st.isDirectory())
+    throw new StudioError('invalid-input', `${dir} is a file, not a folder: choose another --out`)
   return (await fs.readdir(dir)).length === 0
 }
 
@@ -91,7 +103,8 @@ export class TrainingSession implements TrainingSessionApi {
   /** Opens a new, resumed or branched session (see SessionMode). */
   static async open(opts: SessionOptions): Promise<TrainingSession> {
     const backend = currentBackend() ?? (await loadBackend(opts.backend ?? 'auto'))
-    if (opts.backend && opts.backend !== 'auto' && backend.active !== opts.backend) await loadBackend(opts.backend)
+    if (opts.backend && opts.backend !== 'auto' && backend.active !== opts.backend)
+      await loadBackend(opts.backend)
     const active = currentBackend() ?? backend
     const runDir = path.resolve(opts.runDir)
     const mode = opts.mode
@@ -99,18 +112,29 @@ export class TrainingSession implements TrainingSessionApi {
 
     if (mode.kind === 'resume') {
       const record = await readRunRecord(runDir)
-      if (!record) throw new StudioError('not-found', `${runDir} holds no run (no run.json): pass the folder given as --out when it started`)
+      if (!record)
+        throw new StudioError(
+          'not-found',
+          `${runDir} holds no run (no run.json): pass the folder given as --out when it started`
+        )
       await removeStaleTemps(ckptDir)
       const found = await findLatestCheckpoint(ckptDir)
       if (!found) throw new StudioError('not-found', `${runDir} has no complete checkpoint to resume from`)
       const ckpt = found.checkpoint
-      const config = parseConfig({ ...ckpt.state.config, ...(mode.config ?? {}), ...(mode.steps ? { steps: mode.steps } : {}) })
+      const config = parseConfig({
+        ...ckpt.state.config,
+        ...(mode.config ?? {}),
+        ...(mode.steps ? { steps: mode.steps } : {})
+      })
       const data = await loadDataset(record.dataDir ?? opts.dataDir, config.dataset)
       config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
       const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
       const problems = resumeMismatches(ckpt.state, config, archs, data.index)
       if (problems.length > 0 && !mode.force) {
-        throw new StudioError('conflict', `Cannot resume ${record.name}: ${problems.join('; ')}. Use --force to resume anyway, or branch a new run.`)
+        throw new StudioError(
+          'conflict',
+          `Cannot resume ${record.name}: ${problems.join('; ')}. Use --force to resume anyway, or branch a new run.`
+        )
       }
       const trainer = new GanTrainer(config, data, archs)
       try {
@@ -123,12 +147,30 @@ export class TrainingSession implements TrainingSessionApi {
       const kept = await readMetrics(runDir, -1)
       const before = kept.filter((m) => m.step <= ckpt.state.step)
       if (before.length !== kept.length) {
-        await writeFileAtomic(path.join(runDir, RUN_FILES.metrics), before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : ''))
+        await writeFileAtomic(
+          path.join(runDir, RUN_FILES.metrics),
+          before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : '')
+        )
       }
-      const session = new TrainingSession(runDir, { ...record, config, step: ckpt.state.step, backend: active.active }, trainer)
-      for (const s of found.skipped) await session.emit({ kind: 'warning', step: ckpt.state.step, time: Date.now(), message: `Skipped damaged checkpoint: ${s.reason}` })
+      const session = new TrainingSession(
+        runDir,
+        { ...record, config, step: ckpt.state.step, backend: active.active },
+        trainer
+      )
+      for (const s of found.skipped)
+        await session.emit({
+          kind: 'warning',
+          step: ckpt.state.step,
+          time: Date.now(),
+          message: `Skipped damaged checkpoint: ${s.reason}`
+        })
       if (found.skipped.length > 0) {
-        await session.emit({ kind: 'warning', step: ckpt.state.step, time: Date.now(), message: `Resumed from ${ckpt.name} (the newer checkpoint was damaged)` })
+        await session.emit({
+          kind: 'warning',
+          step: ckpt.state.step,
+          time: Date.now(),
+          message: `Resumed from ${ckpt.name} (the newer checkpoint was damaged)`
+        })
       }
       if (ckpt.state.backend !== active.active) {
         await session.emit({
@@ -144,7 +186,10 @@ export class TrainingSession implements TrainingSessionApi {
     }
 
     if (!(await isEmptyOrMissing(runDir))) {
-      throw new StudioError('conflict', `${runDir} is not empty: choose a new --out folder, or continue that run with --resume ${runDir}`)
+      throw new StudioError(
+        'conflict',
+        `${runDir} is not empty: choose a new --out folder, or continue that run with --resume ${runDir}`
+      )
     }
     let parentCkpt: LoadedCheckpoint | undefined
     let input: HyperparamsInput
@@ -165,7 +210,10 @@ export class TrainingSession implements TrainingSessionApi {
     if (parentCkpt) {
       const problems = resumeMismatches(parentCkpt.state, config, archs, data.index)
       if (problems.length > 0 && !(mode.kind === 'branch' && mode.force)) {
-        throw new StudioError('conflict', `Cannot branch from ${parentCkpt.name}: ${problems.join('; ')}. Use --force to branch anyway.`)
+        throw new StudioError(
+          'conflict',
+          `Cannot branch from ${parentCkpt.name}: ${problems.join('; ')}. Use --force to branch anyway.`
+        )
       }
     }
     const trainer = new GanTrainer(config, data, archs)
@@ -179,14 +227,25 @@ export class TrainingSession implements TrainingSessionApi {
       created: now,
       updated: now,
       config,
-      dataset: { id: data.index.id, fingerprint: data.index.fingerprint, count: data.index.count, shape: data.index.shape },
+      dataset: {
+        id: data.index.id,
+        fingerprint: data.index.fingerprint,
+        count: data.index.count,
+        shape: data.index.shape
+      },
       backend: active.active,
       status: 'paused',
       step: trainer.step,
       appVersion: APP_VERSION,
       dataDir: path.resolve(opts.dataDir),
       ...(parentCkpt
-        ? { parent: { runId: parentCkpt.state.runId, checkpoint: path.resolve(mode.kind === 'branch' ? mode.from : ''), step: parentCkpt.state.step } }
+        ? {
+            parent: {
+              runId: parentCkpt.state.runId,
+              checkpoint: path.resolve(mode.kind === 'branch' ? mode.from : ''),
+              step: parentCkpt.state.step
+            }
+          }
         : {})
     }
     await writeRunRecord(runDir, record)
@@ -214,7 +273,13 @@ export class TrainingSession implements TrainingSessionApi {
   }
 
   private async setStatus(status: RunStatus, message?: string): Promise<void> {
-    this.record = { ...this.record, status, step: this.trainer.step, updated: new Date().toISOString(), message }
+    this.record = {
+      ...this.record,
+      status,
+      step: this.trainer.step,
+      updated: new Date().toISOString(),
+      message
+    }
     if (message === undefined) delete this.record.message
     await writeRunRecord(this.runDir, this.record)
     this.listener.status?.(status, message)
@@ -244,7 +309,13 @@ export class TrainingSession implements TrainingSessionApi {
     this.record = { ...this.record, config: this.trainer.config }
     await writeRunRecord(this.runDir, this.record)
     const changes = Object.entries(live).map(([k, v]) => `${k} ${String(before[k])} → ${String(v)}`)
-    await this.emit({ kind: 'hyperparams', step: this.trainer.step, time: Date.now(), message: `Changed ${changes.join(', ')}`, data: { before, after: live } })
+    await this.emit({
+      kind: 'hyperparams',
+      step: this.trainer.step,
+      time: Date.now(),
+      message: `Changed ${changes.join(', ')}`,
+      data: { before, after: live }
+    })
   }
 
   async run(listener: SessionListener = {}): Promise<RunStatus> {
@@ -257,9 +328,15 @@ export class TrainingSession implements TrainingSessionApi {
     const t = this.trainer
     const cfg = (): Hyperparams => t.config
     try {
-      const firstRun = t.step === 0 && this.record.status === 'paused' && !this.resumedFrom && this.lastSampleStep < 0
+      const firstRun =
+        t.step === 0 && this.record.status === 'paused' && !this.resumedFrom && this.lastSampleStep < 0
       await this.setStatus('running')
-      await this.emit({ kind: firstRun ? 'start' : 'resume', step: t.step, time: Date.now(), ...(this.resumedFrom ? { message: `from ${this.resumedFrom}` } : {}) })
+      await this.emit({
+        kind: firstRun ? 'start' : 'resume',
+        step: t.step,
+        time: Date.now(),
+        ...(this.resumedFrom ? { message: `from ${this.resumedFrom}` } : {})
+      })
       this.resumedFrom = undefined
       if (firstRun) await this.writeSample()
       let windowStart = performance.now()
@@ -300,7 +377,11 @@ export class TrainingSession implements TrainingSessionApi {
           this.pendingQuality = undefined
           await appendMetrics(this.runDir, [m])
           await this.coachWarnings((this.coach ??= new HealthCoach(cfg().loss)).onMetrics(m))
-          this.listener.progress?.({ ...m, totalSteps: cfg().steps, etaSeconds: ((cfg().steps - s) * ms) / 1000 })
+          this.listener.progress?.({
+            ...m,
+            totalSteps: cfg().steps,
+            etaSeconds: ((cfg().steps - s) * ms) / 1000
+          })
         }
         if (sampleStep) await this.writeSample()
         if (s % cfg().checkpointEvery === 0 && s !== cfg().steps) {
@@ -311,7 +392,11 @@ export class TrainingSession implements TrainingSessionApi {
       }
       const final: RunStatus = this.stopRequested ? 'stopped' : this.pauseRequested ? 'paused' : 'finished'
       if (!(await this.checkpoint())) return this.record.status
-      await this.emit({ kind: final === 'paused' ? 'pause' : final === 'stopped' ? 'stop' : 'finish', step: t.step, time: Date.now() })
+      await this.emit({
+        kind: final === 'paused' ? 'pause' : final === 'stopped' ? 'stop' : 'finish',
+        step: t.step,
+        time: Date.now()
+      })
       await this.setStatus(final)
       return final
     } finally {
@@ -326,11 +411,19 @@ export class TrainingSession implements TrainingSessionApi {
     this.lastSampleStep = t.step
     const [h, w, c] = t.data.index.shape
     const pixels = await t.renderSamples()
-    await this.coachWarnings((this.coach ??= new HealthCoach(t.config.loss)).onSample(t.step, pixels, SAMPLE_GRID))
+    await this.coachWarnings(
+      (this.coach ??= new HealthCoach(t.config.loss)).onSample(t.step, pixels, SAMPLE_GRID)
+    )
     const grid = tileGrid(pixels, SAMPLE_GRID, h, w, c, 8, 1, 1, 0)
     const png = encodePng(grid.pixels, grid.width, grid.height, c as 1 | 3, {
       Software: `GAN Studio ${APP_VERSION}`,
-      'gan-studio': JSON.stringify({ kind: 'sample-grid', run: this.record.id, step: t.step, seed: t.config.seed, ema: t.config.ema > 0 })
+      'gan-studio': JSON.stringify({
+        kind: 'sample-grid',
+        run: this.record.id,
+        step: t.step,
+        seed: t.config.seed,
+        ema: t.config.ema > 0
+      })
     })
     const file = path.join(this.runDir, RUN_FILES.samples, sampleFileName(t.step))
     await writeFileAtomic(file, png)
@@ -340,7 +433,13 @@ export class TrainingSession implements TrainingSessionApi {
   /** Records the health coach's findings as `warning` events (data.code, data.suggestion). */
   private async coachWarnings(findings: ReturnType<HealthCoach['onMetrics']>): Promise<void> {
     for (const f of findings) {
-      await this.emit({ kind: 'warning', step: this.trainer.step, time: Date.now(), message: `${f.message} ${f.suggestion}`, data: { code: f.code, suggestion: f.suggestion, ...f.evidence } })
+      await this.emit({
+        kind: 'warning',
+        step: this.trainer.step,
+        time: Date.now(),
+        message: `${f.message} ${f.suggestion}`,
+        data: { code: f.code, suggestion: f.suggestion, ...f.evidence }
+      })
     }
   }
 
@@ -372,7 +471,12 @@ export class TrainingSession implements TrainingSessionApi {
         if (clf && ch === h && cw === w && cc === c) this.qualityClassifier = clf
         else clf?.dispose()
       } catch (err) {
-        await this.emit({ kind: 'warning', step: t.step, time: Date.now(), message: `Quality score unavailable: ${(err as Error).message}` })
+        await this.emit({
+          kind: 'warning',
+          step: t.step,
+          time: Date.now(),
+          message: `Quality score unavailable: ${(err as Error).message}`
+        })
       }
     }
     const clf = this.qualityClassifier
@@ -407,7 +511,10 @@ export class TrainingSession implements TrainingSessionApi {
     }
     try {
       const tensors = await readHostTensors(t)
-      await saveCheckpoint(path.join(this.runDir, RUN_FILES.checkpoints), state, tensors, { keep: t.config.keep, hook: this.hook })
+      await saveCheckpoint(path.join(this.runDir, RUN_FILES.checkpoints), state, tensors, {
+        keep: t.config.keep,
+        hook: this.hook
+      })
       this.lastCheckpointStep = t.step
       await this.emit({ kind: 'checkpoint', step: t.step, time: Date.now(), message: checkpointName(t.step) })
       return true

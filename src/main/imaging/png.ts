@@ -34,9 +34,17 @@ function chunk(type: string, data: Uint8Array): Buffer {
 const COLOR_TYPE: Record<number, number> = { 1: 0, 2: 4, 3: 2, 4: 6 }
 
 /** Encodes interleaved 8-bit pixels (1, 2, 3 or 4 channels) with optional iTXt text chunks. */
-export function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 | 4, text: Record<string, string> = {}): Buffer {
+export function encodePng(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 2 | 3 | 4,
+  text: Record<string, string> = {}
+): Buffer {
   if (pixels.length !== width * height * channels) {
-    throw new Error(`Expected ${width * height * channels} pixel bytes for ${width}x${height}x${channels}, but got ${pixels.length}`)
+    throw new Error(
+      `Expected ${width * height * channels} pixel bytes for ${width}x${height}x${channels}, but got ${pixels.length}`
+    )
   }
   const ihdr = Buffer.alloc(13)
   ihdr.writeUInt32BE(width, 0)
@@ -51,9 +59,18 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   }
   const texts = Object.entries(text).map(([k, v]) =>
     // iTXt: keyword, null, compression flag 0, method 0, empty language, null, empty translated keyword, null, UTF-8 text.
-    chunk('iTXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(v, 'utf8')]))
+    chunk(
+      'iTXt',
+      Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0, 0, 0, 0, 0]), Buffer.from(v, 'utf8')])
+    )
   )
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), ...texts, chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))])
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', ihdr),
+    ...texts,
+    chunk('IDAT', deflateSync(raw, { level: 6 })),
+    chunk('IEND', new Uint8Array(0))
+  ])
 }
 
 /** Reads the tEXt/iTXt chunks of a PNG (no pixel decoding). */

@@ -8,7 +8,12 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readCheckpoint } from '../../../src/main/engine/checkpoint/reader'
-import { checkpointNames, pruneCheckpoints, readLatest, setPinned } from '../../../src/main/engine/checkpoint/writer'
+import {
+  checkpointNames,
+  pruneCheckpoints,
+  readLatest,
+  setPinned
+} from '../../../src/main/engine/checkpoint/writer'
 import { openSession } from '../../../src/main/engine/session'
 import { loadBackend } from '../../../src/main/engine/backend'
 import { jsonLines, makeTinyDataset, runCli, tempDir } from '../../helpers/engine'
@@ -17,7 +22,26 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
   let dataDir: string
   let work: string
   let n = 0
-  const common = (): string[] => ['--dataset', 'tiny', '--model', 'mlp', '--width', '0.25', '--latent', '8', '--batch', '8', '--checkpoint-every', '5', '--sample-every', '100', '--backend', 'cpu', '--data-dir', dataDir]
+  const common = (): string[] => [
+    '--dataset',
+    'tiny',
+    '--model',
+    'mlp',
+    '--width',
+    '0.25',
+    '--latent',
+    '8',
+    '--batch',
+    '8',
+    '--checkpoint-every',
+    '5',
+    '--sample-every',
+    '100',
+    '--backend',
+    'cpu',
+    '--data-dir',
+    dataDir
+  ]
   async function trainedRun(steps = 10): Promise<string> {
     const out = path.join(work, `run-${n++}`)
     const r = await runCli(['train', ...common(), '--steps', String(steps), '--out', out])
@@ -41,8 +65,21 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
     const file = path.join(run, 'checkpoints', 'ckpt-000010', 'generator', 'tensors.bin')
     const buf = await fs.readFile(file)
     await fs.writeFile(file, buf.subarray(0, buf.length - 1))
-    await expect(readCheckpoint(path.dirname(path.dirname(file)))).rejects.toThrow(/generator\/tensors.bin is \d+ bytes, the manifest says \d+/)
-    const r = await runCli(['train', '--resume', run, '--steps', '15', '--backend', 'cpu', '--data-dir', dataDir, '--json'])
+    await expect(readCheckpoint(path.dirname(path.dirname(file)))).rejects.toThrow(
+      /generator\/tensors.bin is \d+ bytes, the manifest says \d+/
+    )
+    const r = await runCli([
+      'train',
+      '--resume',
+      run,
+      '--steps',
+      '15',
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir,
+      '--json'
+    ])
     expect(r.code, r.stderr).toBe(0)
     const events = jsonLines(r.stdout)
     expect(events.find((e) => e.event === 'start')?.step).toBe(5)
@@ -57,11 +94,24 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
     const buf = await fs.readFile(file)
     buf[Math.floor(buf.length / 2)] = (buf[Math.floor(buf.length / 2)] as number) ^ 0x01
     await fs.writeFile(file, buf)
-    await expect(readCheckpoint(path.dirname(path.dirname(file)))).rejects.toThrow(/optimizers\/tensors.bin does not match its SHA-256/)
+    await expect(readCheckpoint(path.dirname(path.dirname(file)))).rejects.toThrow(
+      /optimizers\/tensors.bin does not match its SHA-256/
+    )
     const inspect = await runCli(['inspect', path.dirname(path.dirname(file))])
     expect(inspect.code).toBe(1)
     expect(inspect.stderr).toMatch(/does not match its SHA-256/)
-    const r = await runCli(['train', '--resume', run, '--steps', '15', '--backend', 'cpu', '--data-dir', dataDir, '--json'])
+    const r = await runCli([
+      'train',
+      '--resume',
+      run,
+      '--steps',
+      '15',
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir,
+      '--json'
+    ])
     expect(r.code, r.stderr).toBe(0)
     expect(jsonLines(r.stdout).find((e) => e.event === 'start')?.step).toBe(5)
   })
@@ -72,15 +122,30 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
     const session = await openSession({
       dataDir,
       runDir,
-      mode: { kind: 'new', config: { dataset: 'tiny', model: 'mlp', width: 0.25, latentDim: 8, batchSize: 8, steps: 20, checkpointEvery: 5, sampleEvery: 100 } },
+      mode: {
+        kind: 'new',
+        config: {
+          dataset: 'tiny',
+          model: 'mlp',
+          width: 0.25,
+          latentDim: 8,
+          batchSize: 8,
+          steps: 20,
+          checkpointEvery: 5,
+          sampleEvery: 100
+        }
+      },
       checkpointHook: (stage, step) => {
-        if (step === 10 && stage === 'file:generator/tensors.bin') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+        if (step === 10 && stage === 'file:generator/tensors.bin')
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
       }
     })
     const statuses: string[] = []
     const status = await session.run({ status: (s, m) => statuses.push(`${s}: ${m ?? ''}`) })
     expect(status).toBe('paused')
-    expect(session.record.message).toMatch(/Could not save checkpoint ckpt-000010: the disk is full\. Training paused; earlier checkpoints are intact/)
+    expect(session.record.message).toMatch(
+      /Could not save checkpoint ckpt-000010: the disk is full\. Training paused; earlier checkpoints are intact/
+    )
     expect(statuses.at(-1)).toMatch(/^paused: Could not save/)
     const ckDir = path.join(runDir, 'checkpoints')
     expect(await checkpointNames(ckDir)).toEqual(['ckpt-000005'])
@@ -98,9 +163,22 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
     const session = await openSession({
       dataDir,
       runDir,
-      mode: { kind: 'new', config: { dataset: 'tiny', model: 'mlp', width: 0.25, latentDim: 8, batchSize: 8, steps: 10, checkpointEvery: 5, sampleEvery: 100 } },
+      mode: {
+        kind: 'new',
+        config: {
+          dataset: 'tiny',
+          model: 'mlp',
+          width: 0.25,
+          latentDim: 8,
+          batchSize: 8,
+          steps: 10,
+          checkpointEvery: 5,
+          sampleEvery: 100
+        }
+      },
       checkpointHook: (stage, step) => {
-        if (step === 10 && stage === 'file:state.json') throw Object.assign(new Error("EROFS: read-only file system, open 'state.json'"), { code: 'EROFS' })
+        if (step === 10 && stage === 'file:state.json')
+          throw Object.assign(new Error("EROFS: read-only file system, open 'state.json'"), { code: 'EROFS' })
       }
     })
     expect(await session.run()).toBe('paused')
@@ -112,7 +190,13 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
   it('pruning keeps the newest N, pinned ones and latest', async () => {
     const run = await trainedRun(30)
     const ck = path.join(run, 'checkpoints')
-    expect(await checkpointNames(ck)).toEqual(['ckpt-000030', 'ckpt-000025', 'ckpt-000020', 'ckpt-000015', 'ckpt-000010'])
+    expect(await checkpointNames(ck)).toEqual([
+      'ckpt-000030',
+      'ckpt-000025',
+      'ckpt-000020',
+      'ckpt-000015',
+      'ckpt-000010'
+    ])
     await setPinned(ck, 'ckpt-000010', true)
     await pruneCheckpoints(ck, 2)
     expect(await checkpointNames(ck)).toEqual(['ckpt-000030', 'ckpt-000025', 'ckpt-000010'])
@@ -120,7 +204,10 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
 
   it('SIGKILL between save and prune never leaves fewer than N checkpoints or a dangling latest', async () => {
     const out = path.join(work, `run-${n++}`)
-    const killed = await runCli(['train', ...common(), '--keep', '2', '--steps', '30', '--out', out], { GAN_STUDIO_CRASH_AT: 'latest', GAN_STUDIO_CRASH_AFTER_STEP: '20' })
+    const killed = await runCli(['train', ...common(), '--keep', '2', '--steps', '30', '--out', out], {
+      GAN_STUDIO_CRASH_AT: 'latest',
+      GAN_STUDIO_CRASH_AFTER_STEP: '20'
+    })
     expect(killed.signal).toBe('SIGKILL')
     const ck = path.join(out, 'checkpoints')
     const names = await checkpointNames(ck)
@@ -132,14 +219,44 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
 
   it('refuses to resume with another dataset or model width, naming the difference', async () => {
     const run = await trainedRun()
-    const a = await runCli(['train', '--resume', run, '--dataset', 'other', '--backend', 'cpu', '--data-dir', dataDir])
+    const a = await runCli([
+      'train',
+      '--resume',
+      run,
+      '--dataset',
+      'other',
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir
+    ])
     expect(a.code).not.toBe(0)
     expect(a.stderr).toMatch(/dataset: the checkpoint was trained on 'tiny', this run asks for 'other'/)
-    const b = await runCli(['train', '--resume', run, '--width', '0.5', '--backend', 'cpu', '--data-dir', dataDir])
+    const b = await runCli([
+      'train',
+      '--resume',
+      run,
+      '--width',
+      '0.5',
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir
+    ])
     expect(b.code).not.toBe(0)
     expect(b.stderr).toMatch(/width: the checkpoint has 0.25, this run asks for 0.5/)
     // Nothing was changed by the refusals: the run still resumes normally.
-    const c = await runCli(['train', '--resume', run, '--steps', '12', '--backend', 'cpu', '--data-dir', dataDir])
+    const c = await runCli([
+      'train',
+      '--resume',
+      run,
+      '--steps',
+      '12',
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir
+    ])
     expect(c.code, c.stderr).toBe(0)
   })
 })

@@ -29,8 +29,28 @@ describe('SIGKILL during a checkpoint write', () => {
   let work: string
   let reference: string
   const common = (dataDir: string): string[] => [
-    '--dataset', 'tiny', '--model', 'mlp', '--width', '0.25', '--latent', '8', '--batch', '8', '--seed', '5',
-    '--checkpoint-every', '5', '--keep', '2', '--sample-every', '100', '--backend', 'cpu', '--data-dir', dataDir
+    '--dataset',
+    'tiny',
+    '--model',
+    'mlp',
+    '--width',
+    '0.25',
+    '--latent',
+    '8',
+    '--batch',
+    '8',
+    '--seed',
+    '5',
+    '--checkpoint-every',
+    '5',
+    '--keep',
+    '2',
+    '--sample-every',
+    '100',
+    '--backend',
+    'cpu',
+    '--data-dir',
+    dataDir
   ]
 
   beforeAll(async () => {
@@ -40,7 +60,9 @@ describe('SIGKILL during a checkpoint write', () => {
     const out = path.join(work, 'reference')
     const r = await runCli(['train', ...common(dataDir), '--steps', '20', '--out', out])
     expect(r.code, r.stderr).toBe(0)
-    reference = JSON.parse((await runCli(['inspect', path.join(out, 'checkpoints', 'ckpt-000020'), '--json'])).stdout).digest as string
+    reference = JSON.parse(
+      (await runCli(['inspect', path.join(out, 'checkpoints', 'ckpt-000020'), '--json'])).stdout
+    ).digest as string
   })
   afterAll(async () => {
     await fs.rm(dataDir, { recursive: true, force: true })
@@ -62,13 +84,26 @@ describe('SIGKILL during a checkpoint write', () => {
     expect(latest && names.includes(latest)).toBe(true)
     expect(names.length).toBeGreaterThanOrEqual(2)
 
-    const resumed = await runCli(['train', '--resume', out, '--backend', 'cpu', '--data-dir', dataDir, '--json'])
+    const resumed = await runCli([
+      'train',
+      '--resume',
+      out,
+      '--backend',
+      'cpu',
+      '--data-dir',
+      dataDir,
+      '--json'
+    ])
     expect(resumed.code, resumed.stderr).toBe(0)
-    const start = resumed.stdout.split('\n').map((l) => JSON.parse(l || '{}') as { event?: string; step?: number }).find((e) => e.event === 'start')
+    const start = resumed.stdout
+      .split('\n')
+      .map((l) => JSON.parse(l || '{}') as { event?: string; step?: number })
+      .find((e) => e.event === 'start')
     expect([10, 15]).toContain(start?.step)
     const leftovers = (await fs.readdir(ckDir)).filter((n) => n.includes('.tmp-'))
     expect(leftovers).toEqual([])
-    const d = JSON.parse((await runCli(['inspect', path.join(ckDir, 'ckpt-000020'), '--json'])).stdout).digest as string
+    const d = JSON.parse((await runCli(['inspect', path.join(ckDir, 'ckpt-000020'), '--json'])).stdout)
+      .digest as string
     expect(d).toBe(reference)
   })
 })

@@ -40,7 +40,19 @@ describe('optimizer state is really restored', () => {
     const session = await openSession({
       dataDir,
       runDir,
-      mode: { kind: 'new', config: { dataset: 'tiny', model: 'dcgan', width: 0.25, latentDim: 16, batchSize: 8, steps: 6, checkpointEvery: 1000, sampleEvery: 1000 } }
+      mode: {
+        kind: 'new',
+        config: {
+          dataset: 'tiny',
+          model: 'dcgan',
+          width: 0.25,
+          latentDim: 16,
+          batchSize: 8,
+          steps: 6,
+          checkpointEvery: 1000,
+          sampleEvery: 1000
+        }
+      }
     })
     expect(await session.run()).toBe('finished')
     // Uninterrupted: the same trainer takes one more step.
@@ -51,7 +63,8 @@ describe('optimizer state is really restored', () => {
     expect(found?.checkpoint.state.step).toBe(6)
     const ckpt = found!.checkpoint
     const data = await loadDataset(dataDir, 'tiny')
-    const make = (): GanTrainer => new GanTrainer(ckpt.state.config, data, buildArchs(ckpt.state.config, data.index.shape))
+    const make = (): GanTrainer =>
+      new GanTrainer(ckpt.state.config, data, buildArchs(ckpt.state.config, data.index.shape))
 
     const resumed = make()
     restoreTensors(resumed, ckpt)
@@ -65,7 +78,10 @@ describe('optimizer state is really restored', () => {
     expect(await weights(fresh)).not.toEqual(uninterrupted)
 
     // Slots are matched by name: shuffling the saved order changes nothing.
-    const shuffled = { ...ckpt, tensors: { ...ckpt.tensors, optimizers: [...(ckpt.tensors.optimizers ?? [])].reverse() } }
+    const shuffled = {
+      ...ckpt,
+      tensors: { ...ckpt.tensors, optimizers: [...(ckpt.tensors.optimizers ?? [])].reverse() }
+    }
     const reordered = make()
     restoreTensors(reordered, shuffled)
     reordered.trainStep()

@@ -35,14 +35,45 @@ describe.each([
   })
 
   it('train 40 == train 20, exit, resume to 40', async () => {
-    const common = ['--dataset', 'tiny', '--model', model, '--width', '0.25', '--latent', '16', '--batch', '8', '--seed', '3', '--sample-every', '20', '--checkpoint-every', '10', '--backend', backend, '--data-dir', dataDir]
+    const common = [
+      '--dataset',
+      'tiny',
+      '--model',
+      model,
+      '--width',
+      '0.25',
+      '--latent',
+      '16',
+      '--batch',
+      '8',
+      '--seed',
+      '3',
+      '--sample-every',
+      '20',
+      '--checkpoint-every',
+      '10',
+      '--backend',
+      backend,
+      '--data-dir',
+      dataDir
+    ]
     const straight = path.join(work, 'straight')
     const split = path.join(work, 'split')
     const a = await runCli(['train', ...common, '--steps', '40', '--out', straight])
     expect(a.code, a.stderr).toBe(0)
     const b1 = await runCli(['train', ...common, '--steps', '20', '--out', split])
     expect(b1.code, b1.stderr).toBe(0)
-    const b2 = await runCli(['train', '--resume', split, '--steps', '40', '--backend', backend, '--data-dir', dataDir])
+    const b2 = await runCli([
+      'train',
+      '--resume',
+      split,
+      '--steps',
+      '40',
+      '--backend',
+      backend,
+      '--data-dir',
+      dataDir
+    ])
     expect(b2.code, b2.stderr).toBe(0)
 
     const da = await digest(path.join(straight, 'checkpoints', 'ckpt-000040'))
@@ -54,11 +85,21 @@ describe.each([
     expect(db.tensors).toEqual(da.tensors)
     expect(db.digest).toBe(da.digest)
     // The sample grid after the resume is the same image, pixel for pixel.
-    expect((await pixels(path.join(split, 'samples', 'step-000040.png'))).equals(await pixels(path.join(straight, 'samples', 'step-000040.png')))).toBe(true)
+    expect(
+      (await pixels(path.join(split, 'samples', 'step-000040.png'))).equals(
+        await pixels(path.join(straight, 'samples', 'step-000040.png'))
+      )
+    ).toBe(true)
     // History has no duplicates: one record per logged step.
-    const steps = (await fs.readFile(path.join(split, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { step: number }).step)
+    const steps = (await fs.readFile(path.join(split, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { step: number }).step)
     expect(new Set(steps).size).toBe(steps.length)
-    const events = (await fs.readFile(path.join(split, 'events.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind)
+    const events = (await fs.readFile(path.join(split, 'events.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { kind: string }).kind)
     expect(events).toContain('resume')
   })
 })

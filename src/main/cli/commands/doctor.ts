@@ -12,8 +12,10 @@ const FLAGS: Record<string, FlagSpec> = {
 
 /** What to do about a failed backend, in one line. */
 function advice(variant: string): string {
-  if (variant.endsWith('-gpu')) return 'needs Linux/Windows x64, an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1, and an npm install that can download libtensorflow'
-  if (variant.endsWith('tfjs-node')) return 'reinstall on a machine that can reach the TensorFlow download host: npm install @tensorflow/tfjs-node'
+  if (variant.endsWith('-gpu'))
+    return 'needs Linux/Windows x64, an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1, and an npm install that can download libtensorflow'
+  if (variant.endsWith('tfjs-node'))
+    return 'reinstall on a machine that can reach the TensorFlow download host: npm install @tensorflow/tfjs-node'
   return ''
 }
 
@@ -45,7 +47,10 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
     }
   }
   if (report.active !== 'tensorflow') {
-    lines.push('', `TensorFlow (libtensorflow) is not available here, so training runs on ${report.active}${report.active === 'wasm' ? " with GAN Studio's own fast training kernels" : ''}.`)
+    lines.push(
+      '',
+      `TensorFlow (libtensorflow) is not available here, so training runs on ${report.active}${report.active === 'wasm' ? " with GAN Studio's own fast training kernels" : ''}.`
+    )
   }
   io.stdout(lines.join('\n') + '\n')
   return 0

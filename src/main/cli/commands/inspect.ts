@@ -26,7 +26,11 @@ export function tensorDigests(ckpt: LoadedCheckpoint): TensorDigests {
   for (const g of TENSOR_GROUPS) {
     for (const t of ckpt.tensors[g] ?? []) {
       const bytes = new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength)
-      tensors.push({ name: `${g}/${t.name}`, shape: t.shape, sha256: createHash('sha256').update(bytes).digest('hex') })
+      tensors.push({
+        name: `${g}/${t.name}`,
+        shape: t.shape,
+        sha256: createHash('sha256').update(bytes).digest('hex')
+      })
     }
   }
   tensors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -39,7 +43,10 @@ export function tensorDigests(ckpt: LoadedCheckpoint): TensorDigests {
 export async function inspectCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS)
   if (flags.help || positionals.length === 0) {
-    if (!flags.help) throw new UsageError('inspect: give a checkpoint folder, e.g. gan-studio inspect runs/<id>/checkpoints/ckpt-000500')
+    if (!flags.help)
+      throw new UsageError(
+        'inspect: give a checkpoint folder, e.g. gan-studio inspect runs/<id>/checkpoints/ckpt-000500'
+      )
     io.stdout('Usage: gan-studio inspect <checkpointDir> [--json]\n')
     return 0
   }
@@ -51,7 +58,19 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
   const s = ckpt.state
   if (flags.json) {
     io.stdout(
-      JSON.stringify({ dir, step: s.step, epoch: s.cursor.epoch, backend: s.backend, appVersion: s.appVersion, tfjsVersion: s.tfjsVersion, dataset: s.dataset, config: s.config, files: ckpt.manifest.files, tensors, digest }) + '\n'
+      JSON.stringify({
+        dir,
+        step: s.step,
+        epoch: s.cursor.epoch,
+        backend: s.backend,
+        appVersion: s.appVersion,
+        tfjsVersion: s.tfjsVersion,
+        dataset: s.dataset,
+        config: s.config,
+        files: ckpt.manifest.files,
+        tensors,
+        digest
+      }) + '\n'
     )
     return 0
   }
@@ -63,9 +82,11 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
     '',
     'Files:'
   ]
-  for (const [f, e] of Object.entries(ckpt.manifest.files)) lines.push(`  ${f.padEnd(28)} ${String(e.size).padStart(10)}  ${e.sha256}`)
+  for (const [f, e] of Object.entries(ckpt.manifest.files))
+    lines.push(`  ${f.padEnd(28)} ${String(e.size).padStart(10)}  ${e.sha256}`)
   lines.push('', 'Tensors:')
-  for (const t of tensors) lines.push(`  ${t.name.padEnd(48)} [${t.shape.join(',')}]  ${t.sha256.slice(0, 16)}`)
+  for (const t of tensors)
+    lines.push(`  ${t.name.padEnd(48)} [${t.shape.join(',')}]  ${t.sha256.slice(0, 16)}`)
   lines.push('', `digest ${digest}`)
   io.stdout(lines.join('\n') + '\n')
   return 0

@@ -18,7 +18,21 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
   const dataDir = resolveDataDir(flags['data-dir'], io.env)
   const runs = await listRuns(dataDir)
   if (flags.json) {
-    io.stdout(JSON.stringify(runs.map((r) => ({ id: r.id, name: r.name, status: r.status, step: r.step, steps: r.config.steps, dataset: r.dataset.id, backend: r.backend, created: r.created, parent: r.parent }))) + '\n')
+    io.stdout(
+      JSON.stringify(
+        runs.map((r) => ({
+          id: r.id,
+          name: r.name,
+          status: r.status,
+          step: r.step,
+          steps: r.config.steps,
+          dataset: r.dataset.id,
+          backend: r.backend,
+          created: r.created,
+          parent: r.parent
+        }))
+      ) + '\n'
+    )
     return 0
   }
   if (runs.length === 0) {
@@ -26,7 +40,16 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
     return 0
   }
   const rows = [['ID', 'NAME', 'STATUS', 'STEP', 'DATASET', 'BACKEND', 'CREATED']]
-  for (const r of runs) rows.push([r.id, r.name, r.status, `${r.step}/${r.config.steps}`, r.dataset.id, r.backend, r.created.slice(0, 16).replace('T', ' ')])
+  for (const r of runs)
+    rows.push([
+      r.id,
+      r.name,
+      r.status,
+      `${r.step}/${r.config.steps}`,
+      r.dataset.id,
+      r.backend,
+      r.created.slice(0, 16).replace('T', ' ')
+    ])
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length))) ?? []
   io.stdout(rows.map((row) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')).join('\n') + '\n')
   return 0

@@ -31,8 +31,20 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'random seed (default 1)' },
   latent: { type: 'int', min: 1, max: 1024, help: 'latent size (default 64)' },
   width: { type: 'number', min: 0.125, max: 4, help: 'model width multiplier (default 1)' },
-  'lr-g': { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'generator learning rate (default 2e-4)' },
-  'lr-d': { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'discriminator learning rate (default 2e-4)' },
+  'lr-g': {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    help: 'generator learning rate (default 2e-4)'
+  },
+  'lr-d': {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+    help: 'discriminator learning rate (default 2e-4)'
+  },
   lr: { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'both learning rates' },
   beta1: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta1 (default 0.5)' },
   beta2: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta2 (default 0.999)' },
@@ -40,7 +52,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   loss: { type: 'enum', values: LOSS_KINDS, help: `loss: ${LOSS_KINDS.join(', ')} (default ns)` },
   ema: { type: 'number', min: 0, max: 0.999999, help: 'EMA decay of G (default 0.999; 0 turns it off)' },
   'spectral-norm': { type: 'bool', help: 'spectral normalisation in D' },
-  diffaugment: { type: 'list', values: AUGMENT_KINDS, help: `DiffAugment policies: ${AUGMENT_KINDS.join(',')}` },
+  diffaugment: {
+    type: 'list',
+    values: AUGMENT_KINDS,
+    help: `DiffAugment policies: ${AUGMENT_KINDS.join(',')}`
+  },
   conditional: { type: 'bool', help: 'class-conditional GAN (labelled datasets)' },
   'clip-norm': { type: 'number', min: 0, help: 'global-norm gradient clipping (0 = off)' },
   'sample-every': { type: 'int', min: 1, help: 'steps between sample grids (default 100)' },
@@ -52,7 +68,11 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   resume: { type: 'string', help: 'continue the run in this folder from its latest checkpoint' },
   from: { type: 'string', help: 'branch a new run (--out) from this checkpoint folder' },
   force: { type: 'bool', help: 'resume/branch even if the dataset or model differs' },
-  backend: { type: 'enum', values: BACKEND_CHOICES, help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)` },
+  backend: {
+    type: 'enum',
+    values: BACKEND_CHOICES,
+    help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)`
+  },
   'data-dir': { type: 'string', help: 'data folder (default $GAN_STUDIO_HOME or ~/.gan-studio)' },
   json: { type: 'bool', help: 'one JSON object per line on stdout' },
   help: { type: 'bool', help: 'show this help' }
@@ -91,7 +111,8 @@ export function hyperparamsFromFlags(flags: ParsedFlags): Partial<HyperparamsInp
     out.lrG = flags.lr
     out.lrD = flags.lr
   }
-  for (const [flag, field] of Object.entries(FIELD_OF_FLAG)) if (flags[flag] !== undefined) out[field] = flags[flag]
+  for (const [flag, field] of Object.entries(FIELD_OF_FLAG))
+    if (flags[flag] !== undefined) out[field] = flags[flag]
   const parsed = hyperparamsSchema.partial().safeParse(out)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -118,8 +139,12 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(TRAIN_HELP)
     return 0
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'; see gan-studio train --help`)
-  if (flags.resume && flags.from) throw new UsageError('--resume and --from cannot be combined: resume continues a run, --from branches a new one')
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument '${positionals[0]}'; see gan-studio train --help`)
+  if (flags.resume && flags.from)
+    throw new UsageError(
+      '--resume and --from cannot be combined: resume continues a run, --from branches a new one'
+    )
   const dataDir = resolveDataDir(flags['data-dir'], io.env)
   const json = Boolean(flags.json)
   const hp = hyperparamsFromFlags(flags)
@@ -135,15 +160,24 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     if (hp.dataset !== undefined) {
       const known = await listDatasets(dataDir)
       if (!known.some((d) => d.id === hp.dataset)) {
-        throw new UsageError(`--dataset: unknown dataset '${String(hp.dataset)}'; available: ${known.map((d) => d.id).join(', ')} (import one with gan-studio dataset import)`)
+        throw new UsageError(
+          `--dataset: unknown dataset '${String(hp.dataset)}'; available: ${known.map((d) => d.id).join(', ')} (import one with gan-studio dataset import)`
+        )
       }
     }
     runDir = typeof flags.out === 'string' ? path.resolve(flags.out) : path.join(runsDir(dataDir), newRunId())
     const st = await fs.stat(runDir).catch(() => undefined)
-    if (st && !st.isDirectory()) throw new UsageError(`--out: ${runDir} is a file; give a new or empty folder`)
-    if (st && (await fs.readdir(runDir)).length > 0) throw new UsageError(`--out: ${runDir} is not empty; give a new folder, or continue that run with --resume ${runDir}`)
+    if (st && !st.isDirectory())
+      throw new UsageError(`--out: ${runDir} is a file; give a new or empty folder`)
+    if (st && (await fs.readdir(runDir)).length > 0)
+      throw new UsageError(
+        `--out: ${runDir} is not empty; give a new folder, or continue that run with --resume ${runDir}`
+      )
     const name = typeof flags.name === 'string' ? flags.name : undefined
-    mode = typeof flags.from === 'string' ? { kind: 'branch', from: flags.from, config: hp, name, force: Boolean(flags.force) } : { kind: 'new', config: hp, name }
+    mode =
+      typeof flags.from === 'string'
+        ? { kind: 'branch', from: flags.from, config: hp, name, force: Boolean(flags.force) }
+        : { kind: 'new', config: hp, name }
   }
 
   const report = await loadBackend(backend).catch((err: Error) => {
@@ -155,14 +189,26 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const bar = io.isTTY && !json ? new ProgressBar(io.stderr) : undefined
   const total = session.config.steps
-  emit({ event: 'start', runDir, runId: session.record.id, backend: report.active, step: session.record.step, steps: total, config: session.config })
-  if (!json) io.stderr(`Training ${session.config.model} on ${session.config.dataset} with ${report.active} → ${runDir}\n`)
+  emit({
+    event: 'start',
+    runDir,
+    runId: session.record.id,
+    backend: report.active,
+    step: session.record.step,
+    steps: total,
+    config: session.config
+  })
+  if (!json)
+    io.stderr(
+      `Training ${session.config.model} on ${session.config.dataset} with ${report.active} → ${runDir}\n`
+    )
 
   let signals = 0
   const onSignal = (sig: string): void => {
     signals += 1
     if (signals > 1) process.exit(130)
-    if (!json) io.stderr(`\n${sig}: pausing after this step and saving a checkpoint (press again to quit now)\n`)
+    if (!json)
+      io.stderr(`\n${sig}: pausing after this step and saving a checkpoint (press again to quit now)\n`)
     session.pause()
   }
   const onInt = (): void => onSignal('SIGINT')
@@ -176,10 +222,17 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       progress: (p) => {
         emit({ event: 'progress', ...p })
         if (bar) {
-          bar.update(p.step, p.totalSteps, `D ${p.lossD.toFixed(3)} G ${p.lossG.toFixed(3)} ${p.imagesPerSec.toFixed(0)} img/s`, p.etaSeconds)
+          bar.update(
+            p.step,
+            p.totalSteps,
+            `D ${p.lossD.toFixed(3)} G ${p.lossG.toFixed(3)} ${p.imagesPerSec.toFixed(0)} img/s`,
+            p.etaSeconds
+          )
         } else if (!json && (Date.now() - lastLine > 5000 || p.step === p.totalSteps)) {
           lastLine = Date.now()
-          io.stderr(`step ${p.step}/${p.totalSteps}  lossD ${p.lossD.toFixed(3)}  lossG ${p.lossG.toFixed(3)}  ${p.imagesPerSec.toFixed(1)} img/s  ETA ${formatDuration(p.etaSeconds)}\n`)
+          io.stderr(
+            `step ${p.step}/${p.totalSteps}  lossD ${p.lossD.toFixed(3)}  lossG ${p.lossG.toFixed(3)}  ${p.imagesPerSec.toFixed(1)} img/s  ETA ${formatDuration(p.etaSeconds)}\n`
+          )
         }
       },
       sample: (s) => emit({ event: 'sample', step: s.step, path: s.path }),
@@ -193,9 +246,18 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     })
     bar?.done()
     const seconds = (Date.now() - started) / 1000
-    emit({ event: 'done', status, step: session.record.step, runDir, seconds, message: session.record.message })
+    emit({
+      event: 'done',
+      status,
+      step: session.record.step,
+      runDir,
+      seconds,
+      message: session.record.message
+    })
     if (!json) {
-      io.stderr(`${status} at step ${session.record.step} in ${formatDuration(seconds)}${session.record.message ? `: ${session.record.message}` : ''}\n`)
+      io.stderr(
+        `${status} at step ${session.record.step} in ${formatDuration(seconds)}${session.record.message ? `: ${session.record.message}` : ''}\n`
+      )
       if (status === 'paused') io.stderr(`Continue with: gan-studio train --resume ${runDir}\n`)
     }
     return session.record.message && status === 'paused' && signals === 0 ? 1 : 0

@@ -35,19 +35,29 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   try {
     manifest = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8')) as CheckpointManifest
   } catch (err) {
-    throw new Error(`${path.basename(dir)}: manifest.json is missing or unreadable (${(err as Error).message})`)
+    throw new Error(
+      `${path.basename(dir)}: manifest.json is missing or unreadable (${(err as Error).message})`,
+      { cause: err }
+    )
   }
   if (manifest.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
-    throw new Error(`${path.basename(dir)}: checkpoint format ${manifest.formatVersion} is not supported (expected ${CHECKPOINT_FORMAT_VERSION})`)
+    throw new Error(
+      `${path.basename(dir)}: checkpoint format ${manifest.formatVersion} is not supported (expected ${CHECKPOINT_FORMAT_VERSION})`
+    )
   }
   const contents = new Map<string, Buffer>()
   for (const [rel, entry] of Object.entries(manifest.files)) {
-    if (rel.includes('..') || path.isAbsolute(rel)) throw new Error(`${path.basename(dir)}: manifest names a path outside the checkpoint: ${rel}`)
+    if (rel.includes('..') || path.isAbsolute(rel))
+      throw new Error(`${path.basename(dir)}: manifest names a path outside the checkpoint: ${rel}`)
     const buf = await fs.readFile(path.join(dir, rel)).catch(() => undefined)
     if (!buf) throw new Error(`${path.basename(dir)}: ${rel} is missing`)
-    if (buf.length !== entry.size) throw new Error(`${path.basename(dir)}: ${rel} is ${buf.length} bytes, the manifest says ${entry.size} (truncated or damaged)`)
+    if (buf.length !== entry.size)
+      throw new Error(
+        `${path.basename(dir)}: ${rel} is ${buf.length} bytes, the manifest says ${entry.size} (truncated or damaged)`
+      )
     const sha = createHash('sha256').update(buf).digest('hex')
-    if (sha !== entry.sha256) throw new Error(`${path.basename(dir)}: ${rel} does not match its SHA-256 (damaged)`)
+    if (sha !== entry.sha256)
+      throw new Error(`${path.basename(dir)}: ${rel} does not match its SHA-256 (damaged)`)
     contents.set(rel, buf)
   }
   const stateBuf = contents.get('state.json')
@@ -62,7 +72,11 @@ export async function readCheckpoint(dir: string): Promise<LoadedCheckpoint> {
     // Copy into an aligned buffer: Float32Array views need 4-byte alignment.
     const aligned = new Uint8Array(bin.length)
     aligned.set(bin)
-    tensors[group] = entries.map((e) => ({ name: e.name, shape: e.shape, values: new Float32Array(aligned.buffer, e.offset, e.length) }))
+    tensors[group] = entries.map((e) => ({
+      name: e.name,
+      shape: e.shape,
+      values: new Float32Array(aligned.buffer, e.offset, e.length)
+    }))
   }
   return { dir, name: path.basename(dir), manifest, state, tensors }
 }
@@ -85,7 +99,8 @@ export async function findLatestCheckpoint(checkpointsDir: string): Promise<Foun
     names = i >= 0 ? names.slice(i) : names
   }
   const skipped: FoundCheckpoint['skipped'] = []
-  if (latest && !names.includes(latest)) skipped.push({ name: latest, reason: `${latest}: named by 'latest' but missing` })
+  if (latest && !names.includes(latest))
+    skipped.push({ name: latest, reason: `${latest}: named by 'latest' but missing` })
   for (const name of names) {
     try {
       return { checkpoint: await readCheckpoint(path.join(checkpointsDir, name)), skipped }

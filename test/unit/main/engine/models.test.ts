@@ -25,7 +25,12 @@ describe('model factories', () => {
           expect(min).toBeGreaterThanOrEqual(-1)
           expect(max).toBeLessThanOrEqual(1)
           expect(d.apply(img, { training: true }).shape).toEqual([2, 1])
-          expect(g.apply(tf.randomNormal([3, 16]), { training: false }).shape).toEqual([3, size, size, channels])
+          expect(g.apply(tf.randomNormal([3, 16]), { training: false }).shape).toEqual([
+            3,
+            size,
+            size,
+            channels
+          ])
         })
         g.dispose()
         d.dispose()
@@ -47,16 +52,23 @@ describe('model factories', () => {
   })
 
   it('validates arguments with "Expected X, but got Y"', () => {
-    expect(() => dcganGenerator({ imageSize: 28, channels: 1, latentDim: -3, width: 1 })).toThrow('Expected latentDim to be a positive integer, but got -3')
-    expect(() => dcganGenerator({ imageSize: 30, channels: 1, latentDim: 8, width: 1 })).toThrow('Expected imageSize to be one of 28, 32, 64, 128, but got 30')
-    expect(() => dcganDiscriminator({ imageSize: 28, channels: 2, latentDim: 8, width: 1 })).toThrow('Expected channels to be 1 or 3, but got 2')
+    expect(() => dcganGenerator({ imageSize: 28, channels: 1, latentDim: -3, width: 1 })).toThrow(
+      'Expected latentDim to be a positive integer, but got -3'
+    )
+    expect(() => dcganGenerator({ imageSize: 30, channels: 1, latentDim: 8, width: 1 })).toThrow(
+      'Expected imageSize to be one of 28, 32, 64, 128, but got 30'
+    )
+    expect(() => dcganDiscriminator({ imageSize: 28, channels: 2, latentDim: 8, width: 1 })).toThrow(
+      'Expected channels to be 1 or 3, but got 2'
+    )
   })
 
   it('the same seed initialises the same weights', async () => {
     const o = { imageSize: 28, channels: 1, latentDim: 8, width: 0.25 }
     const a = new Network('generator', dcganGenerator(o), new Rng(7))
     const b = new Network('generator', dcganGenerator(o), new Rng(7))
-    for (const [name, w] of a.weights) expect(await w.data()).toEqual(await (b.weights.get(name) as tf.Variable).data())
+    for (const [name, w] of a.weights)
+      expect(await w.data()).toEqual(await (b.weights.get(name) as tf.Variable).data())
     a.dispose()
     b.dispose()
   })

@@ -5,7 +5,9 @@ describe('Rng', () => {
   it('is deterministic per seed and restorable from its state', () => {
     const a = new Rng(42)
     const b = new Rng(42)
-    expect(Array.from({ length: 5 }, () => a.nextUint32())).toEqual(Array.from({ length: 5 }, () => b.nextUint32()))
+    expect(Array.from({ length: 5 }, () => a.nextUint32())).toEqual(
+      Array.from({ length: 5 }, () => b.nextUint32())
+    )
     const s = a.state()
     const x = a.normalArray(10)
     const c = new Rng(0)

@@ -8,8 +8,20 @@ import { GanTrainer } from '../../../../src/main/engine/trainer'
 import { tf } from '../../../../src/main/engine/tf'
 import { makeTinyDataset, tempDir } from '../../../helpers/engine'
 
-async function trainLosses(dataDir: string, steps: number, model: 'dcgan' | 'mlp'): Promise<{ losses: number[]; tensors: number[] }> {
-  const config = hyperparamsSchema.parse({ dataset: 'tiny', model, width: 0.25, latentDim: 16, batchSize: 8, seed: 11, steps })
+async function trainLosses(
+  dataDir: string,
+  steps: number,
+  model: 'dcgan' | 'mlp'
+): Promise<{ losses: number[]; tensors: number[] }> {
+  const config = hyperparamsSchema.parse({
+    dataset: 'tiny',
+    model,
+    width: 0.25,
+    latentDim: 16,
+    batchSize: 8,
+    seed: 11,
+    steps
+  })
   const data = await loadDataset(dataDir, 'tiny')
   const t = new GanTrainer(config, data, buildArchs(config, data.index.shape))
   const losses: number[] = []
@@ -61,6 +73,8 @@ describe('GAN trainer', () => {
     await loadBackend('cpu')
     const config = hyperparamsSchema.parse({ dataset: 'tiny', model: 'mlp', batchSize: 500 })
     const data = await loadDataset(dataDir, 'tiny')
-    expect(() => new GanTrainer(config, data, buildArchs(config, data.index.shape))).toThrow(/Batch size 500 is larger than the dataset \(64 images\)/)
+    expect(() => new GanTrainer(config, data, buildArchs(config, data.index.shape))).toThrow(
+      /Batch size 500 is larger than the dataset \(64 images\)/
+    )
   })
 })

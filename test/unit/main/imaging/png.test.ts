@@ -5,7 +5,10 @@ import { encodePng, readPngText, tileGrid } from '../../../../src/main/imaging/p
 describe('png', () => {
   it('encodes pixels sharp can decode, with text chunks that read back', async () => {
     const px = new Uint8Array(4 * 3 * 3).map((_, i) => (i * 7) % 256)
-    const png = encodePng(px, 4, 3, 3, { 'gan-studio': JSON.stringify({ run: 'r1', seed: 5, latent: [0.5, -1] }), Software: 'GAN Studio' })
+    const png = encodePng(px, 4, 3, 3, {
+      'gan-studio': JSON.stringify({ run: 'r1', seed: 5, latent: [0.5, -1] }),
+      Software: 'GAN Studio'
+    })
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
     expect([info.width, info.height, info.channels]).toEqual([4, 3, 3])
     expect(Array.from(data)).toEqual(Array.from(px))

@@ -17,7 +17,12 @@ describe('built-in datasets', () => {
   it('lists MNIST and Fashion-MNIST with names, counts and labels before any conversion', async () => {
     const list = await listDatasets(dataDir)
     expect(list.map((d) => d.id)).toEqual(['mnist', 'fashion-mnist'])
-    expect(list[0]).toMatchObject({ name: 'MNIST digits', builtin: true, shape: [28, 28, 1], labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] })
+    expect(list[0]).toMatchObject({
+      name: 'MNIST digits',
+      builtin: true,
+      shape: [28, 28, 1],
+      labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+    })
     expect(list[1]?.labels).toContain('Ankle boot')
   })
 
@@ -48,6 +53,8 @@ describe('built-in datasets', () => {
   })
 
   it('refuses an unknown dataset with the list of known ones', async () => {
-    await expect(loadDataset(dataDir, 'nope')).rejects.toThrow(/Unknown dataset 'nope'. Available: mnist, fashion-mnist/)
+    await expect(loadDataset(dataDir, 'nope')).rejects.toThrow(
+      /Unknown dataset 'nope'. Available: mnist, fashion-mnist/
+    )
   })
 })
