@@ -194,7 +194,10 @@ export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, b
     optD.applyGradients(named(dGrads))
     optG.applyGradients(named(gGrads))
     if (lossD === undefined || lossG === undefined) throw new Error('Expected both losses from the shared forward pass')
-    return tf.stack([lossD, lossG])
+    const both = tf.stack([lossD, lossG])
+    // Kept tensors survive the enclosing tidy: free them here.
+    tf.dispose([lossD, lossG, ...dConst])
+    return both
   }
 
   const twoPassStep = (): tf.Tensor => {
