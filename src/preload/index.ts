@@ -27,7 +27,9 @@ const studio = createClient(
         .filter((s) => s !== '' && s !== '.' && s !== '..')
         .map(encodeURIComponent)
         .join('/')}`,
-    transport: 'electron'
+    transport: 'electron',
+    // contextBridge would strip `code` from an Error; the page's api/index.ts revives it.
+    toError: (e) => ({ code: e.code, message: e.message })
   }
 ) satisfies StudioApi
 

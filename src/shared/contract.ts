@@ -26,7 +26,7 @@ import type {
   RunStatus,
   StepMetrics
 } from './domain'
-import { StudioError, type WireError } from './errors'
+import { ERROR_CODES as ERROR_CODE_LIST, StudioError, type WireError } from './errors'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -681,8 +681,18 @@ export type Subscribe = (name: EventName, cb: (data: unknown) => void) => () => 
 export function createClient(
   invoke: Invoke,
   subscribe: Subscribe,
-  opts: { fileUrl: (path: string) => string; transport: 'electron' | 'serve' }
+  opts: {
+    fileUrl: (path: string) => string
+    transport: 'electron' | 'serve'
+    /**
+     * What a failed request rejects with; a `StudioError` by default. The preload rejects with
+     * the plain `{ code, message }` because Electron's contextBridge keeps only the message of an
+     * Error; `reviveErrors` turns it back into a StudioError on the page's side.
+     */
+    toError?: (error: WireError) => unknown
+  }
 ): StudioApi {
+  const toError = opts.toError ?? ((e: WireError): unknown => new StudioError(e.code, e.message))
   const groups: Record<string, Record<string, (payload?: unknown) => Promise<unknown>>> = {}
   for (const name of REQUEST_NAMES) {
     const [domain, verb] = name.split(':') as [string, string]
@@ -690,7 +700,7 @@ export function createClient(
     group[verb] = async (payload?: unknown): Promise<unknown> => {
       const env = await invoke(name, payload ?? {})
       if (env.ok) return env.value
-      throw new StudioError(env.error.code, env.error.message)
+      throw toError({ code: env.error.code, message: env.error.message })
     }
   }
   const on: Record<string, (cb: (data: unknown) => void) => () => void> = {}
@@ -701,6 +711,28 @@ export function createClient(
     }
   }
   return { ...groups, on, fileUrl: opts.fileUrl, transport: opts.transport } as unknown as StudioApi
+}
+
+/**
+ * Wraps an API whose requests reject with plain `{ code, message }` objects (window.studio, across
+ * Electron's contextBridge) so they reject with `StudioError` like the WebSocket client does.
+ */
+export function reviveErrors(api: StudioApi): StudioApi {
+  const revive = (err: unknown): never => {
+    const e = err as { code?: unknown; message?: unknown } | undefined
+    const code = typeof e?.code === 'string' && (ERROR_CODE_LIST as readonly string[]).includes(e.code) ? (e.code as WireError['code']) : 'internal'
+    throw new StudioError(code, typeof e?.message === 'string' ? e.message : String(err))
+  }
+  const out: Record<string, unknown> = { on: api.on, fileUrl: api.fileUrl, transport: api.transport }
+  for (const name of REQUEST_NAMES) {
+    const [domain, verb] = name.split(':') as [string, string]
+    const source = (api as unknown as Record<string, Record<string, (p?: unknown) => Promise<unknown>>>)[domain]
+    const fn = source?.[verb]
+    if (!fn) continue
+    const group = (out[domain] ??= {}) as Record<string, (p?: unknown) => Promise<unknown>>
+    group[verb] = (p?: unknown) => fn(p).catch(revive)
+  }
+  return out as unknown as StudioApi
 }
 
 // ---------------------------------------------------------------------------------------------

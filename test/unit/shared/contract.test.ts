@@ -6,6 +6,7 @@ import {
   parseRequest,
   REQUEST_NAMES,
   requests,
+  reviveErrors,
   type Envelope,
   type RunSummary,
   type StudioApi
@@ -86,5 +87,22 @@ describe('createClient', () => {
     expect(api.fileUrl('runs/a.png')).toBe('x/runs/a.png')
     expect(typeof api.export.gif).toBe('function')
     expect(typeof api.datasets.cancelImport).toBe('function')
+  })
+})
+
+describe('reviveErrors', () => {
+  it('turns plain { code, message } rejections (contextBridge) back into StudioErrors', async () => {
+    const bridged = createClient(
+      async (): Promise<Envelope> => ({ ok: false, error: { code: 'not-found', message: 'gone' } }),
+      () => () => undefined,
+      { fileUrl: (p) => p, transport: 'electron', toError: (e) => ({ ...e }) }
+    )
+    await expect(bridged.runs.list()).rejects.not.toBeInstanceOf(StudioError)
+    const api = reviveErrors(bridged)
+    const err = await api.runs.list().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StudioError)
+    expect(err).toMatchObject({ code: 'not-found', message: 'gone' })
+    expect(api.transport).toBe('electron')
+    expect(typeof api.on.progress).toBe('function')
   })
 })

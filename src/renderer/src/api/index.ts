@@ -4,11 +4,12 @@
  * page's own host, with the token from the URL. Stores import `studio` from here; nothing else
  * touches window.studio.
  */
-import type { StudioApi } from '../../../shared/contract'
+import { reviveErrors, type StudioApi } from '../../../shared/contract'
 import { createWsStudio, readToken, wsUrlFor } from './ws-transport'
 
 function connect(): StudioApi {
-  if (typeof window !== 'undefined' && window.studio) return window.studio
+  // Errors crossing contextBridge arrive as plain { code, message }: make them StudioErrors again.
+  if (typeof window !== 'undefined' && window.studio) return reviveErrors(window.studio)
   const token = readToken(window.location, window.sessionStorage) ?? ''
   // Without a token every request fails with `unauthorized`, which the UI shows with advice.
   return createWsStudio({ wsUrl: wsUrlFor(window.location), httpOrigin: window.location.origin, token }).studio
