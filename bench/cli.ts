@@ -131,7 +131,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
 
 /** Default peer batch: small enough that stock cpu finishes a step in about a minute. */
 function peerBatchFor(workload: string, a: BenchArgs): number {
-  return a.peerBatch ?? (workload === 'w1' ? 2 : 16)
+  return a.peerBatch ?? (workload === 'w1' ? 1 : 16)
 }
 
 function log(msg: string): void {
