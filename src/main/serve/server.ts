@@ -13,8 +13,8 @@ import { StudioError, toWireError } from '../../shared/errors'
 import { contentTypeOf, decodeUrlPath, resolveInside } from '../services/safe-path'
 import type { StudioService } from '../services/studio-service'
 
-/** Largest WebSocket message accepted (requests are small; this bounds a hostile client). */
-const MAX_MESSAGE_BYTES = 1024 * 1024
+/** Largest WebSocket message accepted: explorer:openImage carries a PNG (≤ 24 MB base64); bounds a hostile client. */
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 /** A client that does not read its events (a stalled tab) gets progress dropped above this. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
