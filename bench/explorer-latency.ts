@@ -26,6 +26,7 @@ import { InferenceEngine } from '../src/main/engine/explorer/inference'
 import { latentForSeed } from '../src/main/engine/rng'
 import { WEIGHTS_FILE } from '../src/main/engine/explorer/tfjs-export'
 import { InferenceWorkerClient } from '../src/main/services/explorer/inference-client'
+import { ForkWorkerLauncher } from '../src/main/services/worker-launcher'
 import { makeFixtureRun } from '../test/unit/main/engine/explorer/fixture'
 import { quantile, round } from './stats'
 
@@ -34,7 +35,10 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined
 }
 
-async function time(n: number, fn: (i: number) => Promise<unknown>): Promise<{ median: number; p90: number; min: number }> {
+async function time(
+  n: number,
+  fn: (i: number) => Promise<unknown>
+): Promise<{ median: number; p90: number; min: number }> {
   for (let i = 0; i < 10; i++) await fn(1_000_000 + i) // warm-up: kernel compilation, caches
   const ms: number[] = []
   for (let i = 0; i < n; i++) {
@@ -49,7 +53,9 @@ async function main(): Promise<void> {
   const n = Number(arg('n') ?? 200)
   const json = process.argv.includes('--json')
   let dir = arg('checkpoint')
-  if (!dir) dir = (await makeFixtureRun({ model: 'dcgan', latentDim: 64, width: 1, runId: 'bench-mnist-dcgan' })).runDir
+  if (!dir)
+    dir = (await makeFixtureRun({ model: 'dcgan', latentDim: 64, width: 1, runId: 'bench-mnist-dcgan' }))
+      .runDir
   const backend = await loadBackend('wasm')
   const resolved = await resolveCheckpoint(dir)
   const ckptDir = resolved.checkpoint.dir
@@ -65,9 +71,16 @@ async function main(): Promise<void> {
   // Peer: the exported model in plain tfjs-layers, same backend, same process.
   const exportDir = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-export-'))
   await engine.exportModel(ref, exportDir)
-  const mj = JSON.parse(readFileSync(path.join(exportDir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: Array<{ weights: tfjs.io.WeightsManifestEntry[] }> }
+  const mj = JSON.parse(readFileSync(path.join(exportDir, 'model.json'), 'utf8')) as {
+    modelTopology: object
+    weightsManifest: Array<{ weights: tfjs.io.WeightsManifestEntry[] }>
+  }
   const model = await tfjs.loadLayersModel(
-    tfjs.io.fromMemory({ modelTopology: mj.modelTopology, weightSpecs: mj.weightsManifest[0]?.weights ?? [], weightData: new Uint8Array(readFileSync(path.join(exportDir, WEIGHTS_FILE))).buffer })
+    tfjs.io.fromMemory({
+      modelTopology: mj.modelTopology,
+      weightSpecs: mj.weightsManifest[0]?.weights ?? [],
+      weightData: new Uint8Array(readFileSync(path.join(exportDir, WEIGHTS_FILE))).buffer
+    })
   )
   results['peer/tfjs-layers'] = await time(n, async (i) => {
     const y = tfjs.tidy(() => model.predict(tfjs.tensor2d(latentForSeed(i, d), [1, d])) as tfjs.Tensor)
@@ -76,7 +89,13 @@ async function main(): Promise<void> {
   })
   model.dispose()
 
-  const client = new InferenceWorkerClient({ script: path.join(__dirname, '../src/main/worker/inference-worker.ts'), execArgv: ['--import', 'tsx'], env: { GAN_STUDIO_BACKEND: 'wasm' } })
+  const client = new InferenceWorkerClient({
+    launcher: new ForkWorkerLauncher({
+      script: path.join(__dirname, '../src/main/worker/inference-worker.ts'),
+      execArgv: ['--import', 'tsx']
+    }),
+    backend: 'wasm'
+  })
   const api = client.api()
   try {
     results['ours/worker'] = await time(n, (i) => api.imagePngs(ref, [latentForSeed(i, d)]))
@@ -85,11 +104,23 @@ async function main(): Promise<void> {
   }
   g.dispose()
 
-  const meta = { model: 'dcgan 28x28x1 latent 64 width 1', backend: backend.active, n, checkpoint: resolved.checkpoint.name, cpus: os.cpus().length, node: process.versions.node }
+  const meta = {
+    model: 'dcgan 28x28x1 latent 64 width 1',
+    backend: backend.active,
+    n,
+    checkpoint: resolved.checkpoint.name,
+    cpus: os.cpus().length,
+    node: process.versions.node
+  }
   if (json) process.stdout.write(JSON.stringify({ ...meta, results }) + '\n')
   else {
-    process.stdout.write(`Explorer latency, single image, ${meta.model}, ${meta.backend}, n=${n} (${meta.cpus} cores)\n`)
-    for (const [k, v] of Object.entries(results)) process.stdout.write(`  ${k.padEnd(18)} median ${String(v.median).padStart(7)} ms   p90 ${String(v.p90).padStart(7)} ms   min ${String(v.min).padStart(7)} ms\n`)
+    process.stdout.write(
+      `Explorer latency, single image, ${meta.model}, ${meta.backend}, n=${n} (${meta.cpus} cores)\n`
+    )
+    for (const [k, v] of Object.entries(results))
+      process.stdout.write(
+        `  ${k.padEnd(18)} median ${String(v.median).padStart(7)} ms   p90 ${String(v.p90).padStart(7)} ms   min ${String(v.min).padStart(7)} ms\n`
+      )
   }
   process.exit(0)
 }

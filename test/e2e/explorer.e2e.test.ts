@@ -10,7 +10,14 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { readPngText } from '../../src/main/imaging/png'
-import { RESULTS_DIR, ROOT, launchChromium, missingPrerequisite, startServe, type ServedStudio } from './helpers/serve'
+import {
+  RESULTS_DIR,
+  ROOT,
+  launchChromium,
+  missingPrerequisite,
+  startServe,
+  type ServedStudio
+} from './helpers/serve'
 
 const missing = missingPrerequisite()
 if (missing) console.warn(`explorer e2e skipped: ${missing}`)
@@ -29,12 +36,34 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
     // The fixture: a short real training run written straight into the served data dir.
     const r = spawnSync(
       process.execPath,
-      [path.join(ROOT, 'bin/gan-studio.cjs'), 'train', '--dataset', 'mnist', '--model', 'mlp', '--steps', '60', '--batch', '16', '--name', 'Explorer fixture', '--out', path.join(served.dataDir, 'runs', RUN_ID), '--data-dir', served.dataDir, '--json'],
+      [
+        path.join(ROOT, 'bin/gan-studio.cjs'),
+        'train',
+        '--dataset',
+        'mnist',
+        '--model',
+        'mlp',
+        '--steps',
+        '60',
+        '--batch',
+        '16',
+        '--name',
+        'Explorer fixture',
+        '--out',
+        path.join(served.dataDir, 'runs', RUN_ID),
+        '--data-dir',
+        served.dataDir,
+        '--json'
+      ],
       { cwd: ROOT, encoding: 'utf8', timeout: 150_000 }
     )
     if (r.status !== 0) throw new Error(`fixture training failed (${r.status}): ${r.stderr}`)
     browser = await launchChromium()
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, colorScheme: 'light', acceptDownloads: true })
+    const context = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      colorScheme: 'light',
+      acceptDownloads: true
+    })
     context.setDefaultTimeout(90_000)
     page = await context.newPage()
     page.on('pageerror', (e) => errors.push(e.message))
@@ -53,11 +82,18 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
       await page.getByRole('heading', { name: 'Explore', level: 1 }).waitFor()
       // Opens on the newest run and its newest checkpoint.
       await expect.poll(() => page.getByLabel('Run', { exact: true }).inputValue(), WAIT).toBe(RUN_ID)
-      await expect.poll(() => page.getByLabel('Checkpoint', { exact: true }).inputValue(), WAIT).toBe('ckpt-000060')
+      await expect
+        .poll(() => page.getByLabel('Checkpoint', { exact: true }).inputValue(), WAIT)
+        .toBe('ckpt-000060')
       const grid = page.getByRole('list', { name: 'Generated images' })
       await expect.poll(() => grid.locator('img').count(), WAIT).toBe(64)
       // Every grid image decoded (crisp rendering is CSS; check it is applied).
-      expect(await grid.locator('img').first().evaluate((el) => getComputedStyle(el).imageRendering)).toBe('pixelated')
+      expect(
+        await grid
+          .locator('img')
+          .first()
+          .evaluate((el) => getComputedStyle(el).imageRendering)
+      ).toBe('pixelated')
 
       await page.getByRole('listitem', { name: 'Seed 3', exact: true }).click()
       await page.getByRole('img', { name: 'Image A' }).waitFor()
@@ -73,7 +109,10 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
       await page.screenshot({ path: path.join(RESULTS_DIR, 'explore-interpolation.png') })
 
       // Export PNG: A (seed 3) as one image; the download's text chunks name the run and the seed.
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export PNG' }).click()])
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Export PNG' }).click()
+      ])
       const saved = path.join(RESULTS_DIR, 'explore-export.png')
       await download.saveAs(saved)
       const text = readPngText(readFileSync(saved))
@@ -86,7 +125,9 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
       await page.getByRole('button', { name: 'Find directions (PCA)' }).click()
       await page.getByLabel('Direction 1', { exact: true }).waitFor()
       await page.getByRole('button', { name: 'Nearest training images' }).click()
-      await expect.poll(() => page.getByRole('list', { name: 'Nearest training images' }).locator('img').count(), WAIT).toBe(8)
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Nearest training images' }).locator('img').count(), WAIT)
+        .toBe(8)
       await page.screenshot({ path: path.join(RESULTS_DIR, 'explore-edit.png'), fullPage: true })
 
       // Open image… restores the latent from the exported PNG.

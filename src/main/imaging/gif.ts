@@ -38,7 +38,10 @@ export function encodeGif(f: GifFrames, fps: number): Uint8Array {
   if (!(fps > 0 && fps <= 100)) throw new Error(`Expected fps between 1 and 100, but got ${fps}`)
   const size = f.width * f.height * f.channels
   for (const fr of f.frames) {
-    if (fr.length !== size) throw new Error(`Expected frames of ${size} bytes (${f.width}x${f.height}x${f.channels}), but got ${fr.length}`)
+    if (fr.length !== size)
+      throw new Error(
+        `Expected frames of ${size} bytes (${f.width}x${f.height}x${f.channels}), but got ${fr.length}`
+      )
   }
   const delay = Math.max(10, Math.round(100 / fps) * 10)
   const gif = GIFEncoder()
@@ -55,7 +58,8 @@ export function encodeGif(f: GifFrames, fps: number): Uint8Array {
     const sample = new Uint8Array(sampleCount * 4)
     let k = 0
     for (const rgba of all) {
-      for (let p = 0; p < rgba.length / 4 && k < sampleCount; p += stride, k++) sample.set(rgba.subarray(p * 4, p * 4 + 4), k * 4)
+      for (let p = 0; p < rgba.length / 4 && k < sampleCount; p += stride, k++)
+        sample.set(rgba.subarray(p * 4, p * 4 + 4), k * 4)
     }
     palette = quantize(sample.subarray(0, k * 4), 256)
     indexOf = (px) => applyPalette(toRgba(px, f.channels), palette)

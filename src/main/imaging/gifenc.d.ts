@@ -17,6 +17,14 @@ declare module 'gifenc' {
     reset(): void
   }
   export function GIFEncoder(opts?: { auto?: boolean; initialCapacity?: number }): Encoder
-  export function quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number, opts?: { format?: 'rgb565' | 'rgb444' | 'rgba4444' }): Palette
-  export function applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: Palette, format?: 'rgb565' | 'rgb444' | 'rgba4444'): Uint8Array
+  export function quantize(
+    rgba: Uint8Array | Uint8ClampedArray,
+    maxColors: number,
+    opts?: { format?: 'rgb565' | 'rgb444' | 'rgba4444' }
+  ): Palette
+  export function applyPalette(
+    rgba: Uint8Array | Uint8ClampedArray,
+    palette: Palette,
+    format?: 'rgb565' | 'rgb444' | 'rgba4444'
+  ): Uint8Array
 }

@@ -3,10 +3,13 @@
  * the explorer and exports, so latent → image never waits behind a training step in the trainer
  * worker, and the serving process never runs tfjs. One request at a time, in arrival order.
  *
- * Protocol (child_process.fork with advanced serialization, or Electron's parentPort):
- *   parent → worker  { id, method, args }   method ∈ INFERENCE_METHODS
- *   worker → parent  { id, ok: true, value } | { id, ok: false, error: { code, message } }
- * The backend comes from GAN_STUDIO_BACKEND (auto, tensorflow, wasm, cpu; default auto).
+ * Protocol (child_process.fork with advanced serialization, or Electron's utilityProcess
+ * parentPort; every message has a string `type`, like the trainer worker's, so the same launchers
+ * carry it):
+ *   parent → worker  { type: 'inference-init', backend }          optional, before any request
+ *   parent → worker  { type: 'inference', id, method, args }      method ∈ INFERENCE_METHODS
+ *   worker → parent  { type: 'inference-reply', id, ok: true, value } | { ..., ok: false, error }
+ * Without an init message the backend comes from GAN_STUDIO_BACKEND (default auto).
  */
 import { INFERENCE_METHODS, InferenceEngine, type InferenceMethod } from '../engine/explorer/inference'
 import { toWireError, type WireError } from '../../shared/errors'
@@ -14,13 +17,26 @@ import { BACKEND_CHOICES, type BackendChoice } from '../../shared/hyperparams'
 
 /** A request to the worker. */
 export interface InferenceRequest {
+  type: 'inference'
   id: number
   method: InferenceMethod
   args: unknown[]
 }
 
 /** The worker's reply. */
-export type InferenceReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError }
+export type InferenceReply = { type: 'inference-reply'; id: number } & (
+  { ok: true; value: unknown } | { ok: false; error: WireError }
+)
+
+/** Sets the compute backend before the first request. */
+export interface InferenceInit {
+  type: 'inference-init'
+  backend: BackendChoice
+}
+
+function backendOf(v: unknown): BackendChoice {
+  return (BACKEND_CHOICES as readonly string[]).includes(String(v)) ? (v as BackendChoice) : 'auto'
+}
 
 interface ParentPort {
   postMessage(msg: unknown): void
@@ -29,13 +45,21 @@ interface ParentPort {
 
 function isRequest(m: unknown): m is InferenceRequest {
   const r = m as Partial<InferenceRequest> | null
-  return !!r && typeof r.id === 'number' && typeof r.method === 'string' && Array.isArray(r.args)
+  return (
+    !!r &&
+    r.type === 'inference' &&
+    typeof r.id === 'number' &&
+    typeof r.method === 'string' &&
+    Array.isArray(r.args)
+  )
 }
 
 function start(): void {
-  const choice = process.env.GAN_STUDIO_BACKEND
-  const backend: BackendChoice = (BACKEND_CHOICES as readonly string[]).includes(choice ?? '') ? (choice as BackendChoice) : 'auto'
-  const engine = new InferenceEngine(backend)
+  let engine: InferenceEngine | undefined
+  const engineFor = (backend?: BackendChoice): InferenceEngine => {
+    engine ??= new InferenceEngine(backend ?? backendOf(process.env.GAN_STUDIO_BACKEND))
+    return engine
+  }
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
   const post = (msg: InferenceReply): void => {
     if (parentPort) parentPort.postMessage(msg)
@@ -43,14 +67,23 @@ function start(): void {
   }
   let queue: Promise<void> = Promise.resolve()
   const handle = (m: unknown): void => {
+    if ((m as Partial<InferenceInit> | null)?.type === 'inference-init') {
+      // Load the backend while the first request is on its way.
+      void engineFor(backendOf((m as InferenceInit).backend))
+        .ready()
+        .catch(() => undefined)
+      return
+    }
     if (!isRequest(m)) return
     queue = queue.then(async () => {
       try {
-        if (!(INFERENCE_METHODS as readonly string[]).includes(m.method)) throw new Error(`unknown inference method ${m.method}`)
-        const fn = engine[m.method] as (...a: unknown[]) => Promise<unknown>
-        post({ id: m.id, ok: true, value: await fn.apply(engine, m.args) })
+        if (!(INFERENCE_METHODS as readonly string[]).includes(m.method))
+          throw new Error(`unknown inference method ${m.method}`)
+        const e = engineFor()
+        const fn = e[m.method] as (...a: unknown[]) => Promise<unknown>
+        post({ type: 'inference-reply', id: m.id, ok: true, value: await fn.apply(e, m.args) })
       } catch (err) {
-        post({ id: m.id, ok: false, error: toWireError(err) })
+        post({ type: 'inference-reply', id: m.id, ok: false, error: toWireError(err) })
       }
     })
   }
@@ -61,8 +94,6 @@ function start(): void {
     process.exit(2)
   }
   process.on('disconnect', () => process.exit(0))
-  // Load the backend while the first request is on its way.
-  void engine.ready().catch(() => undefined)
 }
 
 start()

@@ -20,12 +20,28 @@ export async function exportModelCommand(argv: string[], io: CliIo): Promise<num
     return 0
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`)
-  if (typeof flags.out !== 'string' || flags.out === '') throw new UsageError('--out: give an output folder, e.g. --out my-generator')
+  if (typeof flags.out !== 'string' || flags.out === '')
+    throw new UsageError('--out: give an output folder, e.g. --out my-generator')
   const out = path.resolve(flags.out)
   const { engine, ref } = await openModel(flags)
   const info = await engine.info(ref)
   const r = await engine.exportModel(ref, out)
-  if (flags.json) io.stdout(JSON.stringify({ event: 'exported', dir: r.dir, files: r.files, bytes: r.bytes, runId: info.runId, checkpoint: info.checkpoint, step: info.step, ema: info.ema }) + '\n')
-  else io.stdout(`Exported the generator of ${info.checkpoint} (step ${info.step}, ${info.ema ? 'EMA' : 'raw'} weights) to ${out}: ${r.files.join(', ')}\nLoad it with tf.loadLayersModel — see README.md there.\n`)
+  if (flags.json)
+    io.stdout(
+      JSON.stringify({
+        event: 'exported',
+        dir: r.dir,
+        files: r.files,
+        bytes: r.bytes,
+        runId: info.runId,
+        checkpoint: info.checkpoint,
+        step: info.step,
+        ema: info.ema
+      }) + '\n'
+    )
+  else
+    io.stdout(
+      `Exported the generator of ${info.checkpoint} (step ${info.step}, ${info.ema ? 'EMA' : 'raw'} weights) to ${out}: ${r.files.join(', ')}\nLoad it with tf.loadLayersModel — see README.md there.\n`
+    )
   return 0
 }

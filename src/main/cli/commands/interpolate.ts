@@ -27,7 +27,9 @@ const FLAGS: Record<string, FlagSpec> = {
 export async function interpolateCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS)
   if (flags.help) {
-    io.stdout(`Usage: gan-studio interpolate --checkpoint <dir> --from-seed 1 --to-seed 2 [--steps 16] [--mode slerp|lerp] --out strip.png [--gif anim.gif --fps 12]\n\n${flagHelp(FLAGS)}\n`)
+    io.stdout(
+      `Usage: gan-studio interpolate --checkpoint <dir> --from-seed 1 --to-seed 2 [--steps 16] [--mode slerp|lerp] --out strip.png [--gif anim.gif --fps 12]\n\n${flagHelp(FLAGS)}\n`
+    )
     return 0
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`)
@@ -49,7 +51,12 @@ export async function interpolateCommand(argv: string[], io: CliIo): Promise<num
     truncation,
     columns: steps,
     scale,
-    provenance: { kind: 'strip', seeds: [from, to], latents: [a, b], interpolation: { mode, steps, fromSeed: from, toSeed: to } }
+    provenance: {
+      kind: 'strip',
+      seeds: [from, to],
+      latents: [a, b],
+      interpolation: { mode, steps, fromSeed: from, toSeed: to }
+    }
   })
   await fs.mkdir(path.dirname(out), { recursive: true })
   await fs.writeFile(out, png)
@@ -62,9 +69,24 @@ export async function interpolateCommand(argv: string[], io: CliIo): Promise<num
     gifBytes = gif.length
   }
   if (flags.json) {
-    io.stdout(JSON.stringify({ event: 'written', file: out, bytes: png.length, ...(gifOut ? { gif: gifOut, gifBytes, fps } : {}), steps, mode, truncation, runId: info.runId, checkpoint: info.checkpoint, step: info.step }) + '\n')
+    io.stdout(
+      JSON.stringify({
+        event: 'written',
+        file: out,
+        bytes: png.length,
+        ...(gifOut ? { gif: gifOut, gifBytes, fps } : {}),
+        steps,
+        mode,
+        truncation,
+        runId: info.runId,
+        checkpoint: info.checkpoint,
+        step: info.step
+      }) + '\n'
+    )
   } else {
-    io.stdout(`Wrote a ${steps}-step ${mode} strip from seed ${from} to seed ${to} (${info.checkpoint}, step ${info.step}) to ${out}${gifOut ? `\nWrote the ${steps}-frame GIF at ${fps} fps to ${gifOut}` : ''}\n`)
+    io.stdout(
+      `Wrote a ${steps}-step ${mode} strip from seed ${from} to seed ${to} (${info.checkpoint}, step ${info.step}) to ${out}${gifOut ? `\nWrote the ${steps}-frame GIF at ${fps} fps to ${gifOut}` : ''}\n`
+    )
   }
   return 0
 }

@@ -18,7 +18,11 @@ import type { CliIo } from '../io'
 export const COMMON_FLAGS: Record<string, FlagSpec> = {
   checkpoint: { type: 'string', help: 'checkpoint folder, or a run folder (its newest complete checkpoint)' },
   'no-ema': { type: 'bool', help: 'use the raw generator weights even when the checkpoint has EMA weights' },
-  backend: { type: 'enum', values: BACKEND_CHOICES, help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)` },
+  backend: {
+    type: 'enum',
+    values: BACKEND_CHOICES,
+    help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)`
+  },
   json: { type: 'bool', help: 'print one JSON object on stdout' },
   help: { type: 'bool', help: 'show this help' }
 }
@@ -26,13 +30,16 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
 /** Resolves --checkpoint into a verified checkpoint; bad input is a UsageError (exit 2). */
 export async function openModel(flags: ParsedFlags): Promise<{ engine: InferenceEngine; ref: ModelRef }> {
   const dir = flags.checkpoint
-  if (typeof dir !== 'string' || dir === '') throw new UsageError('--checkpoint: give a checkpoint folder or a run folder')
+  if (typeof dir !== 'string' || dir === '')
+    throw new UsageError('--checkpoint: give a checkpoint folder or a run folder')
   const abs = path.resolve(dir)
   if (!existsSync(abs)) throw new UsageError(`--checkpoint: ${dir} does not exist`)
   // Verify before loading the backend so a wrong folder answers at once.
   const resolved = await resolveCheckpoint(abs).catch((err: unknown) => {
     if (err instanceof CheckpointNotFoundError) throw new UsageError(`--checkpoint: ${err.message}`)
-    throw Object.assign(new Error(`Cannot read checkpoint ${dir}: ${(err as Error).message}`), { exitCode: 1 })
+    throw Object.assign(new Error(`Cannot read checkpoint ${dir}: ${(err as Error).message}`), {
+      exitCode: 1
+    })
   })
   const engine = new InferenceEngine((flags.backend ?? 'auto') as BackendChoice)
   return { engine, ref: { checkpointDir: resolved.checkpoint.dir, ema: !flags['no-ema'] } }
@@ -41,16 +48,21 @@ export async function openModel(flags: ParsedFlags): Promise<{ engine: Inference
 /** --out as an absolute path, required. */
 export function outPath(flags: ParsedFlags, flag = 'out', example = 'grid.png'): string {
   const v = flags[flag]
-  if (typeof v !== 'string' || v === '') throw new UsageError(`--${flag}: give an output file, e.g. --${flag} ${example}`)
+  if (typeof v !== 'string' || v === '')
+    throw new UsageError(`--${flag}: give an output file, e.g. --${flag} ${example}`)
   return path.resolve(v)
 }
-
 
 const FLAGS: Record<string, FlagSpec> = {
   seeds: { type: 'string', help: 'seeds: 7, 1-64 or 1,2,10-12 (default 1-64)' },
   grid: { type: 'int', min: 1, max: 64, help: 'columns of the grid (default 8)' },
   scale: { type: 'int', min: 1, max: 8, help: 'pixel scale, nearest-neighbour (default 1)' },
-  truncation: { type: 'number', min: 0, max: 4, help: 'truncation ψ: scale latents towards zero (default 1 = off)' },
+  truncation: {
+    type: 'number',
+    min: 0,
+    max: 4,
+    help: 'truncation ψ: scale latents towards zero (default 1 = off)'
+  },
   out: { type: 'string', help: 'output PNG file' },
   ...COMMON_FLAGS
 }
@@ -58,7 +70,9 @@ const FLAGS: Record<string, FlagSpec> = {
 export async function sampleCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags, positionals } = parseArgs(argv, FLAGS)
   if (flags.help) {
-    io.stdout(`Usage: gan-studio sample --checkpoint <dir> [--seeds 1-64] [--grid 8] [--scale 4] --out grid.png\n\n${flagHelp(FLAGS)}\n`)
+    io.stdout(
+      `Usage: gan-studio sample --checkpoint <dir> [--seeds 1-64] [--grid 8] [--scale 4] --out grid.png\n\n${flagHelp(FLAGS)}\n`
+    )
     return 0
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`)
@@ -68,7 +82,8 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
   } catch (err) {
     throw new UsageError(`--seeds: ${(err as Error).message}`)
   }
-  if (seeds.length > 1024) throw new UsageError(`--seeds: at most 1024 images in one grid, but got ${seeds.length}`)
+  if (seeds.length > 1024)
+    throw new UsageError(`--seeds: at most 1024 images in one grid, but got ${seeds.length}`)
   const out = outPath(flags)
   const { engine, ref } = await openModel(flags)
   const info = await engine.info(ref)
@@ -83,7 +98,23 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
   })
   await fs.mkdir(path.dirname(out), { recursive: true })
   await fs.writeFile(out, png)
-  const summary = { event: 'written', file: out, bytes: png.length, images: seeds.length, columns, scale, truncation, runId: info.runId, checkpoint: info.checkpoint, step: info.step, ema: info.ema }
-  io.stdout(flags.json ? JSON.stringify(summary) + '\n' : `Wrote ${seeds.length} image${seeds.length > 1 ? 's' : ''} (${columns} columns, ×${scale}) from ${info.checkpoint} (step ${info.step}${info.ema ? ', EMA' : ''}) to ${out}\n`)
+  const summary = {
+    event: 'written',
+    file: out,
+    bytes: png.length,
+    images: seeds.length,
+    columns,
+    scale,
+    truncation,
+    runId: info.runId,
+    checkpoint: info.checkpoint,
+    step: info.step,
+    ema: info.ema
+  }
+  io.stdout(
+    flags.json
+      ? JSON.stringify(summary) + '\n'
+      : `Wrote ${seeds.length} image${seeds.length > 1 ? 's' : ''} (${columns} columns, ×${scale}) from ${info.checkpoint} (step ${info.step}${info.ema ? ', EMA' : ''}) to ${out}\n`
+  )
   return 0
 }

@@ -23,7 +23,8 @@ export class CheckpointNotFoundError extends Error {
 /** Resolves a checkpoint folder or a run folder (its newest complete checkpoint). */
 export async function resolveCheckpoint(dir: string): Promise<ResolvedCheckpoint> {
   const abs = path.resolve(dir)
-  if (!existsSync(abs)) throw new CheckpointNotFoundError(`${dir} does not exist (give a checkpoint folder or a run folder)`)
+  if (!existsSync(abs))
+    throw new CheckpointNotFoundError(`${dir} does not exist (give a checkpoint folder or a run folder)`)
   if (existsSync(path.join(abs, 'manifest.json'))) {
     const checkpoint = await readCheckpoint(abs)
     const parent = path.dirname(abs)
@@ -33,8 +34,13 @@ export async function resolveCheckpoint(dir: string): Promise<ResolvedCheckpoint
   const ckptDir = path.join(abs, 'checkpoints')
   if (existsSync(ckptDir)) {
     const found = await findLatestCheckpoint(ckptDir)
-    if (!found) throw new CheckpointNotFoundError(`${dir} has no complete checkpoint yet (train until the first checkpoint is written)`)
+    if (!found)
+      throw new CheckpointNotFoundError(
+        `${dir} has no complete checkpoint yet (train until the first checkpoint is written)`
+      )
     return { checkpoint: found.checkpoint, runDir: abs, skipped: found.skipped }
   }
-  throw new CheckpointNotFoundError(`${dir} is neither a checkpoint folder (no manifest.json) nor a run folder (no checkpoints/)`)
+  throw new CheckpointNotFoundError(
+    `${dir} is neither a checkpoint folder (no manifest.json) nor a run folder (no checkpoints/)`
+  )
 }

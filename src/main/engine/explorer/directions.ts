@@ -41,7 +41,10 @@ function firstLayerCount(g: GeneratorModel): number {
  * component the least-squares latent direction Σₙ cₙ zₙ / Σₙ cₙ² (the PCA coordinates are
  * uncorrelated, so the multi-output regression splits into one division per component).
  */
-export async function computeDirections(g: GeneratorModel, opts: DirectionOptions = {}): Promise<LatentDirections> {
+export async function computeDirections(
+  g: GeneratorModel,
+  opts: DirectionOptions = {}
+): Promise<LatentDirections> {
   const samples = opts.samples ?? 2000
   const iterations = opts.iterations ?? 12
   const rng = new Rng(opts.seed ?? 0)

@@ -37,11 +37,13 @@ export class GeneratorModel {
     readonly source: WeightSource
   ) {
     const input = arch.input
-    if (input.length !== 1) throw new Error(`Expected a generator with a flat latent input, but got [${input.join(', ')}]`)
+    if (input.length !== 1)
+      throw new Error(`Expected a generator with a flat latent input, but got [${input.join(', ')}]`)
     this.latentDim = input[0] as number
     this.classes = arch.conditioning?.mode === 'concat' ? arch.conditioning.classes : 0
     const out = outputShape(arch)
-    if (out.length !== 3) throw new Error(`Expected a generator producing HxWxC images, but it produces [${out.join(', ')}]`)
+    if (out.length !== 3)
+      throw new Error(`Expected a generator producing HxWxC images, but it produces [${out.join(', ')}]`)
     this.imageShape = out as [number, number, number]
   }
 
@@ -60,15 +62,24 @@ export class GeneratorModel {
    * Builds the generator from an architecture and named tensors (weights and BatchNorm
    * statistics), checking every tensor the architecture needs is there with its shape.
    */
-  static fromTensors(arch: ArchSpec, tensors: readonly LoadedTensor[], source: WeightSource = 'generator'): GeneratorModel {
+  static fromTensors(
+    arch: ArchSpec,
+    tensors: readonly LoadedTensor[],
+    source: WeightSource = 'generator'
+  ): GeneratorModel {
     const byName = new Map(tensors.map((t) => [t.name, t]))
     const out = new Map<string, tf.Tensor>()
     try {
       for (const spec of tensorSpecs(arch)) {
         const t = byName.get(spec.name)
-        if (!t) throw new Error(`The checkpoint has no generator tensor ${spec.name}: it was saved by a different model`)
+        if (!t)
+          throw new Error(
+            `The checkpoint has no generator tensor ${spec.name}: it was saved by a different model`
+          )
         if (t.shape.join('x') !== spec.shape.join('x')) {
-          throw new Error(`The checkpoint's generator/${spec.name} has shape [${t.shape.join(', ')}], the model needs [${spec.shape.join(', ')}]`)
+          throw new Error(
+            `The checkpoint's generator/${spec.name} has shape [${t.shape.join(', ')}], the model needs [${spec.shape.join(', ')}]`
+          )
         }
         out.set(spec.name, tf.tensor(t.values, t.shape))
       }
@@ -82,12 +93,17 @@ export class GeneratorModel {
   /** Every tensor's values by name (weights and BatchNorm statistics), for export. */
   async namedValues(): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
     const out = new Map<string, { shape: number[]; values: Float32Array }>()
-    for (const [name, v] of this.tensors) out.set(name, { shape: [...v.shape], values: new Float32Array(await v.data()) })
+    for (const [name, v] of this.tensors)
+      out.set(name, { shape: [...v.shape], values: new Float32Array(await v.data()) })
     return out
   }
 
   /** The network input: truncated latents, plus the class one-hot for a conditional model. */
-  private inputBatch(latents: readonly Float32Array[], truncation: number, labels?: readonly number[]): tf.Tensor2D {
+  private inputBatch(
+    latents: readonly Float32Array[],
+    truncation: number,
+    labels?: readonly number[]
+  ): tf.Tensor2D {
     const d = this.latentDim
     const width = d + this.classes
     const flat = new Float32Array(latents.length * width)
@@ -106,7 +122,11 @@ export class GeneratorModel {
   }
 
   /** Raw generator output in [-1, 1], float32 [n, h, w, c]. */
-  async generateFloat(latents: readonly Float32Array[], truncation = 1, labels?: readonly number[]): Promise<Float32Array> {
+  async generateFloat(
+    latents: readonly Float32Array[],
+    truncation = 1,
+    labels?: readonly number[]
+  ): Promise<Float32Array> {
     if (latents.length === 0) return new Float32Array(0)
     const t = tf.tidy(() => applyArch(this.arch, this.inputBatch(latents, truncation, labels), this.tensors))
     try {
@@ -121,7 +141,11 @@ export class GeneratorModel {
    * as the trainer's sample grids: round((x + 1) · 127.5) clipped to 0..255. `labels` picks the
    * class of a conditional model (one per latent, or one for all; default class 0).
    */
-  async generate(latents: readonly Float32Array[], truncation = 1, labels?: readonly number[]): Promise<GeneratedImages> {
+  async generate(
+    latents: readonly Float32Array[],
+    truncation = 1,
+    labels?: readonly number[]
+  ): Promise<GeneratedImages> {
     const [height, width, channels] = this.imageShape
     if (latents.length === 0) return { pixels: new Uint8Array(0), n: 0, height, width, channels }
     const t = tf.tidy(() => {
@@ -140,12 +164,17 @@ export class GeneratorModel {
    * Activations after the first `layerCount` layers for a batch of latents, flattened [n, features]
    * (GANSpace runs PCA on the first layer's output).
    */
-  async activations(latents: readonly Float32Array[], layerCount: number): Promise<{ values: Float32Array; features: number }> {
+  async activations(
+    latents: readonly Float32Array[],
+    layerCount: number
+  ): Promise<{ values: Float32Array; features: number }> {
     const prefix: ArchSpec = { ...this.arch, layers: this.arch.layers.slice(0, layerCount) }
     const out = outputShape(prefix)
     const features = out.reduce((a, b) => a * b, 1)
     // Same layer names (kind + index) as the full network, so its tensors serve the prefix as-is.
-    const t = tf.tidy(() => tf.reshape(applyArch(prefix, this.inputBatch(latents, 1), this.tensors), [latents.length, features]))
+    const t = tf.tidy(() =>
+      tf.reshape(applyArch(prefix, this.inputBatch(latents, 1), this.tensors), [latents.length, features])
+    )
     try {
       return { values: new Float32Array(await t.data()), features }
     } finally {
@@ -186,12 +215,25 @@ function applyArch(arch: ArchSpec, x: tf.Tensor, tensors: ReadonlyMap<string, tf
         break
       case 'convT': {
         const [b, hh, ww] = h.shape as [number, number, number, number]
-        h = tf.conv2dTranspose(h as tf.Tensor4D, w(`${n}/kernel`) as tf.Tensor4D, [b, hh * l.stride, ww * l.stride, l.filters], l.stride, 'same')
+        h = tf.conv2dTranspose(
+          h as tf.Tensor4D,
+          w(`${n}/kernel`) as tf.Tensor4D,
+          [b, hh * l.stride, ww * l.stride, l.filters],
+          l.stride,
+          'same'
+        )
         if (l.bias) h = tf.add(h, w(`${n}/bias`))
         break
       }
       case 'bn':
-        h = tf.batchNorm(h, w(`${n}/movingMean`), w(`${n}/movingVariance`), w(`${n}/beta`), w(`${n}/gamma`), l.epsilon)
+        h = tf.batchNorm(
+          h,
+          w(`${n}/movingMean`),
+          w(`${n}/movingVariance`),
+          w(`${n}/beta`),
+          w(`${n}/gamma`),
+          l.epsilon
+        )
         break
       case 'relu':
         h = tf.relu(h)

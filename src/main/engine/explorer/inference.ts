@@ -51,10 +51,11 @@ export interface ModelInfo {
 }
 
 /** What the caller knows about an export's origin; the engine adds run, checkpoint, step, version. */
-export type ProvenanceInput = Pick<Provenance, 'kind'> & Partial<Pick<Provenance, 'seeds' | 'interpolation' | 'columns' | 'scale'>> & {
-  /** Latents to record; defaults to the rendered ones. */
-  latents?: LatentList
-}
+export type ProvenanceInput = Pick<Provenance, 'kind'> &
+  Partial<Pick<Provenance, 'seeds' | 'interpolation' | 'columns' | 'scale'>> & {
+    /** Latents to record; defaults to the rendered ones. */
+    latents?: LatentList
+  }
 
 interface Loaded {
   resolved: ResolvedCheckpoint
@@ -68,7 +69,17 @@ function toF32(z: Float32Array | readonly number[]): Float32Array {
 const MAX_CACHED = 3
 
 /** The methods a caller may invoke across the worker boundary (all async, plain data in and out). */
-export const INFERENCE_METHODS = ['info', 'generate', 'imagePngs', 'gridPng', 'gif', 'directions', 'nearest', 'exportModel', 'forget'] as const
+export const INFERENCE_METHODS = [
+  'info',
+  'generate',
+  'imagePngs',
+  'gridPng',
+  'gif',
+  'directions',
+  'nearest',
+  'exportModel',
+  'forget'
+] as const
 /** One of INFERENCE_METHODS. */
 export type InferenceMethod = (typeof INFERENCE_METHODS)[number]
 /** The engine's callable surface, in-process or through the worker. */
@@ -93,7 +104,10 @@ export class InferenceEngine {
     if (!p) {
       p = (async (): Promise<Loaded> => {
         const resolved = await resolveCheckpoint(ref.checkpointDir)
-        return { resolved, model: GeneratorModel.fromCheckpoint(resolved.checkpoint, { ema: ref.ema ?? true }) }
+        return {
+          resolved,
+          model: GeneratorModel.fromCheckpoint(resolved.checkpoint, { ema: ref.ema ?? true })
+        }
       })()
       this.cache.set(key, p)
       p.catch(() => this.cache.delete(key))
@@ -101,7 +115,10 @@ export class InferenceEngine {
       while (this.cache.size > MAX_CACHED) {
         const [oldKey, old] = this.cache.entries().next().value as [string, Promise<Loaded>]
         this.cache.delete(oldKey)
-        void old.then((l) => l.model.dispose(), () => undefined)
+        void old.then(
+          (l) => l.model.dispose(),
+          () => undefined
+        )
       }
     }
     return p
@@ -109,7 +126,11 @@ export class InferenceEngine {
 
   /** Drops cached models (a run folder's newest checkpoint changed). */
   async forget(): Promise<void> {
-    for (const p of this.cache.values()) void p.then((l) => l.model.dispose(), () => undefined)
+    for (const p of this.cache.values())
+      void p.then(
+        (l) => l.model.dispose(),
+        () => undefined
+      )
     this.cache.clear()
   }
 
@@ -145,12 +166,20 @@ export class InferenceEngine {
     const size = g.height * g.width * g.channels
     return Array.from({ length: g.n }, (_, i) => {
       const px = g.pixels.subarray(i * size, (i + 1) * size)
-      const t = scale === 1 ? { pixels: px, width: g.width, height: g.height } : tileGrid(px, 1, g.height, g.width, g.channels, 1, scale, 0)
+      const t =
+        scale === 1
+          ? { pixels: px, width: g.width, height: g.height }
+          : tileGrid(px, 1, g.height, g.width, g.channels, 1, scale, 0)
       return new Uint8Array(encodePng(t.pixels, t.width, t.height, g.channels as 1 | 3, {}))
     })
   }
 
-  private async provenance(ref: ModelRef, rendered: LatentList, truncation: number, p: ProvenanceInput): Promise<Provenance> {
+  private async provenance(
+    ref: ModelRef,
+    rendered: LatentList,
+    truncation: number,
+    p: ProvenanceInput
+  ): Promise<Provenance> {
     const info = await this.info(ref)
     return makeProvenance({
       kind: p.kind,
@@ -172,7 +201,11 @@ export class InferenceEngine {
    * A PNG grid (or a strip: columns = count) with a 1 px gap between images, scaled ×`scale` with
    * nearest-neighbour, carrying provenance in its text chunks. One image → no gap.
    */
-  async gridPng(ref: ModelRef, latents: LatentList, opts: { truncation?: number; columns?: number; scale?: number; provenance: ProvenanceInput }): Promise<Uint8Array> {
+  async gridPng(
+    ref: ModelRef,
+    latents: LatentList,
+    opts: { truncation?: number; columns?: number; scale?: number; provenance: ProvenanceInput }
+  ): Promise<Uint8Array> {
     const truncation = opts.truncation ?? 1
     const scale = opts.scale ?? 1
     const g = await this.generate(ref, latents, truncation)
@@ -184,16 +217,31 @@ export class InferenceEngine {
   }
 
   /** An animated GIF, one frame per latent, looping, scaled ×`scale`. */
-  async gif(ref: ModelRef, latents: LatentList, opts: { truncation?: number; fps: number; scale?: number }): Promise<Uint8Array> {
+  async gif(
+    ref: ModelRef,
+    latents: LatentList,
+    opts: { truncation?: number; fps: number; scale?: number }
+  ): Promise<Uint8Array> {
     const g = await this.generate(ref, latents, opts.truncation ?? 1)
     const scale = opts.scale ?? 1
     const size = g.height * g.width * g.channels
-    const frames = Array.from({ length: g.n }, (_, i) => tileGrid(g.pixels.subarray(i * size, (i + 1) * size), 1, g.height, g.width, g.channels, 1, scale, 0).pixels)
-    return encodeGif({ frames, width: g.width * scale, height: g.height * scale, channels: g.channels as 1 | 3 }, opts.fps)
+    const frames = Array.from(
+      { length: g.n },
+      (_, i) =>
+        tileGrid(g.pixels.subarray(i * size, (i + 1) * size), 1, g.height, g.width, g.channels, 1, scale, 0)
+          .pixels
+    )
+    return encodeGif(
+      { frames, width: g.width * scale, height: g.height * scale, channels: g.channels as 1 | 3 },
+      opts.fps
+    )
   }
 
   /** GANSpace directions for the generator (cached per model). */
-  async directions(ref: ModelRef, count = 8): Promise<{ directions: number[][]; explained: number[]; scale: number[] }> {
+  async directions(
+    ref: ModelRef,
+    count = 8
+  ): Promise<{ directions: number[][]; explained: number[]; scale: number[] }> {
     const { model } = await this.load(ref)
     const d = await computeDirections(model, { count })
     return { directions: d.directions.map((v) => Array.from(v)), explained: d.explained, scale: d.scale }
@@ -208,13 +256,20 @@ export class InferenceEngine {
     dataDir: string,
     latent: Float32Array | readonly number[],
     opts: { truncation?: number; k?: number } = {}
-  ): Promise<{ sample: Uint8Array; neighbours: Array<{ index: number; rms: number; png: Uint8Array; label?: number }>; memorised: boolean; threshold: number }> {
+  ): Promise<{
+    sample: Uint8Array
+    neighbours: Array<{ index: number; rms: number; png: Uint8Array; label?: number }>
+    memorised: boolean
+    threshold: number
+  }> {
     const info = await this.info(ref)
     const g = await this.generate(ref, [latent], opts.truncation ?? 1)
     const ds = await loadDataset(dataDir, info.datasetId)
     const [h, w, c] = ds.index.shape
     if (h !== g.height || w !== g.width || c !== g.channels) {
-      throw new Error(`The dataset '${info.datasetId}' holds ${h}x${w}x${c} images, the generator makes ${g.height}x${g.width}x${g.channels}`)
+      throw new Error(
+        `The dataset '${info.datasetId}' holds ${h}x${w}x${c} images, the generator makes ${g.height}x${g.width}x${g.channels}`
+      )
     }
     const r = nearestImages(g.pixels, ds.images, opts.k ?? 8)
     const size = h * w * c
@@ -236,10 +291,29 @@ export class InferenceEngine {
   async exportModel(ref: ModelRef, outDir: string): Promise<{ dir: string; files: string[]; bytes: number }> {
     const { model } = await this.load(ref)
     const info = await this.info(ref)
-    const readme = exportReadme({ latentDim: info.latentDim, imageShape: info.imageShape, runId: info.runId, checkpoint: info.checkpoint, step: info.step, ema: info.ema, appVersion: APP_VERSION })
+    const readme = exportReadme({
+      latentDim: info.latentDim,
+      imageShape: info.imageShape,
+      runId: info.runId,
+      checkpoint: info.checkpoint,
+      step: info.step,
+      ema: info.ema,
+      appVersion: APP_VERSION
+    })
     return exportGenerator(model, outDir, {
       readme,
-      userDefinedMetadata: { ganStudio: { appVersion: APP_VERSION, runId: info.runId, checkpoint: info.checkpoint, step: info.step, ema: info.ema, latentDim: info.latentDim, imageShape: info.imageShape, outputRange: [-1, 1] } }
+      userDefinedMetadata: {
+        ganStudio: {
+          appVersion: APP_VERSION,
+          runId: info.runId,
+          checkpoint: info.checkpoint,
+          step: info.step,
+          ema: info.ema,
+          latentDim: info.latentDim,
+          imageShape: info.imageShape,
+          outputRange: [-1, 1]
+        }
+      }
     })
   }
 }

@@ -9,7 +9,8 @@ import { latentForSeed } from '../rng'
 export type InterpolationMode = 'linear' | 'slerp'
 
 function checkSameLength(a: Float32Array, b: Float32Array): void {
-  if (a.length !== b.length) throw new Error(`Expected latents of the same size, but got ${a.length} and ${b.length}`)
+  if (a.length !== b.length)
+    throw new Error(`Expected latents of the same size, but got ${a.length} and ${b.length}`)
 }
 
 function norm(v: Float32Array): number {
@@ -83,13 +84,20 @@ export function slerp(a: Float32Array, b: Float32Array, t: number): Float32Array
   const so = Math.sin(omega)
   const wa = Math.sin((1 - t) * omega) / so
   const wb = Math.sin(t * omega) / so
-  for (let i = 0; i < a.length; i++) out[i] = length * (wa * ((a[i] as number) / na) + wb * ((b[i] as number) / nb))
+  for (let i = 0; i < a.length; i++)
+    out[i] = length * (wa * ((a[i] as number) / na) + wb * ((b[i] as number) / nb))
   return out
 }
 
 /** `steps` latents from a to b inclusive (t = i / (steps - 1)). */
-export function interpolatePath(a: Float32Array, b: Float32Array, steps: number, mode: InterpolationMode): Float32Array[] {
-  if (!Number.isInteger(steps) || steps < 2) throw new Error(`Expected steps to be an integer ≥ 2, but got ${steps}`)
+export function interpolatePath(
+  a: Float32Array,
+  b: Float32Array,
+  steps: number,
+  mode: InterpolationMode
+): Float32Array[] {
+  if (!Number.isInteger(steps) || steps < 2)
+    throw new Error(`Expected steps to be an integer ≥ 2, but got ${steps}`)
   const f = mode === 'slerp' ? slerp : lerp
   return Array.from({ length: steps }, (_, i) => f(a, b, i / (steps - 1)))
 }
@@ -111,7 +119,11 @@ export function truncate(z: Float32Array, psi: number, mean?: Float32Array): Flo
 }
 
 /** Adds Σ αᵢ·dᵢ to z (direction sliders). */
-export function moveAlong(z: Float32Array, directions: readonly Float32Array[], amounts: readonly number[]): Float32Array {
+export function moveAlong(
+  z: Float32Array,
+  directions: readonly Float32Array[],
+  amounts: readonly number[]
+): Float32Array {
   const out = Float32Array.from(z)
   directions.forEach((d, k) => {
     checkSameLength(z, d)
@@ -136,9 +148,12 @@ export function parseSeeds(text: string): number[] {
     if (!m) throw new Error(`expected seeds like 1-64 or 1,2,5, but got '${part}'`)
     const from = Number(m[1])
     const to = m[2] === undefined ? from : Number(m[2])
-    if (from > 2 ** 31 - 1 || to > 2 ** 31 - 1) throw new Error(`seeds go up to ${2 ** 31 - 1}, but got '${part}'`)
-    if (to < from) throw new Error(`the seed range '${part}' runs backwards; write it low-high, e.g. ${to}-${from}`)
-    if (out.length + (to - from + 1) > MAX_SEEDS) throw new Error(`at most ${MAX_SEEDS} seeds at a time, but '${text}' names more`)
+    if (from > 2 ** 31 - 1 || to > 2 ** 31 - 1)
+      throw new Error(`seeds go up to ${2 ** 31 - 1}, but got '${part}'`)
+    if (to < from)
+      throw new Error(`the seed range '${part}' runs backwards; write it low-high, e.g. ${to}-${from}`)
+    if (out.length + (to - from + 1) > MAX_SEEDS)
+      throw new Error(`at most ${MAX_SEEDS} seeds at a time, but '${text}' names more`)
     for (let s = from; s <= to; s++) out.push(s)
   }
   return out

@@ -27,10 +27,17 @@ export const MEMORISATION_RMS = 0.04
  * The `k` training images closest to `sample` (uint8, same [h, w, c] as the dataset). `images` is
  * the dataset cache's interleaved uint8 pixels [count, h, w, c].
  */
-export function nearestImages(sample: Uint8Array, images: Uint8Array, k = 8, threshold = MEMORISATION_RMS): NearestResult {
+export function nearestImages(
+  sample: Uint8Array,
+  images: Uint8Array,
+  k = 8,
+  threshold = MEMORISATION_RMS
+): NearestResult {
   const size = sample.length
   if (size === 0 || images.length % size !== 0) {
-    throw new Error(`Expected dataset images of ${size} bytes each, but the dataset holds ${images.length} bytes`)
+    throw new Error(
+      `Expected dataset images of ${size} bytes each, but the dataset holds ${images.length} bytes`
+    )
   }
   const count = images.length / size
   const best: Array<{ index: number; d: number }> = []

@@ -36,7 +36,9 @@ function latentList(z: Float32Array | readonly number[]): number[] {
 }
 
 /** Builds a provenance record; latents are stored so they parse back to the same float32 values. */
-export function makeProvenance(p: Omit<Provenance, 'latents'> & { latents: ReadonlyArray<Float32Array | readonly number[]> }): Provenance {
+export function makeProvenance(
+  p: Omit<Provenance, 'latents'> & { latents: ReadonlyArray<Float32Array | readonly number[]> }
+): Provenance {
   return { ...p, latents: p.latents.map(latentList) }
 }
 
@@ -66,8 +68,19 @@ export function readProvenance(png: Uint8Array): Provenance | undefined {
     throw new Error('The image has a GAN Studio record, but it is damaged (not JSON)')
   }
   const o = p as Partial<Provenance>
-  if (!o || typeof o !== 'object' || !Array.isArray(o.latents) || !o.latents.every((z) => Array.isArray(z) && z.every((v) => typeof v === 'number' && Number.isFinite(v)))) {
+  if (
+    !o ||
+    typeof o !== 'object' ||
+    !Array.isArray(o.latents) ||
+    !o.latents.every((z) => Array.isArray(z) && z.every((v) => typeof v === 'number' && Number.isFinite(v)))
+  ) {
     throw new Error('The image has a GAN Studio record, but its latents are missing or damaged')
   }
-  return { ...o, truncation: typeof o.truncation === 'number' ? o.truncation : 1, kind: o.kind ?? 'image', appVersion: o.appVersion ?? 'unknown', latents: o.latents }
+  return {
+    ...o,
+    truncation: typeof o.truncation === 'number' ? o.truncation : 1,
+    kind: o.kind ?? 'image',
+    appVersion: o.appVersion ?? 'unknown',
+    latents: o.latents
+  }
 }

@@ -30,24 +30,49 @@ function toLayer(l: LayerSpec, i: number, inputShape: number[] | undefined): Lay
   const name = { name: n }
   switch (l.kind) {
     case 'dense':
-      return { layer: tfl.layers.dense({ ...first, ...name, units: l.units, useBias: l.bias }), weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`] }
+      return {
+        layer: tfl.layers.dense({ ...first, ...name, units: l.units, useBias: l.bias }),
+        weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
+      }
     case 'reshape':
       return { layer: tfl.layers.reshape({ ...first, ...name, targetShape: l.shape }), weights: [] }
     case 'flatten':
       return { layer: tfl.layers.flatten({ ...first, ...name }), weights: [] }
     case 'conv':
       return {
-        layer: tfl.layers.conv2d({ ...first, ...name, filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: 'same', useBias: l.bias }),
+        layer: tfl.layers.conv2d({
+          ...first,
+          ...name,
+          filters: l.filters,
+          kernelSize: l.kernel,
+          strides: l.stride,
+          padding: 'same',
+          useBias: l.bias
+        }),
         weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
       }
     case 'convT':
       return {
-        layer: tfl.layers.conv2dTranspose({ ...first, ...name, filters: l.filters, kernelSize: l.kernel, strides: l.stride, padding: 'same', useBias: l.bias }),
+        layer: tfl.layers.conv2dTranspose({
+          ...first,
+          ...name,
+          filters: l.filters,
+          kernelSize: l.kernel,
+          strides: l.stride,
+          padding: 'same',
+          useBias: l.bias
+        }),
         weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
       }
     case 'bn':
       return {
-        layer: tfl.layers.batchNormalization({ ...first, ...name, axis: -1, momentum: l.momentum, epsilon: l.epsilon }),
+        layer: tfl.layers.batchNormalization({
+          ...first,
+          ...name,
+          axis: -1,
+          momentum: l.momentum,
+          epsilon: l.epsilon
+        }),
         weights: [`${n}/gamma`, `${n}/beta`, `${n}/movingMean`, `${n}/movingVariance`]
       }
     case 'relu':
@@ -63,7 +88,10 @@ function toLayer(l: LayerSpec, i: number, inputShape: number[] | undefined): Lay
  * Builds a tf.layers Sequential equivalent to `arch` with the given tensors. The caller disposes
  * the model. Throws when a tensor is missing or has another shape.
  */
-export function buildLayersModel(arch: ArchSpec, tensors: ReadonlyMap<string, { shape: number[]; values: Float32Array }>): tfl.Sequential {
+export function buildLayersModel(
+  arch: ArchSpec,
+  tensors: ReadonlyMap<string, { shape: number[]; values: Float32Array }>
+): tfl.Sequential {
   const model = tfl.sequential({ name: 'gan_studio_generator' })
   const pending: LayerAndWeights[] = []
   arch.layers.forEach((l, i) => {
@@ -88,7 +116,15 @@ export function buildLayersModel(arch: ArchSpec, tensors: ReadonlyMap<string, { 
 }
 
 /** A README snippet that loads the export in a browser or Node. */
-export function exportReadme(o: { latentDim: number; imageShape: number[]; runId?: string; checkpoint?: string; step?: number; ema: boolean; appVersion: string }): string {
+export function exportReadme(o: {
+  latentDim: number
+  imageShape: number[]
+  runId?: string
+  checkpoint?: string
+  step?: number
+  ema: boolean
+  appVersion: string
+}): string {
   const [h, w, c] = o.imageShape
   return `# GAN Studio generator
 
@@ -121,7 +157,11 @@ const images = tf.tidy(() => model.predict(z).add(1).mul(127.5).clipByValue(0, 2
  * Writes `model.json`, the weights file and `README.md` into `outDir` (created if missing).
  * `extra` lands in model.json's `userDefinedMetadata` (provenance).
  */
-export async function exportGenerator(g: GeneratorModel, outDir: string, meta: { readme: string; userDefinedMetadata: Record<string, unknown> }): Promise<ExportedModel> {
+export async function exportGenerator(
+  g: GeneratorModel,
+  outDir: string,
+  meta: { readme: string; userDefinedMetadata: Record<string, unknown> }
+): Promise<ExportedModel> {
   const model = buildLayersModel(g.arch, await g.namedValues())
   try {
     let artifacts: tf.io.ModelArtifacts | undefined
@@ -131,7 +171,8 @@ export async function exportGenerator(g: GeneratorModel, outDir: string, meta: {
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }
       })
     )
-    if (!artifacts?.weightData || !artifacts.weightSpecs) throw new Error('tf.layers produced no weights to save')
+    if (!artifacts?.weightData || !artifacts.weightSpecs)
+      throw new Error('tf.layers produced no weights to save')
     const weightData = artifacts.weightData
     const bytes = Array.isArray(weightData)
       ? Buffer.concat(weightData.map((b) => Buffer.from(b)))
@@ -149,7 +190,11 @@ export async function exportGenerator(g: GeneratorModel, outDir: string, meta: {
     await fs.writeFile(path.join(outDir, 'model.json'), json)
     await fs.writeFile(path.join(outDir, WEIGHTS_FILE), bytes)
     await fs.writeFile(path.join(outDir, 'README.md'), meta.readme)
-    return { dir: outDir, files: ['model.json', WEIGHTS_FILE, 'README.md'], bytes: Buffer.byteLength(json) + bytes.length + Buffer.byteLength(meta.readme) }
+    return {
+      dir: outDir,
+      files: ['model.json', WEIGHTS_FILE, 'README.md'],
+      bytes: Buffer.byteLength(json) + bytes.length + Buffer.byteLength(meta.readme)
+    }
   } finally {
     model.dispose()
   }

@@ -29,7 +29,11 @@ function dataUrl(png: Uint8Array): string {
 }
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-')
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-')
 }
 
 /** Explorer + export requests over an inference engine. */
@@ -41,13 +45,28 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   ) {}
 
   /** The checkpoint folder for a run and an optional checkpoint id (default: the newest). */
-  private async ref(runId: string, checkpoint: string | undefined, ema = true, label?: number): Promise<ModelRef & { checkpointName: string }> {
+  private async ref(
+    runId: string,
+    checkpoint: string | undefined,
+    ema = true,
+    label?: number
+  ): Promise<ModelRef & { checkpointName: string }> {
     const { runDir } = await requireRun(this.dataDir, runId)
     const infos = await listCheckpointInfos(runDir)
     const name = checkpoint ?? infos[0]?.name
-    if (!name) throw new StudioError('not-found', `Run '${runId}' has no checkpoint yet: train until the first checkpoint is written`)
-    if (!infos.some((c) => c.name === name)) throw new StudioError('not-found', `Run '${runId}' has no complete checkpoint '${name}'`)
-    return { checkpointDir: path.join(runDir, RUN_FILES.checkpoints, name), ema, checkpointName: name, ...(label !== undefined ? { label } : {}) }
+    if (!name)
+      throw new StudioError(
+        'not-found',
+        `Run '${runId}' has no checkpoint yet: train until the first checkpoint is written`
+      )
+    if (!infos.some((c) => c.name === name))
+      throw new StudioError('not-found', `Run '${runId}' has no complete checkpoint '${name}'`)
+    return {
+      checkpointDir: path.join(runDir, RUN_FILES.checkpoints, name),
+      ema,
+      checkpointName: name,
+      ...(label !== undefined ? { label } : {})
+    }
   }
 
   private async latentDim(ref: ModelRef): Promise<number> {
@@ -58,7 +77,11 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   private latentsOf(source: LatentSource, dim: number): { latents: Float32Array[]; seeds?: number[] } {
     if (source.latents) {
       const bad = source.latents.find((z) => z.length !== dim)
-      if (bad) throw new StudioError('invalid-input', `Expected latents of ${dim} numbers for this model, but got one of ${bad.length}`)
+      if (bad)
+        throw new StudioError(
+          'invalid-input',
+          `Expected latents of ${dim} numbers for this model, but got one of ${bad.length}`
+        )
       return { latents: source.latents.map((z) => Float32Array.from(z)) }
     }
     if (source.seeds) return { latents: latentsForSeeds(source.seeds, dim), seeds: source.seeds }
@@ -71,8 +94,17 @@ export class ExplorerService implements ExplorerPort, ExportPort {
     return { z: latents[0] as Float32Array, ...(seeds ? { seed: seeds[0] as number } : {}) }
   }
 
-  private async writeExport(runId: string, ckpt: string, kind: string, ext: string, bytes: Uint8Array): Promise<FileRef> {
-    const rel = path.join('exports', `${runId}-${ckpt}-${kind}-${stamp(this.now())}-${randomBytes(2).toString('hex')}.${ext}`)
+  private async writeExport(
+    runId: string,
+    ckpt: string,
+    kind: string,
+    ext: string,
+    bytes: Uint8Array
+  ): Promise<FileRef> {
+    const rel = path.join(
+      'exports',
+      `${runId}-${ckpt}-${kind}-${stamp(this.now())}-${randomBytes(2).toString('hex')}.${ext}`
+    )
     const abs = path.join(this.dataDir, rel)
     await fs.mkdir(path.dirname(abs), { recursive: true })
     await writeFileAtomic(abs, bytes)
@@ -82,7 +114,9 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   async info(p: RequestPayload<'explorer:info'>): Promise<RequestResult<'explorer:info'>> {
     const ref = await this.ref(p.runId, p.checkpoint, p.ema)
     const i = await this.inference.info(ref)
-    const index = i.conditional ? await readDatasetIndex(this.dataDir, i.datasetId).catch(() => undefined) : undefined
+    const index = i.conditional
+      ? await readDatasetIndex(this.dataDir, i.datasetId).catch(() => undefined)
+      : undefined
     return {
       runId: p.runId,
       checkpoint: ref.checkpointName,
@@ -91,7 +125,13 @@ export class ExplorerService implements ExplorerPort, ExportPort {
       imageShape: i.imageShape,
       ema: i.ema,
       conditional: i.conditional,
-      ...(i.conditional ? { labels: index?.labelNames?.length ? index.labelNames : Array.from({ length: i.classes }, (_, k) => `class ${k}`) } : {}),
+      ...(i.conditional
+        ? {
+            labels: index?.labelNames?.length
+              ? index.labelNames
+              : Array.from({ length: i.classes }, (_, k) => `class ${k}`)
+          }
+        : {}),
       datasetId: i.datasetId,
       model: i.model
     }
@@ -120,7 +160,12 @@ export class ExplorerService implements ExplorerPort, ExportPort {
     const r = await this.inference.nearest(ref, this.dataDir, z, { truncation: p.truncation, k: p.count })
     return {
       sample: dataUrl(r.sample),
-      neighbours: r.neighbours.map((n) => ({ index: n.index, rms: n.rms, image: dataUrl(n.png), ...(n.label !== undefined ? { label: n.label } : {}) })),
+      neighbours: r.neighbours.map((n) => ({
+        index: n.index,
+        rms: n.rms,
+        image: dataUrl(n.png),
+        ...(n.label !== undefined ? { label: n.label } : {})
+      })),
       memorised: r.memorised,
       threshold: r.threshold
     }
@@ -130,8 +175,19 @@ export class ExplorerService implements ExplorerPort, ExportPort {
     const ref = await this.ref(p.runId, p.checkpoint)
     const { latents, seeds } = this.latentsOf(p.source, await this.latentDim(ref))
     const kind = latents.length === 1 ? 'image' : 'grid'
-    const png = await this.inference.gridPng(ref, latents, { truncation: p.truncation, columns: p.columns, scale: p.scale, provenance: { kind, ...(seeds ? { seeds } : {}) } })
-    return this.writeExport(p.runId, ref.checkpointName, seeds?.length === 1 ? `seed${seeds[0]}` : kind, 'png', png)
+    const png = await this.inference.gridPng(ref, latents, {
+      truncation: p.truncation,
+      columns: p.columns,
+      scale: p.scale,
+      provenance: { kind, ...(seeds ? { seeds } : {}) }
+    })
+    return this.writeExport(
+      p.runId,
+      ref.checkpointName,
+      seeds?.length === 1 ? `seed${seeds[0]}` : kind,
+      'png',
+      png
+    )
   }
 
   async strip(p: RequestPayload<'export:strip'>): Promise<FileRef> {
@@ -148,7 +204,12 @@ export class ExplorerService implements ExplorerPort, ExportPort {
         kind: 'strip',
         latents: [a.z, b.z],
         ...(a.seed !== undefined && b.seed !== undefined ? { seeds: [a.seed, b.seed] } : {}),
-        interpolation: { mode: p.mode, steps: p.frames, ...(a.seed !== undefined ? { fromSeed: a.seed } : {}), ...(b.seed !== undefined ? { toSeed: b.seed } : {}) }
+        interpolation: {
+          mode: p.mode,
+          steps: p.frames,
+          ...(a.seed !== undefined ? { fromSeed: a.seed } : {}),
+          ...(b.seed !== undefined ? { toSeed: b.seed } : {})
+        }
       }
     })
     return this.writeExport(p.runId, ref.checkpointName, 'strip', 'png', png)
@@ -157,8 +218,17 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   async gif(p: RequestPayload<'export:gif'>): Promise<FileRef> {
     const ref = await this.ref(p.runId, p.checkpoint)
     const dim = await this.latentDim(ref)
-    const frames = interpolatePath(this.endpoint(p.from, dim).z, this.endpoint(p.to, dim).z, p.frames, 'slerp')
-    const gif = await this.inference.gif(ref, frames, { truncation: p.truncation, fps: p.fps, scale: p.scale })
+    const frames = interpolatePath(
+      this.endpoint(p.from, dim).z,
+      this.endpoint(p.to, dim).z,
+      p.frames,
+      'slerp'
+    )
+    const gif = await this.inference.gif(ref, frames, {
+      truncation: p.truncation,
+      fps: p.fps,
+      scale: p.scale
+    })
     return this.writeExport(p.runId, ref.checkpointName, 'walk', 'gif', gif)
   }
 
@@ -175,9 +245,16 @@ export class ExplorerService implements ExplorerPort, ExportPort {
     try {
       prov = readProvenance(bytes)
     } catch (err) {
-      throw new StudioError('invalid-input', (err as Error).message === 'not a PNG file' ? 'That file is not a PNG image' : (err as Error).message)
+      throw new StudioError(
+        'invalid-input',
+        (err as Error).message === 'not a PNG file' ? 'That file is not a PNG image' : (err as Error).message
+      )
     }
-    if (!prov) throw new StudioError('invalid-input', 'This PNG was not exported by GAN Studio: it carries no latent to restore')
+    if (!prov)
+      throw new StudioError(
+        'invalid-input',
+        'This PNG was not exported by GAN Studio: it carries no latent to restore'
+      )
     return {
       kind: prov.kind,
       latents: prov.latents,
@@ -186,7 +263,9 @@ export class ExplorerService implements ExplorerPort, ExportPort {
       ...(prov.checkpoint ? { checkpoint: prov.checkpoint } : {}),
       ...(prov.step !== undefined ? { step: prov.step } : {}),
       ...(prov.seeds ? { seeds: prov.seeds } : {}),
-      ...(prov.interpolation ? { interpolation: { mode: prov.interpolation.mode, steps: prov.interpolation.steps } } : {})
+      ...(prov.interpolation
+        ? { interpolation: { mode: prov.interpolation.mode, steps: prov.interpolation.steps } }
+        : {})
     }
   }
 

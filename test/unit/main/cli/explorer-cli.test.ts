@@ -11,7 +11,14 @@ import { makeFixtureRun } from '../engine/explorer/fixture'
 import { parseGif } from '../engine/explorer/gif-parse'
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTTY: false, env: {} as NodeJS.ProcessEnv, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) }
+  const io = {
+    out: '',
+    err: '',
+    isTTY: false,
+    env: {} as NodeJS.ProcessEnv,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s)
+  }
   return io
 }
 
@@ -30,10 +37,34 @@ describe('gan-studio sample / interpolate / export-model', () => {
 
   test('sample writes a grid with provenance (run folder → newest checkpoint)', async () => {
     const file = path.join(out, 'grid.png')
-    const r = await run(['sample', '--checkpoint', fx.runDir, '--seeds', '1-6', '--grid', '3', '--scale', '2', '--out', file, '--backend', 'cpu', '--json'])
+    const r = await run([
+      'sample',
+      '--checkpoint',
+      fx.runDir,
+      '--seeds',
+      '1-6',
+      '--grid',
+      '3',
+      '--scale',
+      '2',
+      '--out',
+      file,
+      '--backend',
+      'cpu',
+      '--json'
+    ])
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
-    expect(JSON.parse(r.out)).toMatchObject({ event: 'written', images: 6, columns: 3, scale: 2, runId: 'cli-run', checkpoint: 'ckpt-000100', step: 100, ema: true })
+    expect(JSON.parse(r.out)).toMatchObject({
+      event: 'written',
+      images: 6,
+      columns: 3,
+      scale: 2,
+      runId: 'cli-run',
+      checkpoint: 'ckpt-000100',
+      step: 100,
+      ema: true
+    })
     const png = readFileSync(file)
     expect(readPngText(png).seed).toBe('1,2,3,4,5,6')
     const p = readProvenance(png)
@@ -44,11 +75,36 @@ describe('gan-studio sample / interpolate / export-model', () => {
   test('interpolate writes a strip and a GIF', async () => {
     const strip = path.join(out, 'strip.png')
     const gif = path.join(out, 'anim.gif')
-    const r = await run(['interpolate', '--checkpoint', fx.checkpointDir, '--from-seed', '1', '--to-seed', '2', '--steps', '5', '--mode', 'lerp', '--out', strip, '--gif', gif, '--fps', '12', '--backend', 'cpu'])
+    const r = await run([
+      'interpolate',
+      '--checkpoint',
+      fx.checkpointDir,
+      '--from-seed',
+      '1',
+      '--to-seed',
+      '2',
+      '--steps',
+      '5',
+      '--mode',
+      'lerp',
+      '--out',
+      strip,
+      '--gif',
+      gif,
+      '--fps',
+      '12',
+      '--backend',
+      'cpu'
+    ])
     expect(r.err).toBe('')
     expect(r.code).toBe(0)
     expect(r.out).toContain('5-step linear strip from seed 1 to seed 2')
-    expect(readProvenance(readFileSync(strip))?.interpolation).toEqual({ mode: 'linear', steps: 5, fromSeed: 1, toSeed: 2 })
+    expect(readProvenance(readFileSync(strip))?.interpolation).toEqual({
+      mode: 'linear',
+      steps: 5,
+      fromSeed: 1,
+      toSeed: 2
+    })
     expect(parseGif(readFileSync(gif))).toMatchObject({ frames: 5, width: 56, height: 56 })
   })
 
@@ -57,18 +113,61 @@ describe('gan-studio sample / interpolate / export-model', () => {
     const r = await run(['export-model', '--checkpoint', fx.runDir, '--out', dir, '--backend', 'cpu'])
     expect(r.code).toBe(0)
     expect(r.out).toContain('Exported the generator of ckpt-000100')
-    for (const f of ['model.json', 'generator.weights.bin', 'README.md']) expect(existsSync(path.join(dir, f))).toBe(true)
+    for (const f of ['model.json', 'generator.weights.bin', 'README.md'])
+      expect(existsSync(path.join(dir, f))).toBe(true)
   })
 
   test.each([
-    [['sample', '--checkpoint', '/nonexistent/ckpt', '--out', 'x.png'], '--checkpoint: /nonexistent/ckpt does not exist'],
-    [['sample', '--checkpoint', 'FIXTURE', '--seeds', '5-1', '--out', 'x.png'], "--seeds: the seed range '5-1' runs backwards"],
+    [
+      ['sample', '--checkpoint', '/nonexistent/ckpt', '--out', 'x.png'],
+      '--checkpoint: /nonexistent/ckpt does not exist'
+    ],
+    [
+      ['sample', '--checkpoint', 'FIXTURE', '--seeds', '5-1', '--out', 'x.png'],
+      "--seeds: the seed range '5-1' runs backwards"
+    ],
     [['sample', '--checkpoint', 'FIXTURE'], '--out: give an output file'],
     [['sample', '--out', 'x.png'], '--checkpoint: give a checkpoint folder or a run folder'],
-    [['sample', '--checkpoint', 'FIXTURE', '--scale', '9', '--out', 'x.png'], "--scale: expected an integer from 1 to 8, but got '9'"],
-    [['interpolate', '--checkpoint', 'FIXTURE', '--from-seed', '1', '--to-seed', '2', '--steps', '0', '--out', 's.png'], "--steps: expected an integer from 2 to 240, but got '0'"],
-    [['interpolate', '--checkpoint', 'FIXTURE', '--from-seed', '1', '--out', 's.png'], 'give both --from-seed and --to-seed'],
-    [['interpolate', '--checkpoint', 'FIXTURE', '--from-seed', '1', '--to-seed', '2', '--mode', 'cubic', '--out', 's.png'], '--mode: expected one of slerp, lerp'],
+    [
+      ['sample', '--checkpoint', 'FIXTURE', '--scale', '9', '--out', 'x.png'],
+      "--scale: expected an integer from 1 to 8, but got '9'"
+    ],
+    [
+      [
+        'interpolate',
+        '--checkpoint',
+        'FIXTURE',
+        '--from-seed',
+        '1',
+        '--to-seed',
+        '2',
+        '--steps',
+        '0',
+        '--out',
+        's.png'
+      ],
+      "--steps: expected an integer from 2 to 240, but got '0'"
+    ],
+    [
+      ['interpolate', '--checkpoint', 'FIXTURE', '--from-seed', '1', '--out', 's.png'],
+      'give both --from-seed and --to-seed'
+    ],
+    [
+      [
+        'interpolate',
+        '--checkpoint',
+        'FIXTURE',
+        '--from-seed',
+        '1',
+        '--to-seed',
+        '2',
+        '--mode',
+        'cubic',
+        '--out',
+        's.png'
+      ],
+      '--mode: expected one of slerp, lerp'
+    ],
     [['export-model', '--checkpoint', 'FIXTURE'], '--out: give an output folder'],
     [['export-model', '--checkpoint', os.tmpdir(), '--out', 'm'], 'is neither a checkpoint folder']
   ])('bad input %j → one line, exit 2', async (args, message) => {

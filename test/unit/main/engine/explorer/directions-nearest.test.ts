@@ -30,7 +30,8 @@ describe('GANSpace directions', () => {
       expect(v).toHaveLength(8)
       expect(norm(v)).toBeCloseTo(1, 5)
     }
-    for (let k = 1; k < 4; k++) expect(d.explained[k - 1] as number).toBeGreaterThanOrEqual(d.explained[k] as number)
+    for (let k = 1; k < 4; k++)
+      expect(d.explained[k - 1] as number).toBeGreaterThanOrEqual(d.explained[k] as number)
     expect(d.explained.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1.0001)
     const again = await computeDirections(g, { count: 4, samples: 400 })
     expect(again.directions).toEqual(d.directions)
@@ -64,7 +65,10 @@ describe('nearest training images', () => {
     expect(r.neighbours[0]).toEqual({ index: 17, rms: 0 })
     expect(r.memorised).toBe(true)
     expect(r.neighbours).toHaveLength(5)
-    for (let k = 1; k < 5; k++) expect((r.neighbours[k] as { rms: number }).rms).toBeGreaterThanOrEqual((r.neighbours[k - 1] as { rms: number }).rms)
+    for (let k = 1; k < 5; k++)
+      expect((r.neighbours[k] as { rms: number }).rms).toBeGreaterThanOrEqual(
+        (r.neighbours[k - 1] as { rms: number }).rms
+      )
     // Brute force agrees.
     const all = Array.from({ length: n }, (_, i) => {
       let d = 0

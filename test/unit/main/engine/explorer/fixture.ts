@@ -23,25 +23,38 @@ export interface FixtureOptions {
   runId?: string
 }
 
-function tensorsFor(arch: ReturnType<typeof buildArchs>['generator'], seed: number): NonNullable<HostTensors['generator']> {
+function tensorsFor(
+  arch: ReturnType<typeof buildArchs>['generator'],
+  seed: number
+): NonNullable<HostTensors['generator']> {
   const rng = new Rng(seed)
   return tensorSpecs(arch).map((s) => {
     const size = s.shape.reduce((a, b) => a * b, 1)
     let values: Float32Array
     if (s.name.endsWith('/movingVariance')) values = rng.normalArray(size, 0.2).map((v) => 1 + Math.abs(v))
     else if (s.name.endsWith('/gamma')) values = rng.normalArray(size, 0.1).map((v) => 1 + v)
-    else if (s.name.endsWith('/kernel')) values = rng.normalArray(size, 1 / Math.sqrt(s.shape.slice(0, -1).reduce((a, b) => a * b, 1)))
+    else if (s.name.endsWith('/kernel'))
+      values = rng.normalArray(size, 1 / Math.sqrt(s.shape.slice(0, -1).reduce((a, b) => a * b, 1)))
     else values = rng.normalArray(size, 0.1)
     return { name: s.name, shape: s.shape, values }
   })
 }
 
 /** Writes a run folder `<dir>/<runId>` with one checkpoint; returns the run and checkpoint folders. */
-export async function makeFixtureRun(o: FixtureOptions = {}, parent?: string): Promise<{ runDir: string; checkpointDir: string; config: Hyperparams }> {
+export async function makeFixtureRun(
+  o: FixtureOptions = {},
+  parent?: string
+): Promise<{ runDir: string; checkpointDir: string; config: Hyperparams }> {
   const root = parent ?? mkdtempSync(path.join(os.tmpdir(), 'gs-explorer-'))
   const runId = o.runId ?? 'fixture-run'
   const runDir = path.join(root, runId)
-  const config: Hyperparams = { ...defaultHyperparams(), model: o.model ?? 'mlp', latentDim: o.latentDim ?? 16, width: o.width ?? 0.25, ema: o.ema === false ? 0 : 0.999 }
+  const config: Hyperparams = {
+    ...defaultHyperparams(),
+    model: o.model ?? 'mlp',
+    latentDim: o.latentDim ?? 16,
+    width: o.width ?? 0.25,
+    ema: o.ema === false ? 0 : 0.999
+  }
   const archs = buildArchs(config, [28, 28, 1])
   const generator = tensorsFor(archs.generator, 1)
   const tensors: HostTensors = {
@@ -53,7 +66,15 @@ export async function makeFixtureRun(o: FixtureOptions = {}, parent?: string): P
   const state: CheckpointState = {
     formatVersion: 1,
     step,
-    cursor: { step, epoch: 0, epochSeed: 1, position: 0, rng: [1, 2, 3, 4], adamSteps: { generator: step, discriminator: step }, emaUpdates: step },
+    cursor: {
+      step,
+      epoch: 0,
+      epochSeed: 1,
+      position: 0,
+      rng: [1, 2, 3, 4],
+      adamSteps: { generator: step, discriminator: step },
+      emaUpdates: step
+    },
     config,
     archs,
     dataset: { id: 'mnist', fingerprint: 'f'.repeat(64) },

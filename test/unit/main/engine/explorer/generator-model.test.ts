@@ -7,6 +7,7 @@ import { GeneratorModel } from '../../../../../src/main/engine/explorer/generato
 import { resolveCheckpoint } from '../../../../../src/main/engine/explorer/checkpoint-source'
 import { latentsForSeeds } from '../../../../../src/main/engine/explorer/latent'
 import { InferenceWorkerClient } from '../../../../../src/main/services/explorer/inference-client'
+import { ForkWorkerLauncher } from '../../../../../src/main/services/worker-launcher'
 import { makeFixtureRun } from './fixture'
 
 const ROOT = path.resolve(__dirname, '../../../../..')
@@ -60,7 +61,8 @@ describe('GeneratorModel', () => {
     const size = 28 * 28
     const fromBatch = batch.subarray(2 * size, 3 * size)
     let maxDiff = 0
-    for (let i = 0; i < size; i++) maxDiff = Math.max(maxDiff, Math.abs((fromBatch[i] as number) - (single[i] as number)))
+    for (let i = 0; i < size; i++)
+      maxDiff = Math.max(maxDiff, Math.abs((fromBatch[i] as number) - (single[i] as number)))
     expect(maxDiff).toBeLessThan(1e-5)
     g.dispose()
   })
@@ -91,17 +93,26 @@ describe('GeneratorModel', () => {
     const here = (await g.generate(z)).pixels
     g.dispose()
     const client = new InferenceWorkerClient({
-      script: path.join(ROOT, 'src/main/worker/inference-worker.ts'),
-      execArgv: ['--import', 'tsx'],
-      env: { GAN_STUDIO_BACKEND: 'cpu' }
+      launcher: new ForkWorkerLauncher({
+        script: path.join(ROOT, 'src/main/worker/inference-worker.ts'),
+        execArgv: ['--import', 'tsx']
+      }),
+      backend: 'cpu'
     })
     try {
       const api = client.api()
       const there = await api.generate({ checkpointDir: dcgan.runDir }, z)
       expect(there.pixels).toEqual(here)
       const info = await api.info({ checkpointDir: dcgan.runDir })
-      expect(info).toMatchObject({ checkpoint: 'ckpt-000100', latentDim: 8, imageShape: [28, 28, 1], ema: true })
-      await expect(api.info({ checkpointDir: path.join(dcgan.runDir, 'missing') })).rejects.toThrow('does not exist')
+      expect(info).toMatchObject({
+        checkpoint: 'ckpt-000100',
+        latentDim: 8,
+        imageShape: [28, 28, 1],
+        ema: true
+      })
+      await expect(api.info({ checkpointDir: path.join(dcgan.runDir, 'missing') })).rejects.toThrow(
+        'does not exist'
+      )
     } finally {
       client.close()
     }

@@ -1,7 +1,14 @@
 /** A minimal GIF reader for tests: enough structure to count frames and read their delays. */
 
 /** Reads an animated GIF's logical screen size, frame count and frame delays (in 1/100 s). */
-export function parseGif(b: Uint8Array): { version: string; width: number; height: number; frames: number; delays: number[]; loops: boolean } {
+export function parseGif(b: Uint8Array): {
+  version: string
+  width: number
+  height: number
+  frames: number
+  delays: number[]
+  loops: boolean
+} {
   const version = Buffer.from(b.subarray(0, 6)).toString('latin1')
   const width = (b[6] as number) | ((b[7] as number) << 8)
   const height = (b[8] as number) | ((b[9] as number) << 8)
@@ -20,7 +27,8 @@ export function parseGif(b: Uint8Array): { version: string; width: number; heigh
     if (t === 0x21) {
       const label = b[p + 1]
       if (label === 0xf9) delays.push((b[p + 4] as number) | ((b[p + 5] as number) << 8))
-      if (label === 0xff && Buffer.from(b.subarray(p + 3, p + 14)).toString('latin1') === 'NETSCAPE2.0') loops = true
+      if (label === 0xff && Buffer.from(b.subarray(p + 3, p + 14)).toString('latin1') === 'NETSCAPE2.0')
+        loops = true
       p += 2
       skipSubBlocks()
     } else if (t === 0x2c) {

@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { interpolatePath, latentsForSeeds, lerp, moveAlong, parseSeeds, slerp, truncate } from '../../../../../src/main/engine/explorer/latent'
+import {
+  interpolatePath,
+  latentsForSeeds,
+  lerp,
+  moveAlong,
+  parseSeeds,
+  slerp,
+  truncate
+} from '../../../../../src/main/engine/explorer/latent'
 import { latentForSeed } from '../../../../../src/main/engine/rng'
 
 function norm(v: Float32Array): number {
@@ -26,7 +34,9 @@ describe('lerp', () => {
     m.forEach((v, i) => expect(v).toBeCloseTo(((a[i] as number) + (b[i] as number)) / 2, 6))
   })
   test('refuses latents of different sizes', () => {
-    expect(() => lerp(new Float32Array(3), new Float32Array(4), 0.5)).toThrow('Expected latents of the same size, but got 3 and 4')
+    expect(() => lerp(new Float32Array(3), new Float32Array(4), 0.5)).toThrow(
+      'Expected latents of the same size, but got 3 and 4'
+    )
   })
 })
 
@@ -59,7 +69,8 @@ describe('slerp', () => {
   })
   test('identical endpoints stay put; parallel ones fall back to lerp', () => {
     const a = latentForSeed(7, 16)
-    for (const t of [0.1, 0.5, 0.9]) slerp(a, a, t).forEach((v, i) => expect(v).toBeCloseTo(a[i] as number, 6))
+    for (const t of [0.1, 0.5, 0.9])
+      slerp(a, a, t).forEach((v, i) => expect(v).toBeCloseTo(a[i] as number, 6))
     const b = a.map((x) => x * 2)
     slerp(a, b, 0.5).forEach((v, i) => expect(v).toBeCloseTo(1.5 * (a[i] as number), 5))
   })
@@ -79,7 +90,9 @@ describe('slerp', () => {
     expect(slerp(z, b, 0.5).every(Number.isFinite)).toBe(true)
   })
   test('interpolatePath needs at least 2 steps', () => {
-    expect(() => interpolatePath(new Float32Array(2), new Float32Array(2), 1, 'linear')).toThrow('Expected steps to be an integer ≥ 2, but got 1')
+    expect(() => interpolatePath(new Float32Array(2), new Float32Array(2), 1, 'linear')).toThrow(
+      'Expected steps to be an integer ≥ 2, but got 1'
+    )
   })
 })
 
@@ -94,7 +107,9 @@ describe('truncation, directions, seeds', () => {
   })
   test('moveAlong adds scaled directions', () => {
     const z = Float32Array.from([1, 1])
-    expect(Array.from(moveAlong(z, [Float32Array.from([1, 0]), Float32Array.from([0, 1])], [2, -1]))).toEqual([3, 0])
+    expect(Array.from(moveAlong(z, [Float32Array.from([1, 0]), Float32Array.from([0, 1])], [2, -1]))).toEqual(
+      [3, 0]
+    )
   })
   test('seed k gives the same latent every time', () => {
     expect(latentsForSeeds([5, 6], 32)).toEqual([latentForSeed(5, 32), latentForSeed(6, 32)])
@@ -104,7 +119,9 @@ describe('truncation, directions, seeds', () => {
     expect(parseSeeds('1-4')).toEqual([1, 2, 3, 4])
     expect(parseSeeds('7')).toEqual([7])
     expect(parseSeeds('1,3,10-11')).toEqual([1, 3, 10, 11])
-    expect(() => parseSeeds('5-1')).toThrow("the seed range '5-1' runs backwards; write it low-high, e.g. 1-5")
+    expect(() => parseSeeds('5-1')).toThrow(
+      "the seed range '5-1' runs backwards; write it low-high, e.g. 1-5"
+    )
     expect(() => parseSeeds('a-b')).toThrow('expected seeds like 1-64')
     expect(() => parseSeeds('1,,2')).toThrow('expected seeds like 1-64')
     expect(() => parseSeeds('0-99999')).toThrow('at most 4096 seeds')
