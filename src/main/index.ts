@@ -45,7 +45,8 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(async () => {
     const dataDir = app.getPath('userData')
     const settings = new ElectronSettingsStore(dataDir)
-    const explorer = createExplorerPorts(dataDir, () => settings.get().backend)
+    // utilityProcess, not fork: the packaged app's RunAsNode fuse is off.
+    const explorer = createExplorerPorts(dataDir, () => settings.get().backend, new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js')))
     service = new StudioService({
       dataDir,
       settings,
