@@ -7,6 +7,7 @@ import { writeDatasetCache } from '../../src/main/engine/data/cache'
 import { StudioService } from '../../src/main/services/studio-service'
 import { FileSettingsStore } from '../../src/main/services/settings'
 import { ForkWorkerLauncher } from '../../src/main/services/worker-launcher'
+import { createDatasetsPort } from '../../src/main/services/datasets-port'
 import { startServer, type RunningServer } from '../../src/main/serve/server'
 import type { EventMap, EventName, StudioApi } from '../../src/shared/contract'
 
@@ -68,7 +69,8 @@ export async function startHarness(opts: { tiny?: boolean } = {}): Promise<Harne
     dataDir,
     settings: FileSettingsStore.forDataDir(dataDir),
     launcher: new ForkWorkerLauncher(TEST_WORKER),
-    transport: 'serve'
+    transport: 'serve',
+    datasets: createDatasetsPort(dataDir)
   })
   const server = await startServer({ service, rendererDir })
   const origin = `http://127.0.0.1:${server.port}`
