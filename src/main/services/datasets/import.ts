@@ -16,6 +16,7 @@ import { isIdxImagesPath, readIdx } from './idx'
 import { resolveImportOptions, sameImportOptions, validateDatasetName, type ImportOptions } from './options'
 import { dHash, hashToHex, hexToHash, pixelHash, type Hash64 } from './phash'
 import { buildReport, countStatuses, skippedSummary, type FileRecord, type HealthReport } from './report'
+import { resizeGrey } from './resample'
 import { scanFolder, type ScannedFile } from './scan'
 import { plannedThumbnails, writeContactSheets, type ThumbnailsInfo } from './thumbnails'
 
@@ -393,7 +394,10 @@ async function importIdx(
       await new Promise((r) => setImmediate(r)) // let the abort and progress listeners run
     }
     let grey = idx.pixels.subarray(i * rows * cols, (i + 1) * rows * cols)
-    if (rows !== size || cols !== size) {
+    if (rows === cols && rows !== size) {
+      // Square in, square out: crop, letterbox and stretch all reduce to a plain resize.
+      grey = resizeGrey(grey, cols, rows, size, size)
+    } else if (rows !== size || cols !== size) {
       const pad = Number.parseInt(options.padColor.slice(1, 3), 16)
       grey = new Uint8Array(
         await sharp(grey, { raw: { width: cols, height: rows, channels: 1 } })
