@@ -7,8 +7,10 @@
  * Needs a build: `npx electron-vite build`. Run: `npx vitest run -c test/e2e/studio.vitest.config.ts`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import sharp from 'sharp'
 import type { Browser, Locator, Page } from 'playwright-core'
 import {
   RESULTS_DIR,
@@ -35,7 +37,8 @@ async function pointsOf(chart: Locator): Promise<number> {
 }
 
 async function shot(page: Page, name: string, also?: string): Promise<void> {
-  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}.png`) })
+  // Prefixed: other e2e suites write into the same folder.
+  await page.screenshot({ path: path.join(RESULTS_DIR, `studio-${name}.png`) })
   if (also) {
     mkdirSync(path.dirname(also), { recursive: true })
     await page.screenshot({ path: also })
@@ -54,7 +57,9 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
     try {
       await body()
     } catch (err) {
-      await page.screenshot({ path: path.join(RESULTS_DIR, `failure-${name}.png`) }).catch(() => undefined)
+      await page
+        .screenshot({ path: path.join(RESULTS_DIR, `studio-failure-${name}.png`) })
+        .catch(() => undefined)
       console.error(
         `page errors: ${JSON.stringify(errors)}\nconsole errors: ${JSON.stringify(consoleErrors.slice(-20))}\nserve stderr:\n${served.stderr().slice(-4000)}`
       )
@@ -94,8 +99,13 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor()
         const mnist = page.getByRole('article', { name: 'MNIST digits' })
         await mnist.waitFor()
-        await mnist.locator('img').first().waitFor({ timeout: 60_000 })
-        await page.getByRole('article', { name: 'Fashion-MNIST' }).locator('img').first().waitFor({ timeout: 60_000 })
+        // Thumbnails are decoded on first use; on a busy machine that takes a while.
+        await mnist.locator('img').first().waitFor({ timeout: 180_000 })
+        await page
+          .getByRole('article', { name: 'Fashion-MNIST' })
+          .locator('img')
+          .first()
+          .waitFor({ timeout: 180_000 })
         await expect.poll(() => page.getByText('Backend: connecting').count(), WAIT).toBe(0)
         await shot(page, 'datasets', path.join(ROOT, 'docs/screenshots/datasets.png'))
 
@@ -108,6 +118,8 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Quick demo' })
         await page.getByLabel('Dataset', { exact: true }).selectOption('mnist')
         await page.getByLabel('Steps', { exact: true }).fill('3000')
+        // Frequent grids so the timeline has several steps to scrub within a short run.
+        await page.getByLabel('Sample every', { exact: true }).fill('10')
         await page.getByLabel('Run name', { exact: true }).fill('e2e quick demo')
         const start = page.getByRole('button', { name: 'Start training' })
         await expect.poll(() => start.isEnabled(), WAIT).toBe(true)
@@ -120,7 +132,8 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         const early = await pointsOf(loss)
         await expect.poll(() => pointsOf(loss), WAIT).toBeGreaterThan(early)
         // A sample grid is shown (Quick demo samples every 50 steps).
-        await page.getByRole('img', { name: /Sample grid at step/ }).waitFor({ timeout: 120_000 })
+        await page.getByRole('img', { name: /Sample grid at step [1-9]/ }).waitFor({ timeout: 120_000 })
+        expect(await page.getByLabel('Sample step', { exact: true }).isEnabled()).toBe(true)
         await shot(page, 'train-running')
 
         // Pause: the live region says so.
@@ -178,7 +191,50 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
 
         expect(errors).toEqual([])
       }),
-    300_000
+    420_000
+  )
+
+  test(
+    'import a folder: progress, health report with the skipped file, remove with confirmation',
+    () =>
+      withDiagnostics('import', async () => {
+        const source = mkdtempSync(path.join(os.tmpdir(), 'gs-e2e-images-'))
+        for (let i = 0; i < 12; i++) {
+          await sharp({
+            create: { width: 40, height: 30, channels: 3, background: { r: i * 20, g: 120, b: 255 - i * 20 } }
+          })
+            .png()
+            .toFile(path.join(source, `img-${i}.png`))
+        }
+        writeFileSync(path.join(source, 'broken.png'), 'this is not a png')
+        await page.goto(`${served.url}#/datasets`)
+        await page.getByRole('button', { name: 'Import folder' }).first().click()
+        await page.getByLabel('Folder', { exact: true }).fill(source)
+        await page.getByLabel('Name', { exact: true }).fill('e2e-shapes')
+        await page.getByRole('button', { name: 'Import', exact: true }).click()
+        const progress = page
+          .getByRole('status')
+          .filter({ hasText: /Scanning|Decoding|Writing|Imported|Failed|Cancelled/ })
+        await expect.poll(() => progress.textContent(), WAIT).toMatch(/^Imported \d+ of \d+ files/)
+        await page.getByRole('button', { name: 'Show report' }).click()
+        const report = page.getByRole('dialog')
+        await report.getByText('broken.png').waitFor()
+        await shot(page, 'import-report')
+        await report.getByRole('button', { name: 'Close' }).last().click()
+        const card = page.getByRole('article', { name: 'e2e-shapes' })
+        await card.waitFor()
+        await card.locator('img').first().waitFor()
+        await shot(page, 'datasets-imported')
+        await card.getByRole('button', { name: 'Remove e2e-shapes' }).click()
+        await page
+          .getByRole('dialog')
+          .filter({ hasText: 'Remove e2e-shapes?' })
+          .getByRole('button', { name: 'Remove', exact: true })
+          .click()
+        await card.waitFor({ state: 'detached' })
+        rmSync(source, { recursive: true, force: true })
+      }),
+    180_000
   )
 
   test('dark theme follows the OS', async () => {
@@ -201,8 +257,8 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
       .getByRole('article', { name: 'MNIST digits' })
       .locator('img')
       .first()
-      .waitFor({ timeout: 60_000 })
+      .waitFor({ timeout: 180_000 })
     await shot(dark, 'datasets-dark')
     await context.close()
-  }, 120_000)
+  }, 300_000)
 })

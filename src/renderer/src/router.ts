@@ -3,11 +3,26 @@ import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } 
 /** The views. Hash history: the app loads from app:// and serve puts the token in the query. */
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/datasets' },
-  { path: '/datasets', name: 'datasets', component: () => import('./views/DatasetsView.vue'), meta: { title: 'Datasets' } },
-  { path: '/train', name: 'train', component: () => import('./views/TrainView.vue'), meta: { title: 'Train' } },
+  {
+    path: '/datasets',
+    name: 'datasets',
+    component: () => import('./views/DatasetsView.vue'),
+    meta: { title: 'Datasets' }
+  },
+  {
+    path: '/train',
+    name: 'train',
+    component: () => import('./views/TrainView.vue'),
+    meta: { title: 'Train' }
+  },
   { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue'), meta: { title: 'Runs' } },
   // `?run=<id>&step=<n>` opens a sample of a run in the explorer (issue #8).
-  { path: '/explore', name: 'explore', component: () => import('./views/ExploreView.vue'), meta: { title: 'Explore' } },
+  {
+    path: '/explore',
+    name: 'explore',
+    component: () => import('./views/ExploreView.vue'),
+    meta: { title: 'Explore' }
+  },
   { path: '/:pathMatch(.*)*', redirect: '/datasets' }
 ]
 

@@ -15,7 +15,16 @@ import { markerPlugin } from '../utils/chart-markers'
 let registered = false
 function register(): void {
   if (registered) return
-  Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Legend, zoomPlugin, markerPlugin)
+  Chart.register(
+    LineController,
+    LineElement,
+    PointElement,
+    LinearScale,
+    Tooltip,
+    Legend,
+    zoomPlugin,
+    markerPlugin
+  )
   registered = true
 }
 

@@ -26,7 +26,13 @@ export function useMetricSeries(
   xMode: Ref<XMode>,
   smoothing: Ref<number>
 ): Ref<MetricSeries> {
-  const empty = (): Record<MetricKey, XY[]> => ({ lossD: [], lossG: [], dReal: [], dFake: [], imagesPerSec: [] })
+  const empty = (): Record<MetricKey, XY[]> => ({
+    lossD: [],
+    lossG: [],
+    dReal: [],
+    dFake: [],
+    imagesPerSec: []
+  })
   const out = shallowRef<MetricSeries>({ points: empty(), version: 0 })
   let built = 0
   let source: readonly StepMetrics[] | null = null
@@ -38,7 +44,13 @@ export function useMetricSeries(
   let pts = empty()
 
   function fresh(): Record<MetricKey, { last: number; n: number }> {
-    return { lossD: { last: 0, n: 0 }, lossG: { last: 0, n: 0 }, dReal: { last: 0, n: 0 }, dFake: { last: 0, n: 0 }, imagesPerSec: { last: 0, n: 0 } }
+    return {
+      lossD: { last: 0, n: 0 },
+      lossG: { last: 0, n: 0 },
+      dReal: { last: 0, n: 0 },
+      dFake: { last: 0, n: 0 },
+      imagesPerSec: { last: 0, n: 0 }
+    }
   }
 
   function update(): void {

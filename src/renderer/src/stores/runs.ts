@@ -8,7 +8,17 @@ import { useNotifyStore } from './notify'
 export type { RunSummary }
 
 /** Columns of the exported CSV, in the order of `StepMetrics`. */
-const CSV_COLUMNS: Array<keyof StepMetrics> = ['step', 'epoch', 'lossD', 'lossG', 'dReal', 'dFake', 'msPerStep', 'imagesPerSec', 'time']
+const CSV_COLUMNS: Array<keyof StepMetrics> = [
+  'step',
+  'epoch',
+  'lossD',
+  'lossG',
+  'dReal',
+  'dFake',
+  'msPerStep',
+  'imagesPerSec',
+  'time'
+]
 
 /** Metrics as CSV text with a header row. */
 export function metricsToCsv(rows: readonly StepMetrics[]): string {
@@ -82,7 +92,8 @@ export const useRunsStore = defineStore('runs', () => {
     const run = items.value.find((r) => r.id === runId)
     try {
       // A finished run needs a larger total; train as many steps again.
-      const steps = run && run.status === 'finished' ? { steps: run.step + Math.max(run.config.steps, 1) } : {}
+      const steps =
+        run && run.status === 'finished' ? { steps: run.step + Math.max(run.config.steps, 1) } : {}
       await studio.training.resume({ runId, ...steps })
       await refresh()
       return true
@@ -160,5 +171,21 @@ export const useRunsStore = defineStore('runs', () => {
     unsubscribe = null
   }
 
-  return { items, loaded, loading, checkpoints, compared, refresh, rename, remove, resume, loadCheckpoints, pin, branch, compare, exportCsv, dispose }
+  return {
+    items,
+    loaded,
+    loading,
+    checkpoints,
+    compared,
+    refresh,
+    rename,
+    remove,
+    resume,
+    loadCheckpoints,
+    pin,
+    branch,
+    compare,
+    exportCsv,
+    dispose
+  }
 })

@@ -1,7 +1,14 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import { studio } from '../api'
-import type { RequestInput, RunEventMessage, SampleRef, TrainingProgress, TrainingSample, TrainingStatus } from '../api'
+import type {
+  RequestInput,
+  RunEventMessage,
+  SampleRef,
+  TrainingProgress,
+  TrainingSample,
+  TrainingStatus
+} from '../api'
 import type { Hyperparams, LiveHyperparams } from '../../../shared/hyperparams'
 import type { RunEvent, RunRecord, RunStatus, StepMetrics } from '../../../shared/domain'
 import { useNotifyStore } from './notify'
@@ -94,17 +101,23 @@ export const useTrainingStore = defineStore('training', () => {
     message.value = s.message
     if (s.status !== 'running') etaSeconds.value = null
     if (record.value) record.value = { ...record.value, status: s.status, step: s.step }
-    if (s.status === 'crashed') notify.push('error', 'Training crashed', s.message ?? `The run crashed at step ${s.step}.`)
+    if (s.status === 'crashed')
+      notify.push('error', 'Training crashed', s.message ?? `The run crashed at step ${s.step}.`)
   }
 
   function applySample(s: TrainingSample): void {
-    if (!samples.value.some((x) => x.step === s.step)) samples.value = [...samples.value, { step: s.step, path: s.path }]
+    if (!samples.value.some((x) => x.step === s.step))
+      samples.value = [...samples.value, { step: s.step, path: s.path }]
   }
 
   function applyRunEvent(e: RunEventMessage): void {
     events.value = [...events.value, e.event]
     if (e.event.kind === 'warning' || e.event.kind === 'error') {
-      notify.push(e.event.kind === 'error' ? 'error' : 'warning', `Run ${e.runId}`, e.event.message ?? e.event.kind)
+      notify.push(
+        e.event.kind === 'error' ? 'error' : 'warning',
+        `Run ${e.runId}`,
+        e.event.message ?? e.event.kind
+      )
     }
   }
 
@@ -112,7 +125,8 @@ export const useTrainingStore = defineStore('training', () => {
     if (subscriptions.length) return
     subscriptions = [
       studio.on.progress((p) => {
-        if (p.runId !== runId.value) return void early?.push({ runId: p.runId, apply: () => applyProgress(p) })
+        if (p.runId !== runId.value)
+          return void early?.push({ runId: p.runId, apply: () => applyProgress(p) })
         if (pending) pending.push(p)
         else applyProgress(p)
       }),
@@ -125,7 +139,8 @@ export const useTrainingStore = defineStore('training', () => {
         applySample(s)
       }),
       studio.on.runEvent((e) => {
-        if (e.runId !== runId.value) return void early?.push({ runId: e.runId, apply: () => applyRunEvent(e) })
+        if (e.runId !== runId.value)
+          return void early?.push({ runId: e.runId, apply: () => applyRunEvent(e) })
         applyRunEvent(e)
       })
     ]
@@ -191,7 +206,10 @@ export const useTrainingStore = defineStore('training', () => {
   async function restore(): Promise<void> {
     try {
       const runs = await studio.runs.list()
-      const pick = runs.find((r) => r.live) ?? runs.find((r) => r.status === 'running' || r.status === 'paused') ?? runs[0]
+      const pick =
+        runs.find((r) => r.live) ??
+        runs.find((r) => r.status === 'running' || r.status === 'paused') ??
+        runs[0]
       if (pick) await open(pick.id)
     } catch (err) {
       notify.error('Could not list runs', err)
@@ -232,7 +250,10 @@ export const useTrainingStore = defineStore('training', () => {
       if (kind === 'pause') await studio.training.pause({ runId: id })
       else if (kind === 'resume') {
         // A finished run has no steps left; `steps` is the new total, so train as many again.
-        const more = state.value === 'finished' ? { steps: step.value + Math.max(record.value?.config.steps ?? 0, 1) } : {}
+        const more =
+          state.value === 'finished'
+            ? { steps: step.value + Math.max(record.value?.config.steps ?? 0, 1) }
+            : {}
         await studio.training.resume({ runId: id, ...more })
         if (state.value !== 'running') state.value = 'running'
       } else await studio.training.stop({ runId: id })
@@ -251,7 +272,11 @@ export const useTrainingStore = defineStore('training', () => {
     try {
       await studio.training.update({ runId: id, live })
       if (record.value) record.value = { ...record.value, config: { ...record.value.config, ...live } }
-      notify.push('success', 'Hyperparameters changed', `Applied from the next step on: ${Object.keys(live).join(', ')}.`)
+      notify.push(
+        'success',
+        'Hyperparameters changed',
+        `Applied from the next step on: ${Object.keys(live).join(', ')}.`
+      )
       return true
     } catch (err) {
       notify.error('Could not change hyperparameters', err)

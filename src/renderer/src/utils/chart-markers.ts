@@ -45,7 +45,11 @@ export const markerPlugin: Plugin<'line', MarkerPluginOptions> = {
       const xs = chart.scales.x
       s.pointerX = e.x
       s.pointerY = e.y
-      s.hovered = xs ? (options.items ?? []).filter((m) => Math.abs(xs.getPixelForValue(m.x) - (e.x as number)) <= HOVER_PX) : []
+      s.hovered = xs
+        ? (options.items ?? []).filter(
+            (m) => Math.abs(xs.getPixelForValue(m.x) - (e.x as number)) <= HOVER_PX
+          )
+        : []
     }
     state.set(chart, s)
     if (before !== 0 || s.hovered.length !== 0) args.changed = true

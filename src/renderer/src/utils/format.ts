@@ -30,7 +30,13 @@ export function formatDate(iso: string | number | undefined): string {
   if (iso === undefined) return '–'
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return '–'
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+  return d.toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit'
+  })
 }
 
 /** Wall-time axis ticks: `m:ss` or `h:mm:ss`. */

@@ -28,16 +28,31 @@ beforeEach(() => {
 })
 
 function router(): ReturnType<typeof createRouter> {
-  return createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] })
+  return createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:p(.*)*', component: { render: () => null } }]
+  })
 }
 
 describe('DatasetsView', () => {
   test('shows built-in datasets as cards with thumbnails, counts and labels; empty imports say what to do', async () => {
     fake.fn('datasets', 'list').mockResolvedValue([
-      { id: 'mnist', name: 'MNIST digits', builtin: true, count: 10000, shape: [28, 28, 1], labels: ['0', '1'] }
+      {
+        id: 'mnist',
+        name: 'MNIST digits',
+        builtin: true,
+        count: 10000,
+        shape: [28, 28, 1],
+        labels: ['0', '1']
+      }
     ])
-    fake.fn('datasets', 'thumbnails').mockResolvedValue({ total: 10000, offset: 0, items: [{ index: 0, src: 'data:image/png;base64,AA' }] })
-    const w = mount({ render: () => h(NDialogProvider, () => h(DatasetsView)) }, { global: { plugins: [pinia, router()] } })
+    fake
+      .fn('datasets', 'thumbnails')
+      .mockResolvedValue({ total: 10000, offset: 0, items: [{ index: 0, src: 'data:image/png;base64,AA' }] })
+    const w = mount(
+      { render: () => h(NDialogProvider, () => h(DatasetsView)) },
+      { global: { plugins: [pinia, router()] } }
+    )
     await flushPromises()
     const card = w.find('article')
     expect(card.find('h2').text()).toBe('MNIST digits')
@@ -52,7 +67,10 @@ describe('DatasetsView', () => {
 
   test('a failing list is reported with the service message', async () => {
     fake.fn('datasets', 'list').mockRejectedValue(new Error('The data dir is not readable'))
-    const w = mount({ render: () => h(NDialogProvider, () => h(DatasetsView)) }, { global: { plugins: [pinia, router()] } })
+    const w = mount(
+      { render: () => h(NDialogProvider, () => h(DatasetsView)) },
+      { global: { plugins: [pinia, router()] } }
+    )
     await flushPromises()
     expect(useNotifyStore().history.at(-1)?.message).toBe('The data dir is not readable')
     w.unmount()
@@ -62,7 +80,12 @@ describe('DatasetsView', () => {
 describe('BaseLineChart', () => {
   test('names its canvas and describes the data without a 2D context', () => {
     const w = mount(BaseLineChart, {
-      props: { label: 'Loss chart', title: 'Losses', xTitle: 'Step', series: [{ label: 'D loss', color: '#f00', points: [{ x: 0, y: 1.5 }] }] }
+      props: {
+        label: 'Loss chart',
+        title: 'Losses',
+        xTitle: 'Step',
+        series: [{ label: 'D loss', color: '#f00', points: [{ x: 0, y: 1.5 }] }]
+      }
     })
     const canvas = w.find('canvas')
     expect(canvas.attributes('aria-label')).toBe('Loss chart')
@@ -78,7 +101,16 @@ describe('TheStatusBar', () => {
     fake.fn('app', 'info').mockResolvedValue({
       appVersion: '0.1.0',
       versions: { node: '20' },
-      backend: { active: 'wasm', variant: '@tensorflow/tfjs-backend-wasm', attempts: [], tfjsVersion: '4', cpuThreads: 2, wasmThreads: 2, platform: 'linux', nodeVersion: '20' },
+      backend: {
+        active: 'wasm',
+        variant: '@tensorflow/tfjs-backend-wasm',
+        attempts: [],
+        tfjsVersion: '4',
+        cpuThreads: 2,
+        wasmThreads: 2,
+        platform: 'linux',
+        nodeVersion: '20'
+      },
       dataDir: '/tmp',
       transport: 'serve',
       platform: 'linux',

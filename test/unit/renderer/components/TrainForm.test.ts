@@ -21,7 +21,10 @@ import { useDatasetsStore } from '../../../../src/renderer/src/stores/datasets'
 let pinia: Pinia
 
 function mountTrain(): VueWrapper {
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { render: () => null } }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [{ path: '/:p(.*)*', component: { render: () => null } }]
+  })
   const Host = defineComponent({ render: () => h('div', [h(TrainControls), h(TrainHyperparamsForm)]) })
   return mount(Host, { global: { plugins: [pinia, router] }, attachTo: document.body })
 }
@@ -76,8 +79,13 @@ describe('Train form and controls', () => {
       expect(byLabel(w, label)).toBeTruthy()
     }
     const preset = byLabel(w, 'Preset') as HTMLSelectElement
-    expect([...preset.options].map((o) => o.text)).toEqual(expect.arrayContaining(['Quick demo', 'DCGAN (Radford et al.)', 'Small dataset']))
-    expect([...(byLabel(w, 'Dataset') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['mnist', 'cats'])
+    expect([...preset.options].map((o) => o.text)).toEqual(
+      expect.arrayContaining(['Quick demo', 'DCGAN (Radford et al.)', 'Small dataset'])
+    )
+    expect([...(byLabel(w, 'Dataset') as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+      'mnist',
+      'cats'
+    ])
     expect(w.find('details summary').text()).toBe('Advanced')
     w.unmount()
   })
@@ -129,7 +137,11 @@ describe('Train form and controls', () => {
   })
 
   test('changing a learning rate while training sends training:update', async () => {
-    fake.fn('training', 'start').mockImplementation(async ({ config }: { config: ReturnType<typeof runRecord>['config'] }) => runRecord('r2', { config }))
+    fake
+      .fn('training', 'start')
+      .mockImplementation(async ({ config }: { config: ReturnType<typeof runRecord>['config'] }) =>
+        runRecord('r2', { config })
+      )
     fake.fn('training', 'update').mockResolvedValue(undefined)
     const w = mountTrain()
     button(w, 'Start training').click()

@@ -50,7 +50,9 @@ describe('useRunsStore', () => {
   })
 
   test('resume of a finished run asks for more steps; errors are notified', async () => {
-    fake.fn('runs', 'list').mockResolvedValue([{ ...runRecord('f', { status: 'finished', step: 300 }), live: false }])
+    fake
+      .fn('runs', 'list')
+      .mockResolvedValue([{ ...runRecord('f', { status: 'finished', step: 300 }), live: false }])
     fake.fn('training', 'resume').mockRejectedValue(new Error('1 run(s) already training (the limit is 1)'))
     const runs = useRunsStore()
     await runs.refresh()
@@ -60,7 +62,9 @@ describe('useRunsStore', () => {
   })
 
   test('compare loads metrics of the selected runs only', async () => {
-    fake.fn('runs', 'metrics').mockImplementation(async ({ runId }: { runId: string }) => [metric(runId === 'a' ? 1 : 2)])
+    fake
+      .fn('runs', 'metrics')
+      .mockImplementation(async ({ runId }: { runId: string }) => [metric(runId === 'a' ? 1 : 2)])
     const runs = useRunsStore()
     await runs.compare(['a', 'b'])
     expect(Object.keys(runs.compared).sort()).toEqual(['a', 'b'])

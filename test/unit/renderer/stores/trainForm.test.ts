@@ -43,7 +43,11 @@ describe('form fields from the shared schema', () => {
     expect(byKey.batchSize).toMatchObject({ kind: 'number', min: 1, max: 1024, integer: true })
     expect(byKey.diffAugment?.kind).toBe('multi')
     expect(byKey.spectralNorm?.kind).toBe('boolean')
-    expect(FIELDS.filter((f) => f.live).map((f) => f.key).sort()).toEqual(['checkpointEvery', 'dSteps', 'lrD', 'lrG', 'sampleEvery'])
+    expect(
+      FIELDS.filter((f) => f.live)
+        .map((f) => f.key)
+        .sort()
+    ).toEqual(['checkpointEvery', 'dSteps', 'lrD', 'lrG', 'sampleEvery'])
   })
 })
 
@@ -64,7 +68,9 @@ describe('useTrainFormStore', () => {
     expect(form.config?.dataset).toBe('fashion-mnist')
     form.applyPreset('small-dataset')
     expect(form.config?.diffAugment).toEqual(['translation', 'cutout', 'color'])
-    expect(PRESETS.map((p) => p.label)).toEqual(expect.arrayContaining(['Quick demo', 'DCGAN (Radford et al.)', 'Small dataset']))
+    expect(PRESETS.map((p) => p.label)).toEqual(
+      expect.arrayContaining(['Quick demo', 'DCGAN (Radford et al.)', 'Small dataset'])
+    )
   })
 
   test('bad values give per-field messages from the schema and no config', () => {
@@ -98,7 +104,9 @@ describe('useTrainFormStore', () => {
 
   test('the estimate comes from training:estimate; a failure is notified', async () => {
     const form = useTrainFormStore()
-    fake.fn('training', 'estimate').mockResolvedValue({ msPerStep: 120, imagesPerSec: 266, steps: 5, backend: 'wasm', totalSeconds: 36 })
+    fake
+      .fn('training', 'estimate')
+      .mockResolvedValue({ msPerStep: 120, imagesPerSec: 266, steps: 5, backend: 'wasm', totalSeconds: 36 })
     await form.runEstimate()
     expect(fake.fn('training', 'estimate')).toHaveBeenCalledWith({ config: form.config, steps: 5 })
     expect(form.estimate?.msPerStep).toBe(120)

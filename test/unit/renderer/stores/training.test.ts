@@ -68,7 +68,12 @@ describe('useTrainingStore', () => {
     const v = store.metricsVersion
     fake.emit('training:progress', { runId: 'other', metrics: [metric(5)], totalSteps: 300, etaSeconds: 9 })
     expect(store.metrics).toHaveLength(0)
-    fake.emit('training:progress', { runId: 'r2', metrics: [metric(5), metric(10)], totalSteps: 300, etaSeconds: 30 })
+    fake.emit('training:progress', {
+      runId: 'r2',
+      metrics: [metric(5), metric(10)],
+      totalSteps: 300,
+      etaSeconds: 30
+    })
     fake.emit('training:progress', { runId: 'r2', metrics: [metric(15)], totalSteps: 300, etaSeconds: 28 })
     expect(store.metrics.map((m) => m.step)).toEqual([5, 10, 15])
     expect(store.metricsVersion).toBeGreaterThan(v)
@@ -87,7 +92,10 @@ describe('useTrainingStore', () => {
     fake.emit('training:sample', { runId: 'r3', step: 50, path: 'runs/r3/samples/step-000050.png' })
     fake.emit('training:sample', { runId: 'r3', step: 50, path: 'runs/r3/samples/step-000050.png' })
     expect(store.samples).toHaveLength(1)
-    fake.emit('run:event', { runId: 'r3', event: { kind: 'hyperparams', step: 50, time: 2, data: { lrG: 1e-4 } } })
+    fake.emit('run:event', {
+      runId: 'r3',
+      event: { kind: 'hyperparams', step: 50, time: 2, data: { lrG: 1e-4 } }
+    })
     expect(store.events[0]?.kind).toBe('hyperparams')
     fake.emit('training:status', { runId: 'r3', status: 'crashed', step: 51, message: 'worker died' })
     expect(store.description).toBe('Crashed at step 51 of 300: worker died')
@@ -96,12 +104,19 @@ describe('useTrainingStore', () => {
 
   test('progress that arrives while a run loads from disk is merged, not lost', async () => {
     let release: (v: unknown) => void = () => undefined
-    fake.fn('runs', 'get').mockResolvedValue({ record: runRecord('r4', { step: 20 }), live: true, checkpoints: [], samples: [] })
+    fake
+      .fn('runs', 'get')
+      .mockResolvedValue({ record: runRecord('r4', { step: 20 }), live: true, checkpoints: [], samples: [] })
     fake.fn('runs', 'metrics').mockReturnValue(new Promise((r) => (release = r)))
     fake.fn('runs', 'events').mockResolvedValue([])
     const store = useTrainingStore()
     const opening = store.open('r4')
-    fake.emit('training:progress', { runId: 'r4', metrics: [metric(20), metric(25)], totalSteps: 300, etaSeconds: 5 })
+    fake.emit('training:progress', {
+      runId: 'r4',
+      metrics: [metric(20), metric(25)],
+      totalSteps: 300,
+      etaSeconds: 5
+    })
     release([metric(10), metric(15), metric(20)])
     await opening
     expect(store.metrics.map((m) => m.step)).toEqual([10, 15, 20, 25])
@@ -115,7 +130,12 @@ describe('useTrainingStore', () => {
     fake.emit('training:status', { runId: 'r6', status: 'running', step: 0 })
     fake.emit('training:sample', { runId: 'r6', step: 0, path: 'runs/r6/samples/step-000000.png' })
     fake.emit('training:progress', { runId: 'r6', metrics: [metric(5)], totalSteps: 300, etaSeconds: 9 })
-    fake.emit('training:progress', { runId: 'someone-else', metrics: [metric(7)], totalSteps: 300, etaSeconds: 9 })
+    fake.emit('training:progress', {
+      runId: 'someone-else',
+      metrics: [metric(7)],
+      totalSteps: 300,
+      etaSeconds: 9
+    })
     // The record is written (status paused) before the first step.
     reply(runRecord('r6', { status: 'paused' }))
     await starting
@@ -140,7 +160,12 @@ describe('useTrainingStore', () => {
       { ...runRecord('new', { status: 'stopped' }), live: false },
       { ...runRecord('live', { status: 'paused', step: 30 }), live: true }
     ])
-    fake.fn('runs', 'get').mockResolvedValue({ record: runRecord('live', { status: 'paused', step: 30 }), live: true, checkpoints: [], samples: [] })
+    fake.fn('runs', 'get').mockResolvedValue({
+      record: runRecord('live', { status: 'paused', step: 30 }),
+      live: true,
+      checkpoints: [],
+      samples: []
+    })
     fake.fn('runs', 'metrics').mockResolvedValue([metric(30)])
     fake.fn('runs', 'events').mockResolvedValue([])
     const store = useTrainingStore()

@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'vitest'
-import { displayPoints, emaSmooth, lowerBound, lttb, sliceRange, type XY } from '../../../../src/renderer/src/utils/series'
+import {
+  displayPoints,
+  emaSmooth,
+  lowerBound,
+  lttb,
+  sliceRange,
+  type XY
+} from '../../../../src/renderer/src/utils/series'
 
-const line = (n: number, f: (i: number) => number = (i) => i): XY[] => Array.from({ length: n }, (_, i) => ({ x: i, y: f(i) }))
+const line = (n: number, f: (i: number) => number = (i) => i): XY[] =>
+  Array.from({ length: n }, (_, i) => ({ x: i, y: f(i) }))
 
 describe('lttb', () => {
   test('returns the input when it is already small enough', () => {
@@ -46,7 +54,10 @@ describe('emaSmooth', () => {
   })
 
   test('is debiased: a constant series stays constant from the first point', () => {
-    const out = emaSmooth(line(50, () => 3), 0.9)
+    const out = emaSmooth(
+      line(50, () => 3),
+      0.9
+    )
     for (const p of out) expect(p.y).toBeCloseTo(3, 10)
   })
 
@@ -58,7 +69,14 @@ describe('emaSmooth', () => {
   })
 
   test('non-finite values pass through without poisoning the average', () => {
-    const out = emaSmooth([{ x: 0, y: 1 }, { x: 1, y: Number.NaN }, { x: 2, y: 1 }], 0.5)
+    const out = emaSmooth(
+      [
+        { x: 0, y: 1 },
+        { x: 1, y: Number.NaN },
+        { x: 2, y: 1 }
+      ],
+      0.5
+    )
     expect(out[1]?.y).toBeNaN()
     expect(out[2]?.y).toBeCloseTo(1, 10)
   })
