@@ -46,9 +46,14 @@ async function main(): Promise<void> {
   for (let i = 0; i < UNITS.length; i++) {
     const fanIn = dims[i] as number
     const fanOut = dims[i + 1] as number
-    vars.push(tf.variable(tf.tensor2d(rng.normalArray(fanIn * fanOut, Math.sqrt(2 / fanIn)), [fanIn, fanOut])))
+    vars.push(
+      tf.variable(tf.tensor2d(rng.normalArray(fanIn * fanOut, Math.sqrt(2 / fanIn)), [fanIn, fanOut]))
+    )
     vars.push(tf.variable(tf.zeros([fanOut])))
-    names.push({ name: `dense${i}/kernel`, shape: [fanIn, fanOut] }, { name: `dense${i}/bias`, shape: [fanOut] })
+    names.push(
+      { name: `dense${i}/kernel`, shape: [fanIn, fanOut] },
+      { name: `dense${i}/bias`, shape: [fanOut] }
+    )
   }
   const forward = (xb: tf.Tensor2D): tf.Tensor2D => {
     let hcur = xb
@@ -84,7 +89,10 @@ async function main(): Promise<void> {
       const loss = tf.tidy(() => {
         const xt = tf.tensor2d(xb, [BATCH, px])
         const yt = tf.oneHot(tf.tensor1d(yb, 'int32'), UNITS[UNITS.length - 1] as number)
-        return opt.minimize(() => tf.losses.softmaxCrossEntropy(yt, forward(xt)) as tf.Scalar, true) as tf.Scalar
+        return opt.minimize(
+          () => tf.losses.softmaxCrossEntropy(yt, forward(xt)) as tf.Scalar,
+          true
+        ) as tf.Scalar
       })
       lossSum += (await loss.data())[0] ?? 0
       loss.dispose()
@@ -130,11 +138,19 @@ async function main(): Promise<void> {
   manifest.reference = { count: n, mean: Array.from(ref.mean, round), cov: Array.from(ref.cov, round) }
   manifest.testAccuracy = correct / held
   clf.dispose()
-  const out = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'assets', 'classifiers', dataset)
+  const out = path.join(
+    path.dirname(new URL(import.meta.url).pathname),
+    '..',
+    'assets',
+    'classifiers',
+    dataset
+  )
   await fs.mkdir(out, { recursive: true })
   await fs.writeFile(path.join(out, 'weights.bin'), new Uint8Array(all.buffer))
   await fs.writeFile(path.join(out, 'model.json'), JSON.stringify(manifest) + '\n')
-  console.log(`${dataset}: held-out accuracy ${(manifest.testAccuracy * 100).toFixed(1)}%, ${all.byteLength} bytes of weights -> ${out}`)
+  console.log(
+    `${dataset}: held-out accuracy ${(manifest.testAccuracy * 100).toFixed(1)}%, ${all.byteLength} bytes of weights -> ${out}`
+  )
   tf.dispose(vars)
 }
 

@@ -39,7 +39,12 @@ registerComparisonGradients()
  * Gradient penalty E[(|∇ₓD(x̂)|₂ - 1)²] on interpolates x̂ = εx + (1-ε)x̃, ε ~ U(0,1) per sample.
  * `d` maps images to scores; call inside the D loss (its result is differentiated again).
  */
-export function gradientPenalty(d: (x: tf.Tensor) => tf.Tensor, real: tf.Tensor, fake: tf.Tensor, eps: Float32Array): tf.Scalar {
+export function gradientPenalty(
+  d: (x: tf.Tensor) => tf.Tensor,
+  real: tf.Tensor,
+  fake: tf.Tensor,
+  eps: Float32Array
+): tf.Scalar {
   const b = real.shape[0] ?? 0
   const e = tf.tensor(eps, [b, ...real.shape.slice(1).map(() => 1)])
   const xHat = tf.add(tf.mul(e, real), tf.mul(tf.sub(1, e), fake))
@@ -170,10 +175,16 @@ function runCheck(conv: boolean): SecondOrderCheck {
     return {
       ok,
       maxRelError,
-      reason: ok ? '' : `the gradient of the gradient differs from finite differences by ${(maxRelError * 100).toFixed(1)} %`
+      reason: ok
+        ? ''
+        : `the gradient of the gradient differs from finite differences by ${(maxRelError * 100).toFixed(1)} %`
     }
   } catch (err) {
-    return { ok: false, maxRelError: Infinity, reason: `computing the gradient of the gradient failed: ${(err as Error).message}` }
+    return {
+      ok: false,
+      maxRelError: Infinity,
+      reason: `computing the gradient of the gradient failed: ${(err as Error).message}`
+    }
   } finally {
     net.dispose()
     tf.dispose([real, fake])
@@ -188,7 +199,11 @@ export function clearSecondOrderCache(): void {
 /** The refusal message for a backend that cannot train WGAN-GP with the given model. */
 export function wganRefusal(backend: string, conv: boolean, check: SecondOrderCheck): string {
   const layers = conv ? 'conv layers' : 'dense layers'
-  const options = [...(backend === 'cpu' ? [] : ['--backend cpu']), ...(conv ? ['the mlp model'] : []), 'the hinge loss']
+  const options = [
+    ...(backend === 'cpu' ? [] : ['--backend cpu']),
+    ...(conv ? ['the mlp model'] : []),
+    'the hinge loss'
+  ]
   const alternatives = `use ${options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options[options.length - 1] ?? ''}` : (options[0] ?? '')}`
   return `WGAN-GP needs second-order gradients, which the ${backend} backend cannot compute for ${layers} (${check.reason}); ${alternatives}`
 }

@@ -1,6 +1,7 @@
 /**
  * GAN objectives on raw discriminator outputs (logits for `ns`). Each returns scalar losses; the
- * trainer differentiates them. WGAN-GP's gradient penalty lives in the trainer (it needs D itself).
+ * trainer differentiates them. WGAN-GP's gradient penalty (it needs D itself) is in gp.ts, added
+ * by the trainer; gp.ts also checks the backend can differentiate it.
  */
 import type { LossKind } from '../../shared/hyperparams'
 import { tf } from './tf'

@@ -26,7 +26,12 @@ export interface AugmentParams {
 }
 
 /** Draws the parameters of the given policies for a batch, in a fixed order. */
-export function drawAugmentParams(policies: readonly AugmentKind[], batch: number, size: [number, number], rng: Rng): AugmentParams {
+export function drawAugmentParams(
+  policies: readonly AugmentKind[],
+  batch: number,
+  size: [number, number],
+  rng: Rng
+): AugmentParams {
   const [h, w] = size
   const out: AugmentParams = {}
   const uniform = (n: number, lo: number, hi: number): Float32Array => {
@@ -36,7 +41,11 @@ export function drawAugmentParams(policies: readonly AugmentKind[], batch: numbe
   }
   for (const p of policies) {
     if (p === 'color') {
-      out.color = { brightness: uniform(batch, -0.5, 0.5), saturation: uniform(batch, 0, 2), contrast: uniform(batch, 0.5, 1.5) }
+      out.color = {
+        brightness: uniform(batch, -0.5, 0.5),
+        saturation: uniform(batch, 0, 2),
+        contrast: uniform(batch, 0.5, 1.5)
+      }
     } else if (p === 'translation') {
       const sx = Math.floor(w / 8 + 0.5)
       const sy = Math.floor(h / 8 + 0.5)
@@ -75,7 +84,11 @@ function shiftMatrices(d: Int32Array, n: number): tf.Tensor3D {
 }
 
 /** Applies drawn augmentations to images [B, H, W, C] in [-1, 1]. Call inside tidy (or a tape). */
-export function applyAugment(x: tf.Tensor, params: AugmentParams, policies: readonly AugmentKind[]): tf.Tensor {
+export function applyAugment(
+  x: tf.Tensor,
+  params: AugmentParams,
+  policies: readonly AugmentKind[]
+): tf.Tensor {
   const [b, h, w, c] = x.shape as [number, number, number, number]
   let y = x
   for (const p of policies) {

@@ -19,8 +19,7 @@ export const MAX_ROLLBACKS = 3
 
 /** What the session should do after a non-finite update. */
 export type GuardOutcome =
-  | { stop: false; event: RunEvent; restoredStep: number }
-  | { stop: true; event: RunEvent; message: string }
+  { stop: false; event: RunEvent; restoredStep: number } | { stop: true; event: RunEvent; message: string }
 
 export class TrainingGuard {
   /** Rollbacks done in this session. */
@@ -42,7 +41,17 @@ export class TrainingGuard {
         `after ${MAX_ROLLBACKS} rollbacks, each to the last good checkpoint with both learning rates halved (now lrG ${lrG}, lrD ${lrD}). ` +
         'No bad update was applied; the checkpoints are intact. Try: branch from the last checkpoint with lower learning rates, ' +
         'gradient clipping (clipNorm 1), spectral normalisation, or the hinge loss; if it happens at once, check the dataset for broken images.'
-      return { stop: true, message, event: { kind: 'error', step: badStep, time: Date.now(), message, data: { code: 'non-finite', steps: [...this.history] } } }
+      return {
+        stop: true,
+        message,
+        event: {
+          kind: 'error',
+          step: badStep,
+          time: Date.now(),
+          message,
+          data: { code: 'non-finite', steps: [...this.history] }
+        }
+      }
     }
     this.rollbacks += 1
     const found = await findLatestCheckpoint(path.join(runDir, RUN_FILES.checkpoints))
@@ -79,7 +88,8 @@ export class TrainingGuard {
           before: { lrG, lrD },
           after: next,
           rollbacks: this.rollbacks,
-          suggestion: 'If this repeats, lower the learning rates, turn on gradient clipping or spectral normalisation.'
+          suggestion:
+            'If this repeats, lower the learning rates, turn on gradient clipping or spectral normalisation.'
         }
       }
     }
@@ -91,5 +101,8 @@ async function trimMetrics(runDir: string, step: number): Promise<void> {
   const kept: StepMetrics[] = await readMetrics(runDir, -1)
   const before = kept.filter((m) => m.step <= step)
   if (before.length === kept.length) return
-  await writeFileAtomic(path.join(runDir, RUN_FILES.metrics), before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : ''))
+  await writeFileAtomic(
+    path.join(runDir, RUN_FILES.metrics),
+    before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : '')
+  )
 }

@@ -36,12 +36,15 @@ export class HealthCoach {
     if (!Number.isFinite(p.lossD) || !Number.isFinite(p.lossG)) return []
     this.trace.push({ step: p.step, lossD: p.lossD, lossG: p.lossG, dReal: p.dReal, dFake: p.dFake })
     if (this.trace.length > KEEP) this.trace.splice(0, this.trace.length - KEEP)
-    return this.settle(['d-winning', 'g-not-learning', 'oscillation', 'no-progress'], [
-      detectDWinning(this.trace, this.loss),
-      detectGNotLearning(this.trace, this.loss),
-      detectOscillation(this.trace),
-      detectNoProgress(this.trace, this.samples)
-    ])
+    return this.settle(
+      ['d-winning', 'g-not-learning', 'oscillation', 'no-progress'],
+      [
+        detectDWinning(this.trace, this.loss),
+        detectGNotLearning(this.trace, this.loss),
+        detectOscillation(this.trace),
+        detectNoProgress(this.trace, this.samples)
+      ]
+    )
   }
 
   /** Feeds one rendered sample grid (uint8 pixels of `n` images); returns new findings. */

@@ -35,7 +35,13 @@ export interface SamplePoint {
   change: number
 }
 
-export const HEALTH_CODES = ['d-winning', 'g-not-learning', 'no-progress', 'mode-collapse', 'oscillation'] as const
+export const HEALTH_CODES = [
+  'd-winning',
+  'g-not-learning',
+  'no-progress',
+  'mode-collapse',
+  'oscillation'
+] as const
 export type HealthCode = (typeof HEALTH_CODES)[number]
 
 /** A detector's verdict: what is wrong, in words, and what to try. */
@@ -87,7 +93,8 @@ export function detectDWinning(trace: readonly MetricPoint[], loss: LossKind): H
   return {
     code: 'd-winning',
     message: `The discriminator is winning: its loss has stayed below ${limit} for the last ${w.length} records, so the generator gets almost no signal.`,
-    suggestion: 'Lower lrD (or use the TTUR preset the other way round), add DiffAugment, turn on spectral normalisation, or try the hinge loss.',
+    suggestion:
+      'Lower lrD (or use the TTUR preset the other way round), add DiffAugment, turn on spectral normalisation, or try the hinge loss.',
     evidence: { meanLossD: mean(w.map((p) => p.lossD)), limit }
   }
 }
@@ -105,13 +112,17 @@ export function detectGNotLearning(trace: readonly MetricPoint[], loss: LossKind
   return {
     code: 'g-not-learning',
     message: `The generator is not learning: its loss rose from ${first.toFixed(2)} to ${last.toFixed(2)} while D(G(z)) fell to ${dFake.toFixed(3)}.`,
-    suggestion: 'Raise lrG or lower lrD, reduce D steps per G step, or branch from an earlier checkpoint with spectral normalisation on.',
+    suggestion:
+      'Raise lrG or lower lrD, reduce D steps per G step, or branch from an earlier checkpoint with spectral normalisation on.',
     evidence: { lossGFirst: first, lossGLast: last, dFake }
   }
 }
 
 /** No progress: losses flat and samples unchanged. */
-export function detectNoProgress(trace: readonly MetricPoint[], samples: readonly SamplePoint[]): HealthFinding | undefined {
+export function detectNoProgress(
+  trace: readonly MetricPoint[],
+  samples: readonly SamplePoint[]
+): HealthFinding | undefined {
   const w = lastWindow(trace)
   const k = HEALTH_THRESHOLDS.flatSampleGrids
   if (!w || samples.length < k + 1) return undefined
@@ -120,11 +131,17 @@ export function detectNoProgress(trace: readonly MetricPoint[], samples: readonl
   const relG = rel(w.map((p) => p.lossG))
   const changes = samples.slice(-k).map((s) => s.change)
   const maxChange = Math.max(...changes)
-  if (!(relD < HEALTH_THRESHOLDS.flatRelStd && relG < HEALTH_THRESHOLDS.flatRelStd && maxChange < HEALTH_THRESHOLDS.flatSampleChange)) return undefined
+  if (!(
+    relD < HEALTH_THRESHOLDS.flatRelStd &&
+    relG < HEALTH_THRESHOLDS.flatRelStd &&
+    maxChange < HEALTH_THRESHOLDS.flatSampleChange
+  ))
+    return undefined
   return {
     code: 'no-progress',
     message: `Training has stalled: both losses vary by under 1 % and the last ${k} sample grids are practically identical.`,
-    suggestion: 'Check the learning rates are not tiny (a rollback halves them), raise lrG and lrD, or stop here if the samples already look right.',
+    suggestion:
+      'Check the learning rates are not tiny (a rollback halves them), raise lrG and lrD, or stop here if the samples already look right.',
     evidence: { relStdD: relD, relStdG: relG, maxSampleChange: maxChange }
   }
 }
@@ -146,7 +163,8 @@ export function detectModeCollapse(samples: readonly SamplePoint[]): HealthFindi
   return {
     code: 'mode-collapse',
     message: `Possible mode collapse: the sample grid's diversity fell from ${peak.toFixed(3)} (step ${samples[peakIndex]?.step ?? 0}) to ${cur.diversity.toFixed(3)}; different latents now give similar images.`,
-    suggestion: 'Branch from the checkpoint before the drop with spectral normalisation, DiffAugment or a lower lrG; a conditional model or the hinge loss also help.',
+    suggestion:
+      'Branch from the checkpoint before the drop with spectral normalisation, DiffAugment or a lower lrG; a conditional model or the hinge loss also help.',
     evidence: { diversity: cur.diversity, peak, peakStep: samples[peakIndex]?.step ?? 0 }
   }
 }
@@ -157,20 +175,29 @@ export function detectOscillation(trace: readonly MetricPoint[]): HealthFinding 
   if (!w) return undefined
   const d = w.slice(1).map((p, i) => p.lossD - (w[i] as MetricPoint).lossD)
   let turns = 0
-  for (let i = 1; i < d.length; i++) if (Math.sign(d[i] as number) !== Math.sign(d[i - 1] as number) && d[i] !== 0) turns += 1
+  for (let i = 1; i < d.length; i++)
+    if (Math.sign(d[i] as number) !== Math.sign(d[i - 1] as number) && d[i] !== 0) turns += 1
   const turnShare = turns / Math.max(1, d.length - 1)
   const amplitude = mean(d.map(Math.abs)) / Math.max(1e-8, mean(w.map((p) => Math.abs(p.lossD))))
-  if (!(turnShare >= HEALTH_THRESHOLDS.oscillationTurns && amplitude > HEALTH_THRESHOLDS.oscillationAmplitude)) return undefined
+  if (!(
+    turnShare >= HEALTH_THRESHOLDS.oscillationTurns && amplitude > HEALTH_THRESHOLDS.oscillationAmplitude
+  ))
+    return undefined
   return {
     code: 'oscillation',
     message: `The losses oscillate: D's loss changes direction on ${(turnShare * 100).toFixed(0)} % of records by about ${(amplitude * 100).toFixed(0)} % of its size.`,
-    suggestion: 'Lower both learning rates (try half), set beta1 to 0.5 or 0, or turn on EMA and spectral normalisation.',
+    suggestion:
+      'Lower both learning rates (try half), set beta1 to 0.5 or 0, or turn on EMA and spectral normalisation.',
     evidence: { turnShare, amplitude }
   }
 }
 
 /** Diversity and change of a sample grid from its uint8 pixels ([n, h, w, c], values 0..255). */
-export function gridStatistics(pixels: Uint8Array, n: number, previous?: Uint8Array): { diversity: number; change: number } {
+export function gridStatistics(
+  pixels: Uint8Array,
+  n: number,
+  previous?: Uint8Array
+): { diversity: number; change: number } {
   const size = pixels.length / n
   let total = 0
   let pairs = 0

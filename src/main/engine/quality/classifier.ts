@@ -41,18 +41,23 @@ export class QualityClassifier {
     const tensors: tf.Tensor[] = []
     for (const w of manifest.weights) {
       const n = w.shape.reduce((a, b) => a * b, 1)
-      if (off + n > values.length) throw new Error(`Expected weights.bin to hold ${off + n} values for ${w.name}, but it has ${values.length}`)
+      if (off + n > values.length)
+        throw new Error(
+          `Expected weights.bin to hold ${off + n} values for ${w.name}, but it has ${values.length}`
+        )
       tensors.push(tf.tensor(values.subarray(off, off + n), w.shape))
       off += n
     }
-    if (off !== values.length) throw new Error(`Expected weights.bin to hold ${off} values, but it has ${values.length}`)
+    if (off !== values.length)
+      throw new Error(`Expected weights.bin to hold ${off} values, but it has ${values.length}`)
     return new QualityClassifier(manifest, tensors)
   }
 
   /** Loads `model.json` + `weights.bin` from a folder. */
   static async load(dir: string): Promise<QualityClassifier> {
     const manifest = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8')) as ClassifierManifest
-    if (manifest.format !== 'gan-studio-classifier') throw new Error(`Expected a gan-studio-classifier in ${dir}, but got format ${String(manifest.format)}`)
+    if (manifest.format !== 'gan-studio-classifier')
+      throw new Error(`Expected a gan-studio-classifier in ${dir}, but got format ${String(manifest.format)}`)
     const buf = await fs.readFile(path.join(dir, 'weights.bin'))
     const values = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
     return QualityClassifier.fromData(manifest, values)
@@ -78,7 +83,10 @@ export class QualityClassifier {
     const layers = this.tensors.length / 2
     let features = h
     for (let i = 0; i < layers; i++) {
-      h = tf.add(tf.matMul(h, this.tensors[2 * i] as tf.Tensor2D), this.tensors[2 * i + 1] as tf.Tensor) as tf.Tensor2D
+      h = tf.add(
+        tf.matMul(h, this.tensors[2 * i] as tf.Tensor2D),
+        this.tensors[2 * i + 1] as tf.Tensor
+      ) as tf.Tensor2D
       if (i < layers - 1) {
         h = tf.relu(h)
         features = h

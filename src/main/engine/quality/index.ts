@@ -11,7 +11,14 @@ import type { QualityClassifier } from './classifier'
 import { classCoverage, frechetDistance, gaussianOf } from './stats'
 
 export { QualityClassifier, classifiersDir, loadQualityClassifier } from './classifier'
-export { classCoverage, frechetDistance, gaussianOf, symmetricEigen, type ClassCoverage, type Gaussian } from './stats'
+export {
+  classCoverage,
+  frechetDistance,
+  gaussianOf,
+  symmetricEigen,
+  type ClassCoverage,
+  type Gaussian
+} from './stats'
 
 /** What is logged per sample interval (`StepMetrics.quality` in shared/domain.ts adds the step). */
 export type QualityScore = Omit<DomainQualityScore, 'step'>
@@ -22,11 +29,20 @@ export async function scoreImages(classifier: QualityClassifier, images: tf.Tens
   const { features, predicted } = await classifier.embed(images)
   const g = gaussianOf(features, n, classifier.featureDim)
   const cc = classCoverage(predicted, classifier.numClasses)
-  return { fd: frechetDistance(g, classifier.reference()), classCoverage: cc.coverage, classEvenness: cc.evenness, samples: n }
+  return {
+    fd: frechetDistance(g, classifier.reference()),
+    classCoverage: cc.coverage,
+    classEvenness: cc.evenness,
+    samples: n
+  }
 }
 
 /** Scores uint8 NHWC pixels (e.g. dataset images) by scaling them to [-1, 1] first. */
-export async function scorePixels(classifier: QualityClassifier, pixels: Uint8Array, shape: [number, number, number]): Promise<QualityScore> {
+export async function scorePixels(
+  classifier: QualityClassifier,
+  pixels: Uint8Array,
+  shape: [number, number, number]
+): Promise<QualityScore> {
   const [h, w, c] = shape
   const n = pixels.length / (h * w * c)
   const t = tf.tidy(() => tf.sub(tf.div(tf.tensor4d(Float32Array.from(pixels), [n, h, w, c]), 127.5), 1))

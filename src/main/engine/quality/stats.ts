@@ -15,7 +15,8 @@ export function gaussianOf(x: ArrayLike<number>, n: number, dim: number): Gaussi
   if (n < 2) throw new Error(`Expected at least 2 feature rows, but got ${n}`)
   if (x.length !== n * dim) throw new Error(`Expected ${n * dim} feature values, but got ${x.length}`)
   const mean = new Float64Array(dim)
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) + (x[i * dim + j] as number)
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) + (x[i * dim + j] as number)
   for (let j = 0; j < dim; j++) mean[j] = (mean[j] as number) / n
   const cov = new Float64Array(dim * dim)
   const row = new Float64Array(dim)
@@ -40,7 +41,10 @@ export function gaussianOf(x: ArrayLike<number>, n: number, dim: number): Gaussi
  * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations. Returns the eigenvalues
  * and the eigenvectors as columns of a row-major d×d matrix.
  */
-export function symmetricEigen(m: ArrayLike<number>, d: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  m: ArrayLike<number>,
+  d: number
+): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(m as ArrayLike<number>)
   const v = new Float64Array(d * d)
   for (let i = 0; i < d; i++) v[i * d + i] = 1
@@ -93,7 +97,8 @@ function sqrtPsd(m: Float64Array, d: number): Float64Array {
     if (s === 0) continue
     for (let i = 0; i < d; i++) {
       const vik = (vectors[i * d + k] as number) * s
-      for (let j = 0; j < d; j++) out[i * d + j] = (out[i * d + j] as number) + vik * (vectors[j * d + k] as number)
+      for (let j = 0; j < d; j++)
+        out[i * d + j] = (out[i * d + j] as number) + vik * (vectors[j * d + k] as number)
     }
   }
   return out
@@ -153,7 +158,11 @@ export interface ClassCoverage {
  * `minShare` of the samples (default: a quarter of its fair share, 1/(4K)), so a stray
  * misclassification does not count as coverage.
  */
-export function classCoverage(predicted: ArrayLike<number>, numClasses: number, minShare = 1 / (4 * numClasses)): ClassCoverage {
+export function classCoverage(
+  predicted: ArrayLike<number>,
+  numClasses: number,
+  minShare = 1 / (4 * numClasses)
+): ClassCoverage {
   const counts = new Array<number>(numClasses).fill(0)
   for (let i = 0; i < predicted.length; i++) {
     const c = predicted[i] as number

@@ -6,7 +6,13 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HealthCoach, gridStatistics, type HealthFinding, type MetricPoint, type SamplePoint } from '../../../../../src/main/engine/health'
+import {
+  HealthCoach,
+  gridStatistics,
+  type HealthFinding,
+  type MetricPoint,
+  type SamplePoint
+} from '../../../../../src/main/engine/health'
 import type { LossKind } from '../../../../../src/shared/hyperparams'
 
 /** Deterministic noise in [-1, 1]. */
@@ -22,7 +28,10 @@ function run(points: MetricPoint[], samples: SamplePoint[] = [], loss: LossKind 
   const coach = new HealthCoach(loss)
   const found: HealthFinding[] = []
   // Interleave as the session does: samples at their steps, metrics at theirs.
-  const events = [...points.map((p) => ({ step: p.step, p })), ...samples.map((s) => ({ step: s.step, s }))].sort((x, y) => x.step - y.step)
+  const events = [
+    ...points.map((p) => ({ step: p.step, p })),
+    ...samples.map((s) => ({ step: s.step, s }))
+  ].sort((x, y) => x.step - y.step)
   for (const e of events) {
     if ('p' in e) found.push(...coach.onMetrics(e.p))
     else found.push(...coach.onSampleStats(e.s))
@@ -46,7 +55,11 @@ function healthy(n: number, seed = 1): MetricPoint[] {
 }
 
 function healthySamples(n: number): SamplePoint[] {
-  return Array.from({ length: n }, (_, i) => ({ step: i * 100, diversity: i === 0 ? 0.02 : Math.min(0.3, 0.1 + 0.05 * i), change: i === 0 ? NaN : 0.05 }))
+  return Array.from({ length: n }, (_, i) => ({
+    step: i * 100,
+    diversity: i === 0 ? 0.02 : Math.min(0.3, 0.1 + 0.05 * i),
+    change: i === 0 ? NaN : 0.05
+  }))
 }
 
 describe('health coach', () => {
@@ -66,26 +79,54 @@ describe('health coach', () => {
 
   it('D winning: D loss near 0 for a window', () => {
     const pts = healthy(30).concat(
-      Array.from({ length: 30 }, (_, i) => ({ step: 310 + i * 10, lossD: 0.03 - i * 0.0005, lossG: 4, dReal: 0.99, dFake: 0.1 }))
+      Array.from({ length: 30 }, (_, i) => ({
+        step: 310 + i * 10,
+        lossD: 0.03 - i * 0.0005,
+        lossG: 4,
+        dReal: 0.99,
+        dFake: 0.1
+      }))
     )
     expect(run(pts)).toEqual(['d-winning'])
   })
 
   it('D winning uses the LSGAN threshold for lsgan and stays quiet for wgan-gp', () => {
-    const pts = Array.from({ length: 30 }, (_, i) => ({ step: i * 10, lossD: 0.02 - i * 0.0001, lossG: 0.5, dReal: 1, dFake: 0 }))
+    const pts = Array.from({ length: 30 }, (_, i) => ({
+      step: i * 10,
+      lossD: 0.02 - i * 0.0001,
+      lossG: 0.5,
+      dReal: 1,
+      dFake: 0
+    }))
     expect(run(pts, [], 'lsgan')).toEqual([])
     expect(run(pts, [], 'hinge')).toEqual(['d-winning'])
     expect(run(pts, [], 'wgan-gp')).toEqual([])
   })
 
   it('G not learning: G loss rising while D(G(z)) goes to 0', () => {
-    const pts = Array.from({ length: 40 }, (_, i) => ({ step: i * 10, lossD: 0.3 - i * 0.001, lossG: 1 + i * 0.15, dReal: 0.9, dFake: Math.max(0.005, 0.3 - i * 0.01) }))
+    const pts = Array.from({ length: 40 }, (_, i) => ({
+      step: i * 10,
+      lossD: 0.3 - i * 0.001,
+      lossG: 1 + i * 0.15,
+      dReal: 0.9,
+      dFake: Math.max(0.005, 0.3 - i * 0.01)
+    }))
     expect(run(pts)).toEqual(['g-not-learning'])
   })
 
   it('no progress: flat losses and unchanged samples', () => {
-    const pts = Array.from({ length: 30 }, (_, i) => ({ step: i * 10, lossD: 0.6931, lossG: 0.6931, dReal: 0.5, dFake: 0.5 }))
-    const samples = Array.from({ length: 5 }, (_, i) => ({ step: i * 60, diversity: 0.2, change: i === 0 ? NaN : 0.0004 }))
+    const pts = Array.from({ length: 30 }, (_, i) => ({
+      step: i * 10,
+      lossD: 0.6931,
+      lossG: 0.6931,
+      dReal: 0.5,
+      dFake: 0.5
+    }))
+    const samples = Array.from({ length: 5 }, (_, i) => ({
+      step: i * 60,
+      diversity: 0.2,
+      change: i === 0 ? NaN : 0.0004
+    }))
     expect(run(pts, samples)).toEqual(['no-progress'])
     // The same flat losses with samples still changing are fine.
     const moving = samples.map((s) => ({ ...s, change: 0.02 }))
@@ -97,18 +138,36 @@ describe('health coach', () => {
     const samples = div.map((d, i) => ({ step: i * 100, diversity: d, change: 0.05 }))
     expect(run([], samples)).toEqual(['mode-collapse'])
     // Low diversity from the start (a generator still at init) is not collapse.
-    expect(run([], [0.02, 0.03, 0.01, 0.01].map((d, i) => ({ step: i * 100, diversity: d, change: 0.05 })))).toEqual([])
+    expect(
+      run(
+        [],
+        [0.02, 0.03, 0.01, 0.01].map((d, i) => ({ step: i * 100, diversity: d, change: 0.05 }))
+      )
+    ).toEqual([])
   })
 
   it('oscillation: D loss swinging up and down', () => {
     const pts = healthy(10).concat(
-      Array.from({ length: 25 }, (_, i) => ({ step: 110 + i * 10, lossD: i % 2 === 0 ? 0.4 : 1.6, lossG: 1, dReal: 0.6, dFake: 0.4 }))
+      Array.from({ length: 25 }, (_, i) => ({
+        step: 110 + i * 10,
+        lossD: i % 2 === 0 ? 0.4 : 1.6,
+        lossG: 1,
+        dReal: 0.6,
+        dFake: 0.4
+      }))
     )
     expect(run(pts)).toEqual(['oscillation'])
   })
 
   it('a warning fires again only after its condition cleared', () => {
-    const bad = (from: number): MetricPoint[] => Array.from({ length: 25 }, (_, i) => ({ step: from + i * 10, lossD: 0.01, lossG: 3, dReal: 1, dFake: 0.1 }))
+    const bad = (from: number): MetricPoint[] =>
+      Array.from({ length: 25 }, (_, i) => ({
+        step: from + i * 10,
+        lossD: 0.01,
+        lossG: 3,
+        dReal: 1,
+        dFake: 0.1
+      }))
     const pts = [...bad(0), ...healthy(25).map((p) => ({ ...p, step: p.step + 250 })), ...bad(600)]
     expect(run(pts)).toEqual(['d-winning', 'd-winning'])
   })

@@ -20,10 +20,18 @@ import { tf } from '../../../../../src/main/engine/tf'
 describe('Fréchet distance', () => {
   it('is 0 for the same Gaussian and |Δμ|² + trace terms for known ones', () => {
     const d = 3
-    const p = { dim: d, mean: Float64Array.from([0, 0, 0]), cov: Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]) }
+    const p = {
+      dim: d,
+      mean: Float64Array.from([0, 0, 0]),
+      cov: Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1])
+    }
     expect(frechetDistance(p, p)).toBeCloseTo(0, 8)
     // Σ2 = 4I: Tr(I + 4I - 2·2I) = 3; plus |μ|² = 4.
-    const q = { dim: d, mean: Float64Array.from([2, 0, 0]), cov: Float64Array.from([4, 0, 0, 0, 4, 0, 0, 0, 4]) }
+    const q = {
+      dim: d,
+      mean: Float64Array.from([2, 0, 0]),
+      cov: Float64Array.from([4, 0, 0, 0, 4, 0, 0, 0, 4])
+    }
     expect(frechetDistance(p, q)).toBeCloseTo(7, 6)
   })
 
@@ -47,7 +55,10 @@ describe('GAN Studio FD on MNIST', () => {
   beforeAll(async () => {
     await loadBackend('cpu')
     const c = await loadQualityClassifier('mnist')
-    if (!c) throw new Error('Expected the shipped classifier in assets/classifiers/mnist, but it is missing: run npx tsx scripts/train-classifier.ts mnist')
+    if (!c)
+      throw new Error(
+        'Expected the shipped classifier in assets/classifiers/mnist, but it is missing: run npx tsx scripts/train-classifier.ts mnist'
+      )
     clf = c
     images = (await convertBuiltin(BUILTINS[0] as (typeof BUILTINS)[number])).images
   })
@@ -77,6 +88,8 @@ describe('GAN Studio FD on MNIST', () => {
     expect(r.classEvenness).toBeGreaterThan(0.95)
     expect(c.classCoverage).toBe(0.1)
     expect(c.classEvenness).toBe(0)
-    console.log(`GAN Studio FD: real ${r.fd.toFixed(2)}, noise ${z.fd.toFixed(2)}, collapsed ${c.fd.toFixed(2)}`)
+    console.log(
+      `GAN Studio FD: real ${r.fd.toFixed(2)}, noise ${z.fd.toFixed(2)}, collapsed ${c.fd.toFixed(2)}`
+    )
   })
 })

@@ -24,7 +24,17 @@ describe('quality in the session', () => {
 
   it('attaches quality to the records at sample steps', async () => {
     const runDir = path.join(dataDir, 'run')
-    const config = { dataset: 'mnist', model: 'mlp' as const, width: 0.125, latentDim: 8, batchSize: 8, steps: 40, logEvery: 10, sampleEvery: 20, checkpointEvery: 40 }
+    const config = {
+      dataset: 'mnist',
+      model: 'mlp' as const,
+      width: 0.125,
+      latentDim: 8,
+      batchSize: 8,
+      steps: 40,
+      logEvery: 10,
+      sampleEvery: 20,
+      checkpointEvery: 40
+    }
     const s = await openSession({ dataDir, runDir, backend: 'cpu', mode: { kind: 'new', config } })
     const before = tf.memory().numTensors
     expect(await s.run()).toBe('finished')

@@ -13,7 +13,17 @@ import { tf } from '../../../../../src/main/engine/tf'
 import type { RunEvent, StepMetrics } from '../../../../../src/shared/domain'
 import { makeTinyDataset, tempDir } from '../../../../helpers/engine'
 
-const config = { dataset: 'tiny', model: 'mlp' as const, width: 0.125, latentDim: 8, batchSize: 8, steps: 40, logEvery: 5, checkpointEvery: 10, sampleEvery: 20 }
+const config = {
+  dataset: 'tiny',
+  model: 'mlp' as const,
+  width: 0.125,
+  latentDim: 8,
+  batchSize: 8,
+  steps: 40,
+  logEvery: 5,
+  checkpointEvery: 10,
+  sampleEvery: 20
+}
 
 describe('non-finite guard', () => {
   let dataDir: string
@@ -38,8 +48,16 @@ describe('non-finite guard', () => {
     expect(rollbacks).toHaveLength(1)
     const rb = rollbacks[0] as RunEvent
     expect(rb.step).toBe(20)
-    expect(rb.message).toMatch(/Non-finite loss or gradient: 1 update was skipped before step 25; rolled back to ckpt-0+20 \(step 20\)/)
-    expect(rb.data).toMatchObject({ code: 'non-finite', fromStep: 25, toStep: 20, skippedUpdates: 1, after: { lrG: 1e-4, lrD: 1e-4 } })
+    expect(rb.message).toMatch(
+      /Non-finite loss or gradient: 1 update was skipped before step 25; rolled back to ckpt-0+20 \(step 20\)/
+    )
+    expect(rb.data).toMatchObject({
+      code: 'non-finite',
+      fromStep: 25,
+      toStep: 20,
+      skippedUpdates: 1,
+      after: { lrG: 1e-4, lrD: 1e-4 }
+    })
     expect(s.config.lrG).toBe(1e-4)
     expect(s.config.lrD).toBe(1e-4)
     expect(s.engine.step).toBe(40)
@@ -67,7 +85,9 @@ describe('non-finite guard', () => {
     expect(status).toBe('stopped')
     expect(events.filter((e) => e.kind === 'rollback')).toHaveLength(3)
     const err = events.find((e) => e.kind === 'error')
-    expect(err?.message).toMatch(/Training stopped at step 15: losses or gradients became NaN or infinite again .* after 3 rollbacks/)
+    expect(err?.message).toMatch(
+      /Training stopped at step 15: losses or gradients became NaN or infinite again .* after 3 rollbacks/
+    )
     expect(err?.message).toMatch(/Try: .*lower learning rates, gradient clipping/)
     expect(s.record.status).toBe('stopped')
     expect(s.config.lrG).toBeCloseTo(2e-4 / 8, 12)

@@ -14,6 +14,18 @@ export async function tinyData(count = 256): Promise<{ dataDir: string; data: Ca
 
 /** A small mlp (or tiny dcgan) trainer with batch 8. */
 export function tinyTrainer(data: CachedDataset, extra: HyperparamsInput = {}): GanTrainer {
-  const config = hyperparamsSchema.parse({ dataset: 'tiny', model: 'mlp', width: 0.125, latentDim: 8, batchSize: 8, seed: 5, ...extra })
-  return new GanTrainer(config, data, buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0))
+  const config = hyperparamsSchema.parse({
+    dataset: 'tiny',
+    model: 'mlp',
+    width: 0.125,
+    latentDim: 8,
+    batchSize: 8,
+    seed: 5,
+    ...extra
+  })
+  return new GanTrainer(
+    config,
+    data,
+    buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
+  )
 }

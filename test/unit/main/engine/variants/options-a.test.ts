@@ -21,7 +21,7 @@ describe('training options (a)', () => {
   const cases: Array<[string, HyperparamsInput]> = [
     ['spectral norm', { spectralNorm: true }],
     ['DiffAugment', { diffAugment: ['translation', 'cutout', 'color'] }],
-    ['conditional', { conditional: true }],
+    ['conditional', { conditional: true }]
   ]
   for (const [name, extra] of cases) {
     it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {

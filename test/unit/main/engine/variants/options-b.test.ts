@@ -21,7 +21,20 @@ describe('training options (b)', () => {
   const cases: Array<[string, HyperparamsInput]> = [
     ['gradient clipping', { clipNorm: 0.5 }],
     ['EMA off', { ema: 0 }],
-    ['all at once, TTUR', { spectralNorm: true, diffAugment: ['translation', 'color'], conditional: true, clipNorm: 1, lrG: 1e-4, lrD: 4e-4, beta1: 0, beta2: 0.9, loss: 'hinge' }],
+    [
+      'all at once, TTUR',
+      {
+        spectralNorm: true,
+        diffAugment: ['translation', 'color'],
+        conditional: true,
+        clipNorm: 1,
+        lrG: 1e-4,
+        lrD: 4e-4,
+        beta1: 0,
+        beta2: 0.9,
+        loss: 'hinge'
+      }
+    ]
   ]
   for (const [name, extra] of cases) {
     it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {

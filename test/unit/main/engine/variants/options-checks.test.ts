@@ -21,7 +21,8 @@ function largestSingularValue(values: Float32Array, units: number): number {
   for (let a = 0; a < units; a++) {
     for (let b = 0; b < units; b++) {
       let s = 0
-      for (let r = 0; r < rows; r++) s += (values[r * units + a] as number) * (values[r * units + b] as number)
+      for (let r = 0; r < rows; r++)
+        s += (values[r * units + a] as number) * (values[r * units + b] as number)
       g[a * units + b] = s
     }
   }
@@ -81,7 +82,9 @@ describe('training option checks', () => {
 
   it('conditional: refuses an unlabelled dataset with a clear message', () => {
     const config = hyperparamsSchema.parse({ dataset: 'tiny', model: 'mlp', conditional: true })
-    expect(() => buildArchs(config, [28, 28, 1], 0)).toThrow(/Conditional training needs a labelled dataset.*'tiny' has no labels/)
+    expect(() => buildArchs(config, [28, 28, 1], 0)).toThrow(
+      /Conditional training needs a labelled dataset.*'tiny' has no labels/
+    )
   })
 
   it('clipping: a tiny clipNorm scales gradients below Adam epsilon, so the first D step shrinks', async () => {
@@ -92,7 +95,8 @@ describe('training option checks', () => {
       t.trainStep()
       const after = await w.data()
       let m = 0
-      for (let i = 0; i < before.length; i++) m = Math.max(m, Math.abs((after[i] as number) - (before[i] as number)))
+      for (let i = 0; i < before.length; i++)
+        m = Math.max(m, Math.abs((after[i] as number) - (before[i] as number)))
       t.dispose()
       return m
     }

@@ -30,7 +30,8 @@ const config = {
 
 function flat(t: HostTensors): Record<string, number[]> {
   const out: Record<string, number[]> = {}
-  for (const [g, list] of Object.entries(t)) for (const x of list ?? []) out[`${g}/${x.name}`] = Array.from(x.values)
+  for (const [g, list] of Object.entries(t))
+    for (const x of list ?? []) out[`${g}/${x.name}`] = Array.from(x.values)
   return out
 }
 
@@ -46,17 +47,32 @@ describe('exact resume with all options', () => {
 
   it('train 20 + resume to 40 == train 40 straight', async () => {
     const straightDir = path.join(dataDir, 'straight')
-    const a = await openSession({ dataDir, runDir: straightDir, backend: 'cpu', mode: { kind: 'new', config: { ...config, steps: 40 } } })
+    const a = await openSession({
+      dataDir,
+      runDir: straightDir,
+      backend: 'cpu',
+      mode: { kind: 'new', config: { ...config, steps: 40 } }
+    })
     expect(await a.run()).toBe('finished')
     const straight = flat(await readHostTensors(a.engine))
     const cursorA = a.engine.cursor()
     a.dispose()
 
     const splitDir = path.join(dataDir, 'split')
-    const b1 = await openSession({ dataDir, runDir: splitDir, backend: 'cpu', mode: { kind: 'new', config: { ...config, steps: 20 } } })
+    const b1 = await openSession({
+      dataDir,
+      runDir: splitDir,
+      backend: 'cpu',
+      mode: { kind: 'new', config: { ...config, steps: 20 } }
+    })
     expect(await b1.run()).toBe('finished')
     b1.dispose()
-    const b2 = await openSession({ dataDir, runDir: splitDir, backend: 'cpu', mode: { kind: 'resume', steps: 40 } })
+    const b2 = await openSession({
+      dataDir,
+      runDir: splitDir,
+      backend: 'cpu',
+      mode: { kind: 'resume', steps: 40 }
+    })
     expect(await b2.run()).toBe('finished')
     const split = flat(await readHostTensors(b2.engine))
     expect(b2.engine.cursor()).toEqual(cursorA)
