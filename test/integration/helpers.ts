@@ -81,7 +81,7 @@ export async function startHarness(opts: { tiny?: boolean } = {}): Promise<Harne
     token: server.token,
     WebSocketImpl: WebSocket
   })
-  return {
+  const harness: Harness = {
     dataDir,
     rendererDir,
     service,
@@ -91,11 +91,13 @@ export async function startHarness(opts: { tiny?: boolean } = {}): Promise<Harne
     close: async () => {
       transport.close()
       await service.close(20_000)
-      await server.close()
+      // A test may have replaced the server (restart tests): close the current one.
+      await harness.server.close()
       rmSync(dataDir, { recursive: true, force: true })
       rmSync(rendererDir, { recursive: true, force: true })
     }
   }
+  return harness
 }
 
 /** Collects events of one kind and lets a test wait for one that matches. */
