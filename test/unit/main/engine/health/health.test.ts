@@ -74,7 +74,24 @@ describe('health coach', () => {
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as MetricPoint)
     expect(points.length).toBeGreaterThanOrEqual(100)
-    expect(run(points)).toEqual([])
+    // That run's sample grids, measured with gridStatistics from its PNGs (step, diversity, change).
+    const grids: Array<[number, number, number]> = [
+      [0, 0.002, NaN],
+      [50, 0.084, 0.2079],
+      [100, 0.152, 0.1238],
+      [150, 0.286, 0.1589],
+      [200, 0.372, 0.1862],
+      [250, 0.329, 0.1299],
+      [300, 0.302, 0.0875],
+      [350, 0.295, 0.0495],
+      [400, 0.287, 0.05],
+      [450, 0.295, 0.0385],
+      [500, 0.306, 0.023],
+      [550, 0.31, 0.0293],
+      [600, 0.322, 0.019]
+    ]
+    const samples = grids.map(([step, diversity, change]) => ({ step, diversity, change }))
+    expect(run(points, samples)).toEqual([])
   })
 
   it('D winning: D loss near 0 for a window', () => {
