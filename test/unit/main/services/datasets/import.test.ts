@@ -64,12 +64,15 @@ describe('folder import', () => {
 
     const r = result.report
     expect(r.counts.found).toBe(Object.keys(messy.expected).length)
-    expect(r.counts.byStatus).toMatchObject({
+    const expectedCounts: Record<string, number> = {}
+    for (const status of Object.values(messy.expected))
+      expectedCounts[status] = (expectedCounts[status] ?? 0) + 1
+    expect(r.counts.byStatus).toMatchObject(expectedCounts)
+    expect(expectedCounts).toMatchObject({
       corrupt: 2,
       empty: 1,
       'not-image': 2,
       'too-large': 1,
-      unreadable: 3,
       unsupported: 1
     })
     expect(r.loops.sort()).toEqual(messy.loops)
