@@ -9,6 +9,7 @@
  * process, a WebSocket client receiving every event, and a 50 ms ping over the socket (what a UI
  * does while it waits) whose round trips are measured too.
  * "peer": openSession() and run() in this process, the same config, same duration.
+ * "idle": the same server and pings with no run: what the machine's own load costs the loop.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -45,7 +46,7 @@ function pct(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN
 }
 
-async function ours(config: HyperparamsInput, seconds: number, dataDir: string): Promise<{ loop: Stats; rtt: Stats; progressMsgs: number; steps: number }> {
+async function ours(config: HyperparamsInput, seconds: number, dataDir: string, train = true): Promise<{ loop: Stats; rtt: Stats; progressMsgs: number; steps: number }> {
   const worker = defaultWorkerScript()
   const service = new StudioService({ dataDir, settings: new MemorySettingsStore(), launcher: new ForkWorkerLauncher(worker), transport: 'serve' })
   const server = await startServer({ service, rendererDir: path.join(dataDir, 'no-ui') })
@@ -72,10 +73,13 @@ async function ours(config: HyperparamsInput, seconds: number, dataDir: string):
       pending.set(i, resolve)
       ws.send(JSON.stringify({ id: i, method, payload }))
     })
-  const start = (await call('training:start', { config })) as { ok: boolean; value?: { id: string }; error?: unknown }
-  if (!start.ok) throw new Error(`training:start failed: ${JSON.stringify(start.error)}`)
-  const runId = start.value!.id
-  await started // measure steady training, not process start-up
+  let runId = 'none'
+  if (train) {
+    const start = (await call('training:start', { config })) as { ok: boolean; value?: { id: string }; error?: unknown }
+    if (!start.ok) throw new Error(`training:start failed: ${JSON.stringify(start.error)}`)
+    runId = start.value!.id
+    await started // measure steady training, not process start-up
+  }
   const h = monitorEventLoopDelay({ resolution: 5 })
   const rtts: number[] = []
   h.enable()
@@ -84,14 +88,14 @@ async function ours(config: HyperparamsInput, seconds: number, dataDir: string):
   const stepAtStart = lastStep
   while (performance.now() - t0 < seconds * 1000) {
     const a = performance.now()
-    await call('runs:metrics', { runId, sinceStep: Math.max(-1, lastStep - 5) })
+    await call(train ? 'runs:metrics' : 'runs:list', train ? { runId, sinceStep: Math.max(-1, lastStep - 5) } : {})
     rtts.push(performance.now() - a)
     await new Promise((r) => setTimeout(r, 50))
   }
   h.disable()
   const elapsed = (performance.now() - t0) / 1000
   const steps = lastStep - stepAtStart
-  await call('training:stop', { runId })
+  if (train) await call('training:stop', { runId })
   ws.close()
   await service.close()
   await server.close()
@@ -137,12 +141,14 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gs-bench-loop-'))
   const config: HyperparamsInput = { dataset: 'mnist', model: a.model, width: 0.5, latentDim: 32, batchSize: a.batch, steps: 1_000_000, logEvery: 1, sampleEvery: 50, checkpointEvery: 1_000_000 }
   try {
+    const idle = await ours(config, a.seconds, dataDir, false)
     const o = await ours(config, a.seconds, dataDir)
     const p = await peer(config, a.seconds, dataDir)
-    const result = { workload: { ...config, seconds: a.seconds }, machine: { cpus: os.availableParallelism(), load: os.loadavg().map(round) }, ours: o, peer: p }
+    const result = { workload: { ...config, seconds: a.seconds }, machine: { cpus: os.availableParallelism(), load: os.loadavg().map(round) }, idle, ours: o, peer: p }
     if (a.json) process.stdout.write(JSON.stringify(result) + '\n')
     else {
       process.stdout.write(`event-loop delay of the serving process while training (${a.model}, batch ${a.batch}, ${a.seconds} s each, load ${result.machine.load.join('/')})\n`)
+      process.stdout.write(`  idle (server up, no run):   p50 ${idle.loop.p50} ms  p99 ${idle.loop.p99} ms  max ${idle.loop.max} ms; socket round trip p50 ${idle.rtt.p50} ms p99 ${idle.rtt.p99} ms (machine contention baseline)\n`)
       process.stdout.write(`  ours (trainer in a worker): p50 ${o.loop.p50} ms  p99 ${o.loop.p99} ms  max ${o.loop.max} ms; socket round trip p50 ${o.rtt.p50} ms p99 ${o.rtt.p99} ms; ${o.progressMsgs} progress msgs/s; ${o.steps} steps/s\n`)
       process.stdout.write(`  peer (training in-process): p50 ${p.loop.p50} ms  p99 ${p.loop.p99} ms  max ${p.loop.max} ms; ${p.steps} steps/s\n`)
     }

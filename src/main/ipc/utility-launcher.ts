@@ -5,7 +5,7 @@
 import { utilityProcess, type UtilityProcess } from 'electron'
 import path from 'node:path'
 import { isFromWorker } from '../worker/protocol'
-import type { WorkerHandle, WorkerLauncher } from '../services/worker-launcher'
+import { deprioritise, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
 
 /** Launches out/main/trainer-worker.js as a utility process. */
 export class UtilityWorkerLauncher implements WorkerLauncher {
@@ -17,6 +17,8 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, GAN_STUDIO_WORKER: '1' }
     })
+    // Same policy as under serve: the UI's process wins CPU contention against its trainer.
+    child.once('spawn', () => deprioritise(child.pid))
     let tail = ''
     child.stderr?.on('data', (c: Buffer) => {
       tail = (tail + c.toString()).slice(-4096)

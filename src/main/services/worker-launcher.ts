@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isFromWorker, type FromWorker, type ToWorker } from '../worker/protocol'
@@ -33,6 +34,25 @@ export interface ForkOptions {
   script: string
   execArgv?: string[]
   env?: NodeJS.ProcessEnv
+  /**
+   * Scheduling niceness of the worker (0 = same as the server). A slightly nicer trainer loses
+   * CPU contention to the process serving the UI, which keeps the UI's event loop responsive
+   * when training saturates the cores; it costs the trainer nothing when cores are free.
+   */
+  nice?: number
+}
+
+/** Default niceness of trainer processes (see ForkOptions.nice). */
+export const TRAINER_NICE = 5
+
+/** Lowers a process's priority by `nice`; best effort (some platforms or sandboxes refuse). */
+export function deprioritise(pid: number | undefined, nice: number = TRAINER_NICE): void {
+  if (pid === undefined || nice === 0) return
+  try {
+    os.setPriority(pid, Math.min(19, os.getPriority(process.pid) + nice))
+  } catch {
+    // Not allowed here: the trainer simply runs at normal priority.
+  }
 }
 
 function here(): string {
@@ -78,6 +98,7 @@ export class ForkWorkerLauncher implements WorkerLauncher {
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc']
     })
+    deprioritise(child.pid, this.opts.nice)
     const tail = new Tail()
     child.stderr?.on('data', (c: Buffer) => tail.push(c))
     let exited = false
