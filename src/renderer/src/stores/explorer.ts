@@ -68,9 +68,17 @@ export const useExplorerStore = defineStore('explorer', () => {
   const lastExport = ref<FileRef | null>(null)
 
   const seeds = computed(() => Array.from({ length: GRID_SIZE }, (_, i) => firstSeed.value + i))
-  const hasEdits = computed(() => directionAmounts.value.some((x) => x !== 0) || dimensionOffsets.value.some((x) => x !== 0))
-  const dimensionSliders = computed(() => (info.value && info.value.latentDim <= MAX_DIMENSION_SLIDERS ? info.value.latentDim : 0))
-  const base = computed(() => ({ runId: runId.value ?? '', ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}), ema: ema.value }))
+  const hasEdits = computed(
+    () => directionAmounts.value.some((x) => x !== 0) || dimensionOffsets.value.some((x) => x !== 0)
+  )
+  const dimensionSliders = computed(() =>
+    info.value && info.value.latentDim <= MAX_DIMENSION_SLIDERS ? info.value.latentDim : 0
+  )
+  const base = computed(() => ({
+    runId: runId.value ?? '',
+    ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}),
+    ema: ema.value
+  }))
   const labelOpt = computed(() => (info.value?.conditional ? { label: label.value } : {}))
 
   /** A's latent with the edits applied. */
@@ -89,8 +97,16 @@ export const useExplorerStore = defineStore('explorer', () => {
   })
 
   /** A's source for requests: its seed while unedited (reproducible), else the exact latent. */
-  const sourceA = computed(() => (a.value?.seed !== undefined && !hasEdits.value ? { seeds: [a.value.seed] } : editedLatent.value ? { latents: [editedLatent.value] } : null))
-  const sourceB = computed(() => (b.value ? (b.value.seed !== undefined ? { seeds: [b.value.seed] } : { latents: [b.value.latent] }) : null))
+  const sourceA = computed(() =>
+    a.value?.seed !== undefined && !hasEdits.value
+      ? { seeds: [a.value.seed] }
+      : editedLatent.value
+        ? { latents: [editedLatent.value] }
+        : null
+  )
+  const sourceB = computed(() =>
+    b.value ? (b.value.seed !== undefined ? { seeds: [b.value.seed] } : { latents: [b.value.latent] }) : null
+  )
 
   async function guard<T>(title: string, fn: () => Promise<T>): Promise<T | null> {
     try {
@@ -106,7 +122,10 @@ export const useExplorerStore = defineStore('explorer', () => {
     const list = await guard('Could not list runs', () => studio.runs.list())
     if (!list) return
     runs.value = list
-    const id = wantedRun && list.some((r) => r.id === wantedRun) ? wantedRun : (list.find((r) => r.step > 0)?.id ?? list[0]?.id ?? null)
+    const id =
+      wantedRun && list.some((r) => r.id === wantedRun)
+        ? wantedRun
+        : (list.find((r) => r.step > 0)?.id ?? list[0]?.id ?? null)
     if (!id) return
     await selectRun(id, wantedStep ?? null)
   }
@@ -118,7 +137,8 @@ export const useExplorerStore = defineStore('explorer', () => {
     checkpoints.value = cks ?? []
     const byStep = step !== null ? checkpoints.value.find((c) => c.step === step) : undefined
     checkpoint.value = (byStep ?? checkpoints.value[0])?.name ?? null
-    bookmarks.value = (await guard('Could not read bookmarks', () => studio.explorer.bookmarks({ runId: id }))) ?? []
+    bookmarks.value =
+      (await guard('Could not read bookmarks', () => studio.explorer.bookmarks({ runId: id }))) ?? []
     await loadModel()
   }
 
@@ -151,7 +171,10 @@ export const useExplorerStore = defineStore('explorer', () => {
     info.value = i
     if (!i) return
     if (label.value >= (i.labels?.length ?? 0)) label.value = 0
-    dimensionOffsets.value = Array.from({ length: i.latentDim <= MAX_DIMENSION_SLIDERS ? i.latentDim : 0 }, () => 0)
+    dimensionOffsets.value = Array.from(
+      { length: i.latentDim <= MAX_DIMENSION_SLIDERS ? i.latentDim : 0 },
+      () => 0
+    )
     directions.value = null
     directionAmounts.value = []
     await Promise.all([renderGrid(), refreshPicks()])
@@ -161,7 +184,14 @@ export const useExplorerStore = defineStore('explorer', () => {
     if (!info.value) return
     loadingGrid.value = true
     try {
-      const r = await guard('Could not generate the grid', () => studio.explorer.generate({ ...base.value, source: { seeds: seeds.value }, truncation: truncation.value, ...labelOpt.value }))
+      const r = await guard('Could not generate the grid', () =>
+        studio.explorer.generate({
+          ...base.value,
+          source: { seeds: seeds.value },
+          truncation: truncation.value,
+          ...labelOpt.value
+        })
+      )
       grid.value = r?.images ?? []
     } finally {
       loadingGrid.value = false
@@ -169,7 +199,9 @@ export const useExplorerStore = defineStore('explorer', () => {
   }
 
   async function image(source: { seeds: number[] } | { latents: number[][] }): Promise<string | null> {
-    const r = await guard('Could not generate the image', () => studio.explorer.generate({ ...base.value, source, truncation: truncation.value, ...labelOpt.value }))
+    const r = await guard('Could not generate the image', () =>
+      studio.explorer.generate({ ...base.value, source, truncation: truncation.value, ...labelOpt.value })
+    )
     return r?.images[0] ?? null
   }
 
@@ -198,7 +230,13 @@ export const useExplorerStore = defineStore('explorer', () => {
     const seed = seeds.value[i]
     const img = grid.value[i]
     if (seed === undefined || !img || !runId.value) return
-    const r = await guard('Could not read the latent', () => studio.explorer.latents({ runId: runId.value ?? '', ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}), seeds: [seed] }))
+    const r = await guard('Could not read the latent', () =>
+      studio.explorer.latents({
+        runId: runId.value ?? '',
+        ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}),
+        seeds: [seed]
+      })
+    )
     const latent = r?.latents[0]
     if (!latent) return
     setPick({ seed, latent, image: img })
@@ -230,7 +268,14 @@ export const useExplorerStore = defineStore('explorer', () => {
     interpolating.value = true
     try {
       const r = await guard('Could not interpolate', () =>
-        studio.explorer.interpolate({ ...base.value, from: sourceA.value ?? {}, to: sourceB.value ?? {}, frames: steps.value, mode: mode.value, truncation: truncation.value })
+        studio.explorer.interpolate({
+          ...base.value,
+          from: sourceA.value ?? {},
+          to: sourceB.value ?? {},
+          frames: steps.value,
+          mode: mode.value,
+          truncation: truncation.value
+        })
       )
       frames.value = r?.frames ?? []
     } finally {
@@ -242,7 +287,9 @@ export const useExplorerStore = defineStore('explorer', () => {
     if (!info.value) return
     loadingDirections.value = true
     try {
-      const d = await guard('Could not compute directions', () => studio.explorer.directions({ ...base.value, count: 6 }))
+      const d = await guard('Could not compute directions', () =>
+        studio.explorer.directions({ ...base.value, count: 6 })
+      )
       directions.value = d
       directionAmounts.value = (d?.directions ?? []).map(() => 0)
     } finally {
@@ -304,7 +351,14 @@ export const useExplorerStore = defineStore('explorer', () => {
     }
     loadingNearest.value = true
     try {
-      nearest.value = await guard('Could not search the training images', () => studio.explorer.nearest({ ...base.value, source: sourceA.value ?? {}, truncation: truncation.value, count: 8 }))
+      nearest.value = await guard('Could not search the training images', () =>
+        studio.explorer.nearest({
+          ...base.value,
+          source: sourceA.value ?? {},
+          truncation: truncation.value,
+          count: 8
+        })
+      )
     } finally {
       loadingNearest.value = false
     }
@@ -322,13 +376,20 @@ export const useExplorerStore = defineStore('explorer', () => {
       ...(seed !== undefined ? { seed } : {}),
       created: now
     }
-    const saved = await guard('Could not save the bookmark', () => studio.explorer.saveBookmarks({ runId: runId.value ?? '', bookmarks: [...bookmarks.value, next] }))
+    const saved = await guard('Could not save the bookmark', () =>
+      studio.explorer.saveBookmarks({ runId: runId.value ?? '', bookmarks: [...bookmarks.value, next] })
+    )
     if (saved) bookmarks.value = saved
   }
 
   async function removeBookmark(id: string): Promise<void> {
     if (!runId.value) return
-    const saved = await guard('Could not remove the bookmark', () => studio.explorer.saveBookmarks({ runId: runId.value ?? '', bookmarks: bookmarks.value.filter((x) => x.id !== id) }))
+    const saved = await guard('Could not remove the bookmark', () =>
+      studio.explorer.saveBookmarks({
+        runId: runId.value ?? '',
+        bookmarks: bookmarks.value.filter((x) => x.id !== id)
+      })
+    )
     if (saved) bookmarks.value = saved
   }
 
@@ -343,7 +404,11 @@ export const useExplorerStore = defineStore('explorer', () => {
       const r = await guard(`Could not export the ${what}`, fn)
       if (r) {
         lastExport.value = r
-        notify.push('success', `Exported the ${what}`, `${r.path} (${Math.max(1, Math.round(r.bytes / 1024))} KB)`)
+        notify.push(
+          'success',
+          `Exported the ${what}`,
+          `${r.path} (${Math.max(1, Math.round(r.bytes / 1024))} KB)`
+        )
       }
       return r
     } finally {
@@ -355,7 +420,14 @@ export const useExplorerStore = defineStore('explorer', () => {
   async function exportPng(): Promise<FileRef | null> {
     const src = sourceA.value
     return run('PNG', () =>
-      studio.export.png({ ...(runId.value ? { runId: runId.value } : { runId: '' }), ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}), source: src ?? { seeds: seeds.value }, truncation: truncation.value, columns: src ? 1 : 8, scale: src ? 8 : 4 })
+      studio.export.png({
+        ...(runId.value ? { runId: runId.value } : { runId: '' }),
+        ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}),
+        source: src ?? { seeds: seeds.value },
+        truncation: truncation.value,
+        columns: src ? 1 : 8,
+        scale: src ? 8 : 4
+      })
     )
   }
 
@@ -364,7 +436,17 @@ export const useExplorerStore = defineStore('explorer', () => {
       notify.push('info', 'Pick two images', 'The strip runs from A to B.')
       return null
     }
-    return run('strip', () => studio.export.strip({ ...base.value, from: sourceA.value ?? {}, to: sourceB.value ?? {}, frames: steps.value, mode: mode.value, truncation: truncation.value, scale: 4 }))
+    return run('strip', () =>
+      studio.export.strip({
+        ...base.value,
+        from: sourceA.value ?? {},
+        to: sourceB.value ?? {},
+        frames: steps.value,
+        mode: mode.value,
+        truncation: truncation.value,
+        scale: 4
+      })
+    )
   }
 
   async function exportGif(): Promise<FileRef | null> {
@@ -373,7 +455,16 @@ export const useExplorerStore = defineStore('explorer', () => {
       return null
     }
     return run('GIF', () =>
-      studio.export.gif({ runId: runId.value ?? '', ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}), from: sourceA.value ?? {}, to: sourceB.value ?? {}, frames: Math.max(steps.value * 3, 24), fps: 12, truncation: truncation.value, scale: 4 })
+      studio.export.gif({
+        runId: runId.value ?? '',
+        ...(checkpoint.value ? { checkpoint: checkpoint.value } : {}),
+        from: sourceA.value ?? {},
+        to: sourceB.value ?? {},
+        frames: Math.max(steps.value * 3, 24),
+        fps: 12,
+        truncation: truncation.value,
+        scale: 4
+      })
     )
   }
 
@@ -385,11 +476,19 @@ export const useExplorerStore = defineStore('explorer', () => {
   async function openImage(base64: string): Promise<boolean> {
     const p = await guard('Could not open the image', () => studio.explorer.openImage({ png: base64 }))
     if (!p) return false
-    if (p.runId && p.runId !== runId.value && runs.value.some((r) => r.id === p.runId)) await selectRun(p.runId, p.step ?? null)
+    if (p.runId && p.runId !== runId.value && runs.value.some((r) => r.id === p.runId))
+      await selectRun(p.runId, p.step ?? null)
     if (p.truncation !== truncation.value) await setTruncation(p.truncation)
     const [za, zb] = p.latents
     if (!za) return false
-    const first = p.kind === 'strip' ? p.interpolation && p.seeds ? p.seeds[0] : undefined : p.seeds?.length === 1 ? p.seeds[0] : undefined
+    const first =
+      p.kind === 'strip'
+        ? p.interpolation && p.seeds
+          ? p.seeds[0]
+          : undefined
+        : p.seeds?.length === 1
+          ? p.seeds[0]
+          : undefined
     const imgA = await image({ latents: [za] })
     if (imgA) setPick({ ...(first !== undefined ? { seed: first } : {}), latent: za, image: imgA }, 'a')
     if (zb && p.latents.length === 2 && p.kind === 'strip') {
@@ -401,7 +500,11 @@ export const useExplorerStore = defineStore('explorer', () => {
         steps.value = p.interpolation.steps
       }
     }
-    notify.push('success', 'Image opened', `Restored ${p.latents.length === 1 ? 'its latent' : 'its latents'}${p.runId ? ` from run ${p.runId}` : ''}.`)
+    notify.push(
+      'success',
+      'Image opened',
+      `Restored ${p.latents.length === 1 ? 'its latent' : 'its latents'}${p.runId ? ` from run ${p.runId}` : ''}.`
+    )
     return true
   }
 
