@@ -4,7 +4,7 @@
  * waits for a visible state. Screenshots of every view go to test-results/ (gitignored); the two
  * README screenshots go to docs/screenshots/.
  *
- * Needs a build: `npx electron-vite build`. Run: `npx vitest run -c test/e2e/studio.vitest.config.ts`.
+ * Needs a build: `npx electron-vite build`. Run: `npx vitest run -c vitest.e2e.config.ts test/e2e/studio.e2e.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -168,7 +168,14 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         const row = page.getByRole('row').filter({ hasText: 'e2e quick demo' })
         await row.waitFor()
         await expect.poll(() => row.textContent(), WAIT).toMatch(/stopped/)
-        await page.getByRole('button', { name: 'Export metrics CSV' }).waitFor()
+        // Overlay its losses and export its metrics as CSV (a browser download).
+        await row.getByRole('checkbox').click()
+        await expect
+          .poll(() => pointsOf(page.getByRole('img', { name: 'Comparison chart' })), WAIT)
+          .toBeGreaterThan(0)
+        const download = page.waitForEvent('download')
+        await page.getByRole('button', { name: 'Export metrics CSV' }).click()
+        expect((await download).suggestedFilename()).toMatch(/-metrics\.csv$/)
         await shot(page, 'runs')
 
         // A bad batch size: inline message, Start training disabled.
@@ -184,9 +191,9 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         await batch.fill('32')
         await expect.poll(() => start.isEnabled(), WAIT).toBe(true)
 
-        // Explore (owned by the explorer view) opens from the nav.
-        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explore' }).click()
-        await page.waitForURL(/#\/explore/)
+        // Clicking the sample grid opens that step in the explorer (issue #8's view).
+        await page.getByRole('img', { name: /Sample grid at step/ }).click()
+        await page.waitForURL(/#\/explore\?run=/)
         await shot(page, 'explore')
 
         expect(errors).toEqual([])
