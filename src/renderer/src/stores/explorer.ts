@@ -135,7 +135,9 @@ export const useExplorerStore = defineStore('explorer', () => {
     reset()
     const cks = await guard('Could not list checkpoints', () => studio.checkpoints.list({ runId: id }))
     checkpoints.value = cks ?? []
-    const byStep = step !== null ? checkpoints.value.find((c) => c.step === step) : undefined
+    // A sample's step (from Train or Runs) may fall between checkpoints: take the newest one at or
+    // before it; the list is newest first.
+    const byStep = step !== null ? checkpoints.value.find((c) => c.step <= step) : undefined
     checkpoint.value = (byStep ?? checkpoints.value[0])?.name ?? null
     bookmarks.value =
       (await guard('Could not read bookmarks', () => studio.explorer.bookmarks({ runId: id }))) ?? []
