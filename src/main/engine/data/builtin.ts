@@ -16,6 +16,8 @@ export interface BuiltinSpec {
   folder: string
   /** Pixel scale of the JSON: 1 for 0..1 floats (mnist), 255 for bytes (fashion-mnist). */
   scale: number
+  /** Images the package ships (listed before the first conversion). */
+  count: number
 }
 
 export const BUILTINS: readonly BuiltinSpec[] = [
@@ -25,7 +27,8 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     labelNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     pkg: 'mnist',
     folder: 'src/digits',
-    scale: 1
+    scale: 1,
+    count: 10000
   },
   {
     id: 'fashion-mnist',
@@ -44,7 +47,8 @@ export const BUILTINS: readonly BuiltinSpec[] = [
     ],
     pkg: 'fashion-mnist',
     folder: 'src/clothes',
-    scale: 255
+    scale: 255,
+    count: 70000
   }
 ]
 

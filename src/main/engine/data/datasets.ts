@@ -70,7 +70,7 @@ export async function listDatasets(dataDir: string): Promise<DatasetInfo[]> {
             id: b.id,
             name: b.name,
             builtin: true,
-            count: b.id === 'mnist' ? 10000 : 10000,
+            count: b.count,
             shape: [28, 28, 1],
             labels: b.labelNames,
             source: `npm:${b.pkg}`
