@@ -3,11 +3,13 @@
  * Conv2DBackpropFilter (training a conv layer throws) and a slow, naive Conv2DBackpropInput
  * (also the forward pass of conv2dTranspose). Both are replaced by compositions of XNNPACK's
  * fast Conv2D with cheap layout work; Tile and Identity are replaced by copy-light versions
- * because gradient code calls them a lot.
+ * because gradient code calls them a lot, and BatchMatMul keeps transposed operands (every matMul
+ * gradient) off the stock naive loop.
  */
 import { tf } from '../../tf'
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter'
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input'
+import { makeBatchMatMulWasm } from './batch-mat-mul'
 import { makeIdentityWasm } from './identity'
 import { makeTileWasm } from './tile'
 
@@ -29,7 +31,8 @@ const REPLACEMENTS: readonly Replacement[] = [
   { kernelName: 'Conv2DBackpropFilter', make: () => conv2dBackpropFilterWasm as unknown as tf.KernelFunc },
   { kernelName: 'Conv2DBackpropInput', make: () => conv2dBackpropInputWasm as unknown as tf.KernelFunc },
   { kernelName: 'Tile', make: (stock) => makeTileWasm(needStock('Tile', stock)) },
-  { kernelName: 'Identity', make: (stock) => makeIdentityWasm(needStock('Identity', stock)) }
+  { kernelName: 'Identity', make: (stock) => makeIdentityWasm(needStock('Identity', stock)) },
+  { kernelName: 'BatchMatMul', make: (stock) => makeBatchMatMulWasm(needStock('BatchMatMul', stock)) }
 ]
 
 /** The kernelFuncs we registered, so a second call can tell ours from stock ones. */

@@ -165,6 +165,26 @@ describe('wasm training kernels', () => {
     expect(got).toEqual(ref)
   })
 
+  it.each([
+    [[5, 7], [7, 3], false, false],
+    [[7, 5], [7, 3], true, false],
+    [[5, 7], [3, 7], false, true],
+    [[7, 5], [3, 7], true, true],
+    [[2, 7, 5], [2, 3, 7], true, true],
+    [[2, 4, 6], [1, 6, 3], false, false]
+  ] as const)('BatchMatMul %j x %j (transposeA %s, transposeB %s) matches cpu', async (as, bs, ta, tb) => {
+    const next = rng(as.length * 100 + bs[0])
+    const size = (shape: readonly number[]): number => shape.reduce((x, y) => x * y, 1)
+    const a = { data: randomArray(size(as), next), shape: [...as] }
+    const b = { data: randomArray(size(bs), next), shape: [...bs] }
+    const attrs = { transposeA: ta, transposeB: tb }
+    const ref = await onBackend('cpu', () => runKernelData('BatchMatMul', { a, b }, attrs))
+    const before = tf.memory().numTensors
+    const got = await onBackend('wasm', () => runKernelData('BatchMatMul', { a, b }, attrs))
+    expect(tf.memory().numTensors).toBe(before)
+    expect(relError(got, ref)).toBeLessThan(1e-4)
+  })
+
   it.each(['cpu', 'wasm'] as const)('Identity shares data safely on %s: clones survive disposing the source, variables still update', async (name) => {
     await tf.setBackend(name)
     const a = tf.tensor([1, 2, 3])
