@@ -43,7 +43,7 @@ export const hyperparamsSchema = z
     model: z.enum(MODEL_KINDS).default('dcgan'),
     imageSize: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(28),
     /** Width multiplier for the dcgan channel counts. */
-    width: z.number().min(0.125).max(4).default(1),
+    width: z.number().min(0.125).max(4).default(0.5),
     latentDim: int(1, 1024).default(64),
     batchSize: int(1, 1024).default(64),
     lrG: lr.default(2e-4),

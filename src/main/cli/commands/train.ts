@@ -30,7 +30,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   batch: { type: 'int', min: 1, max: 1024, help: 'batch size (default 64)' },
   seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'random seed (default 1)' },
   latent: { type: 'int', min: 1, max: 1024, help: 'latent size (default 64)' },
-  width: { type: 'number', min: 0.125, max: 4, help: 'model width multiplier (default 1)' },
+  width: { type: 'number', min: 0.125, max: 4, help: 'model width multiplier (default 0.5)' },
   'lr-g': {
     type: 'number',
     min: 0,
