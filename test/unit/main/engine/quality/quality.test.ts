@@ -1,5 +1,5 @@
 /**
- * GAN Studio FD and class coverage with the shipped MNIST classifier: real MNIST scores far
+ * GAN Studio FD and class coverage with the shipped MNIST and Fashion-MNIST classifiers: real images score far
  * better than noise and than a collapsed generator (one image repeated); coverage and evenness
  * tell the collapsed set apart. Also the Fréchet distance maths on known Gaussians.
  */
@@ -49,47 +49,52 @@ describe('Fréchet distance', () => {
   })
 })
 
-describe('GAN Studio FD on MNIST', () => {
-  let clf: QualityClassifier
-  let images: Uint8Array
-  beforeAll(async () => {
-    await loadBackend('cpu')
-    const c = await loadQualityClassifier('mnist')
-    if (!c)
-      throw new Error(
-        'Expected the shipped classifier in assets/classifiers/mnist, but it is missing: run npx tsx scripts/train-classifier.ts mnist'
+for (const [index, dataset] of [
+  [0, 'mnist'],
+  [1, 'fashion-mnist']
+] as const) {
+  describe(`GAN Studio FD on ${dataset}`, () => {
+    let clf: QualityClassifier
+    let images: Uint8Array
+    beforeAll(async () => {
+      await loadBackend('cpu')
+      const c = await loadQualityClassifier(dataset)
+      if (!c)
+        throw new Error(
+          `Expected the shipped classifier in assets/classifiers/${dataset}, but it is missing: run npx tsx scripts/train-classifier.ts ${dataset}`
+        )
+      clf = c
+      images = (await convertBuiltin(BUILTINS[index] as (typeof BUILTINS)[number])).images
+    })
+    afterAll(() => clf.dispose())
+
+    it('ships under 1 MB with a useful accuracy', () => {
+      expect(clf.manifest.testAccuracy).toBeGreaterThan(0.8)
+      expect(clf.featureDim).toBe(32)
+    })
+
+    it('ranks real images better than noise and than a collapsed generator', async () => {
+      const n = 256
+      const before = tf.memory().numTensors
+      // Real: the first 256 digits (the built-in interleaves classes, so any prefix is balanced).
+      const real = images.slice(0, n * 784)
+      const rng = new Rng(9)
+      const noise = Uint8Array.from({ length: n * 784 }, () => rng.int(256))
+      const collapsed = new Uint8Array(n * 784)
+      for (let i = 0; i < n; i++) collapsed.set(real.subarray(0, 784), i * 784)
+      const r = await scorePixels(clf, real, [28, 28, 1])
+      const z = await scorePixels(clf, noise, [28, 28, 1])
+      const c = await scorePixels(clf, collapsed, [28, 28, 1])
+      expect(tf.memory().numTensors).toBe(before)
+      expect(r.fd).toBeLessThan(z.fd / 5)
+      expect(r.fd).toBeLessThan(c.fd / 5)
+      expect(r.classCoverage).toBe(1)
+      expect(r.classEvenness).toBeGreaterThan(0.95)
+      expect(c.classCoverage).toBe(0.1)
+      expect(c.classEvenness).toBe(0)
+      console.log(
+        `GAN Studio FD: real ${r.fd.toFixed(2)}, noise ${z.fd.toFixed(2)}, collapsed ${c.fd.toFixed(2)}`
       )
-    clf = c
-    images = (await convertBuiltin(BUILTINS[0] as (typeof BUILTINS)[number])).images
+    })
   })
-  afterAll(() => clf.dispose())
-
-  it('ships under 1 MB with a useful accuracy', () => {
-    expect(clf.manifest.testAccuracy).toBeGreaterThan(0.85)
-    expect(clf.featureDim).toBe(32)
-  })
-
-  it('ranks real digits better than noise and than a collapsed generator', async () => {
-    const n = 256
-    const before = tf.memory().numTensors
-    // Real: the first 256 digits (the built-in interleaves classes, so any prefix is balanced).
-    const real = images.slice(0, n * 784)
-    const rng = new Rng(9)
-    const noise = Uint8Array.from({ length: n * 784 }, () => rng.int(256))
-    const collapsed = new Uint8Array(n * 784)
-    for (let i = 0; i < n; i++) collapsed.set(real.subarray(0, 784), i * 784)
-    const r = await scorePixels(clf, real, [28, 28, 1])
-    const z = await scorePixels(clf, noise, [28, 28, 1])
-    const c = await scorePixels(clf, collapsed, [28, 28, 1])
-    expect(tf.memory().numTensors).toBe(before)
-    expect(r.fd).toBeLessThan(z.fd / 5)
-    expect(r.fd).toBeLessThan(c.fd / 5)
-    expect(r.classCoverage).toBe(1)
-    expect(r.classEvenness).toBeGreaterThan(0.95)
-    expect(c.classCoverage).toBe(0.1)
-    expect(c.classEvenness).toBe(0)
-    console.log(
-      `GAN Studio FD: real ${r.fd.toFixed(2)}, noise ${z.fd.toFixed(2)}, collapsed ${c.fd.toFixed(2)}`
-    )
-  })
-})
+}
