@@ -12,7 +12,14 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { SideResult } from './measure'
-import { renderMarkdown, renderTable, type BenchReport, type MemoryResult, type ProfileResult, type WorkloadReport } from './report'
+import {
+  renderMarkdown,
+  renderTable,
+  type BenchReport,
+  type MemoryResult,
+  type ProfileResult,
+  type WorkloadReport
+} from './report'
 
 const RESULT_TAG = 'BENCH_RESULT '
 
@@ -37,7 +44,8 @@ export interface BenchArgs {
 
 function intArg(name: string, v: string | undefined): number {
   const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected ${name} to be a non-negative integer, but got ${String(v)}`)
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`Expected ${name} to be a non-negative integer, but got ${String(v)}`)
   return n
 }
 
@@ -73,7 +81,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       }
       case '--backend': {
         const b = next()
-        if (b !== 'wasm' && b !== 'cpu') throw new Error(`Expected --backend wasm or cpu, but got ${String(b)}`)
+        if (b !== 'wasm' && b !== 'cpu')
+          throw new Error(`Expected --backend wasm or cpu, but got ${String(b)}`)
         a.backend = b
         break
       }
@@ -151,7 +160,11 @@ function runChild<T>(args: string[]): Promise<T> {
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(RESULT_TAG))
       if (code !== 0 || line === undefined) {
-        reject(new Error(`bench child ${args.join(' ')} failed (exit ${String(code)})${out ? `: ${out.slice(-500)}` : ''}`))
+        reject(
+          new Error(
+            `bench child ${args.join(' ')} failed (exit ${String(code)})${out ? `: ${out.slice(-500)}` : ''}`
+          )
+        )
         return
       }
       resolve(JSON.parse(line.slice(RESULT_TAG.length)) as T)
@@ -175,7 +188,10 @@ async function childMain(a: BenchArgs): Promise<void> {
   } else if (a.child === 'shapes') {
     const { kernelShapes } = await import('./kernel-shapes')
     const rows = await kernelShapes()
-    for (const r of rows) log(`${r.label.padEnd(16)} ${r.kernel.padEnd(22)} ${String(r.ms).padStart(7)} CPU ms  ${String(r.gflops).padStart(6)} GFLOP/s`)
+    for (const r of rows)
+      log(
+        `${r.label.padEnd(16)} ${r.kernel.padEnd(22)} ${String(r.ms).padStart(7)} CPU ms  ${String(r.gflops).padStart(6)} GFLOP/s`
+      )
     result = rows
   } else if (a.child === 'memory') {
     const { memoryCheck } = await import('./ours-side')
@@ -187,7 +203,14 @@ async function childMain(a: BenchArgs): Promise<void> {
 }
 
 function baseFlags(a: BenchArgs, workload: string): string[] {
-  return ['--workload', workload, '--backend', a.backend, ...(a.fused ? ['--fused'] : []), ...(a.twoPass ? ['--two-pass'] : [])]
+  return [
+    '--workload',
+    workload,
+    '--backend',
+    a.backend,
+    ...(a.fused ? ['--fused'] : []),
+    ...(a.twoPass ? ['--two-pass'] : [])
+  ]
 }
 
 /** Whether the engine's default-model workload can be built (the engine's trainer exists). */
@@ -228,7 +251,13 @@ async function parentMain(a: BenchArgs): Promise<void> {
     }
     log(`${w}: ours on ${a.backend} (${a.warmup} warm-up + ${a.steps} timed steps)`)
     entry.ours = await runChild<SideResult>([
-      '--child', 'ours', ...baseFlags(a, w), '--warmup', String(a.warmup), '--steps', String(a.steps),
+      '--child',
+      'ours',
+      ...baseFlags(a, w),
+      '--warmup',
+      String(a.warmup),
+      '--steps',
+      String(a.steps),
       ...(a.batch !== undefined ? ['--batch', String(a.batch)] : [])
     ])
     if (a.profile) {
@@ -237,10 +266,21 @@ async function parentMain(a: BenchArgs): Promise<void> {
     }
     if (a.peer && w !== 'default') {
       const pb = peerBatchFor(w, a)
-      log(`${w}: peer (tf.layers, stock kernels), batch ${pb}, ${a.peerWarmup} warm-up + ${a.peerSteps} timed steps`)
+      log(
+        `${w}: peer (tf.layers, stock kernels), batch ${pb}, ${a.peerWarmup} warm-up + ${a.peerSteps} timed steps`
+      )
       try {
         entry.peer = await runChild<SideResult>([
-          '--child', 'peer', '--workload', w, '--batch', String(pb), '--warmup', String(a.peerWarmup), '--steps', String(a.peerSteps)
+          '--child',
+          'peer',
+          '--workload',
+          w,
+          '--batch',
+          String(pb),
+          '--warmup',
+          String(a.peerWarmup),
+          '--steps',
+          String(a.peerSteps)
         ])
       } catch (err) {
         entry.peerError = (err as Error).message
@@ -250,15 +290,26 @@ async function parentMain(a: BenchArgs): Promise<void> {
     }
     if (entry.ours && entry.peer) {
       entry.speedup = Math.round((entry.peer.msPerImage / entry.ours.msPerImage) * 10) / 10
-      entry.speedupCpu = Math.round(((entry.peer.medianCpuMs / entry.peer.batch) / (entry.ours.medianCpuMs / entry.ours.batch)) * 10) / 10
+      entry.speedupCpu =
+        Math.round(
+          (entry.peer.medianCpuMs / entry.peer.batch / (entry.ours.medianCpuMs / entry.ours.batch)) * 10
+        ) / 10
     }
     report.workloads.push(entry)
   }
   if (a.memorySteps > 0) {
     const problem = await defaultAvailable()
     const w = problem === null ? 'default' : 'seed'
-    log(`memory check: ${a.memorySteps} steps of ${w}${problem === null ? '' : ' (default model unavailable)'}`)
-    report.memory = await runChild<MemoryResult>(['--child', 'memory', ...baseFlags(a, w), '--memory-steps', String(a.memorySteps)])
+    log(
+      `memory check: ${a.memorySteps} steps of ${w}${problem === null ? '' : ' (default model unavailable)'}`
+    )
+    report.memory = await runChild<MemoryResult>([
+      '--child',
+      'memory',
+      ...baseFlags(a, w),
+      '--memory-steps',
+      String(a.memorySteps)
+    ])
   }
 
   const dir = path.resolve('bench/results')

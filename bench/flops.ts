@@ -16,7 +16,13 @@ export function denseCost(name: string, inUnits: number, outUnits: number): Laye
 }
 
 /** Conv2D (or its transpose) counted on the low-resolution side: pixels x Cin x K x K x Cout. */
-export function convCost(name: string, lowResPixels: number, cin: number, k: number, cout: number): LayerCost {
+export function convCost(
+  name: string,
+  lowResPixels: number,
+  cin: number,
+  k: number,
+  cout: number
+): LayerCost {
   return { name, macs: lowResPixels * cin * k * k * cout }
 }
 
@@ -46,7 +52,11 @@ export function ganStepFlops(g: readonly LayerCost[], d: readonly LayerCost[], b
  * constant D weights (for G's loss); D dW on 2B; D dx on real except layer 1, on both fake paths
  * (all layers); G dW and G dx except layer 1.
  */
-export function sharedForwardStepFlops(g: readonly LayerCost[], d: readonly LayerCost[], batch: number): number {
+export function sharedForwardStepFlops(
+  g: readonly LayerCost[],
+  d: readonly LayerCost[],
+  batch: number
+): number {
   const gf = sum(g)
   const df = sum(d)
   const dFirst = d[0]?.macs ?? 0
@@ -62,7 +72,11 @@ export const W1_LAYERS: { g: LayerCost[]; d: LayerCost[] } = {
     convCost('g.convT2', 7 * 7, 128, 5, 64),
     convCost('g.convT3', 14 * 14, 64, 5, 1)
   ],
-  d: [convCost('d.conv1', 14 * 14, 1, 5, 64), convCost('d.conv2', 7 * 7, 64, 5, 128), denseCost('d.dense', 7 * 7 * 128, 1)]
+  d: [
+    convCost('d.conv1', 14 * 14, 1, 5, 64),
+    convCost('d.conv2', 7 * 7, 64, 5, 128),
+    denseCost('d.dense', 7 * 7 * 128, 1)
+  ]
 }
 
 /** The project's seed MLP-generator / small conv discriminator. */

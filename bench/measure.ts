@@ -66,7 +66,8 @@ export async function measure(
     const c = process.cpuUsage(c0)
     cpuTimes.push((c.user + c.system) / 1000)
     if (i === 9) after10 = { n: numTensors(), rss: rssMb() }
-    if (steps <= 10 || i % 10 === 9) log(`${side} ${w.name} step ${i + 1}/${steps}: ${(times[i] as number).toFixed(0)} ms`)
+    if (steps <= 10 || i % 10 === 9)
+      log(`${side} ${w.name} step ${i + 1}/${steps}: ${(times[i] as number).toFixed(0)} ms`)
   }
   const median = quantile(times, 0.5)
   const medianCpu = quantile(cpuTimes, 0.5)

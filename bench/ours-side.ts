@@ -87,7 +87,12 @@ export async function profileOurs(
     const wall = (performance.now() - t0) / steps
     const cpuStep = (c.user + c.system) / 1000 / steps
     const rows = [...profiler.snapshot().entries()]
-      .map(([kernel, e]) => ({ kernel, calls: e.calls / steps, ms: round(e.ms / steps, 1), share: round(e.ms / steps / cpuStep, 3) }))
+      .map(([kernel, e]) => ({
+        kernel,
+        calls: e.calls / steps,
+        ms: round(e.ms / steps, 1),
+        share: round(e.ms / steps / cpuStep, 3)
+      }))
       .sort((a, b) => b.ms - a.ms)
     return { rows, wallMsPerStep: round(wall, 1), cpuMsPerStep: round(cpuStep, 1) }
   } finally {
@@ -106,7 +111,16 @@ export async function memoryCheck(
   steps: number,
   opts: WorkloadOptions,
   log: (msg: string) => void
-): Promise<{ workload: string; steps: number; tensorsAt10: number; tensorsAtEnd: number; rssMbAt10: number; rssMbAtEnd: number; rssGrowthMb: number; pass: boolean }> {
+): Promise<{
+  workload: string
+  steps: number
+  tensorsAt10: number
+  tensorsAtEnd: number
+  rssMbAt10: number
+  rssMbAtEnd: number
+  rssGrowthMb: number
+  pass: boolean
+}> {
   await setupOursBackend(backend)
   const w = await makeOursWorkload(name, opts)
   let tensorsAt10 = 0
@@ -118,7 +132,10 @@ export async function memoryCheck(
         tensorsAt10 = tf.memory().numTensors
         rssAt10 = rssMb()
       }
-      if (i % 100 === 99) log(`memory ${name} step ${i + 1}/${steps}: ${tf.memory().numTensors} tensors, RSS ${rssMb().toFixed(0)} MB`)
+      if (i % 100 === 99)
+        log(
+          `memory ${name} step ${i + 1}/${steps}: ${tf.memory().numTensors} tensors, RSS ${rssMb().toFixed(0)} MB`
+        )
     }
     const tensorsAtEnd = tf.memory().numTensors
     const rssEnd = rssMb()

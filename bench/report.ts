@@ -37,7 +37,14 @@ export interface WorkloadReport {
 /** A whole bench run. */
 export interface BenchReport {
   date: string
-  machine: { cpus: number; cpuModel: string; gpu: string; node: string; platform: string; loadAverage1m: number }
+  machine: {
+    cpus: number
+    cpuModel: string
+    gpu: string
+    node: string
+    platform: string
+    loadAverage1m: number
+  }
   oursBackend: string
   workloads: WorkloadReport[]
   memory: MemoryResult | undefined
@@ -66,7 +73,22 @@ function sideRow(w: string, s: SideResult): string[] {
   ]
 }
 
-const HEAD = ['workload', 'side', 'backend', 'batch', 'steps', 'median ms', 'p90 ms', 'cpu ms', 'img/s', 'img/cpu-s', 'GFLOP/s', 'GFLOP/cpu-s', 'tensors @10/end', 'RSS MB @10/end']
+const HEAD = [
+  'workload',
+  'side',
+  'backend',
+  'batch',
+  'steps',
+  'median ms',
+  'p90 ms',
+  'cpu ms',
+  'img/s',
+  'img/cpu-s',
+  'GFLOP/s',
+  'GFLOP/cpu-s',
+  'tensors @10/end',
+  'RSS MB @10/end'
+]
 
 function table(rows: string[][]): string {
   const widths = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
@@ -88,7 +110,9 @@ function notes(report: BenchReport): string[] {
   for (const w of report.workloads) {
     if (w.skipped) out.push(`${w.workload}: skipped: ${w.skipped}`)
     if (w.speedup !== undefined) {
-      out.push(`${w.workload}: ours/peer throughput per image = ${w.speedup}x wall, ${w.speedupCpu ?? '-'}x CPU time`)
+      out.push(
+        `${w.workload}: ours/peer throughput per image = ${w.speedup}x wall, ${w.speedupCpu ?? '-'}x CPU time`
+      )
     }
     if (w.peer?.backendNote) out.push(`${w.workload}: peer on ${w.peer.backend}: ${w.peer.backendNote}`)
     if (w.peerError) out.push(`${w.workload}: no peer: ${w.peerError}`)
@@ -107,16 +131,25 @@ export function renderTable(report: BenchReport): string {
   const parts = [table(rows(report)), '', ...notes(report)]
   for (const w of report.workloads) {
     if (!w.profile) continue
-    parts.push('', `top kernels, ${w.workload} (ours, CPU ms per step; share of the step's ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; A>B = B inside A):`)
+    parts.push(
+      '',
+      `top kernels, ${w.workload} (ours, CPU ms per step; share of the step's ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; A>B = B inside A):`
+    )
     for (const r of w.profile.rows.slice(0, 14)) {
-      parts.push(`  ${r.kernel.padEnd(24)} ${fmt(r.ms, 1).padStart(8)} ms  ${(r.share * 100).toFixed(1).padStart(5)}%  ${fmt(r.calls, 0)} calls`)
+      parts.push(
+        `  ${r.kernel.padEnd(24)} ${fmt(r.ms, 1).padStart(8)} ms  ${(r.share * 100).toFixed(1).padStart(5)}%  ${fmt(r.calls, 0)} calls`
+      )
     }
   }
   return parts.join('\n')
 }
 
 function mdTable(header: string[], body: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n')
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((r) => `| ${r.join(' | ')} |`)
+  ].join('\n')
 }
 
 /**
@@ -138,11 +171,17 @@ export function renderMarkdown(report: BenchReport, previous: string): string {
   ]
   for (const w of report.workloads) {
     if (!w.profile) continue
-    lines.push('', `Top kernels, ${w.workload} (ours; process CPU ms per step charged to each kernel; share of the step's ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; \`A>B\` = kernel B called inside our kernel A, already included in A):`, '')
+    lines.push(
+      '',
+      `Top kernels, ${w.workload} (ours; process CPU ms per step charged to each kernel; share of the step's ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; \`A>B\` = kernel B called inside our kernel A, already included in A):`,
+      ''
+    )
     lines.push(
       mdTable(
         ['kernel', 'CPU ms/step', 'share', 'calls/step'],
-        w.profile.rows.slice(0, 14).map((r) => [r.kernel, fmt(r.ms, 1), `${(r.share * 100).toFixed(1)}%`, fmt(r.calls, 0)])
+        w.profile.rows
+          .slice(0, 14)
+          .map((r) => [r.kernel, fmt(r.ms, 1), `${(r.share * 100).toFixed(1)}%`, fmt(r.calls, 0)])
       )
     )
   }

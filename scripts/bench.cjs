@@ -20,7 +20,12 @@ async function run() {
     resolve: {
       // tfjs-core's register_all_gradients is ESM with extensionless imports, which plain Node
       // cannot load; see bench/node-gradients.ts for the stand-in.
-      alias: [{ find: /^@tensorflow\/tfjs-core\/dist\/register_all_gradients$/, replacement: path.join(root, 'bench/node-gradients.ts') }]
+      alias: [
+        {
+          find: /^@tensorflow\/tfjs-core\/dist\/register_all_gradients$/,
+          replacement: path.join(root, 'bench/node-gradients.ts')
+        }
+      ]
     }
   })
   const runner = createServerModuleRunner(server.environments.ssr, { hmr: false })

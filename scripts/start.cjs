@@ -8,7 +8,13 @@ const path = require('node:path')
 const { spawn, spawnSync } = require('node:child_process')
 const { electronBinary, fetchElectron, root } = require('./electron-binary.cjs')
 
-const OUTPUTS = ['out/main/index.js', 'out/main/cli.js', 'out/main/trainer-worker.js', 'out/preload/index.js', 'out/renderer/index.html'].map((p) => path.join(root, p))
+const OUTPUTS = [
+  'out/main/index.js',
+  'out/main/cli.js',
+  'out/main/trainer-worker.js',
+  'out/preload/index.js',
+  'out/renderer/index.html'
+].map((p) => path.join(root, p))
 const INPUTS = ['src', 'package.json', 'electron.vite.config.ts'].map((p) => path.join(root, p))
 
 /** Newest modification time under a file or folder (node_modules and dot folders skipped). */
@@ -38,7 +44,11 @@ function needsBuild() {
 
 function build(why) {
   process.stderr.write(`gan-studio: building (${why})...\n`)
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    { cwd: root, stdio: 'inherit' }
+  )
   if (r.status !== 0) {
     process.stderr.write('gan-studio: the build failed (see above).\n')
     process.exit(r.status || 1)
@@ -55,7 +65,9 @@ function run(cmd, args, env) {
 
 function serveInstead(reason) {
   process.stderr.write(`gan-studio: no desktop window: ${reason}.\n`)
-  process.stderr.write('gan-studio: serving the studio to your browser instead; open the URL below (Ctrl+C stops it).\n')
+  process.stderr.write(
+    'gan-studio: serving the studio to your browser instead; open the URL below (Ctrl+C stops it).\n'
+  )
   run(process.execPath, [path.join(root, 'bin', 'gan-studio.cjs'), 'serve', ...process.argv.slice(2)])
 }
 

@@ -14,7 +14,9 @@ import type { BenchWorkload, WorkloadOptions } from './types'
 
 /** Null when the default workload can run, else why not. */
 export function defaultWorkloadProblem(): string | null {
-  return typeof GanTrainer === 'function' && typeof buildArchs === 'function' ? null : "the engine's trainer API is missing"
+  return typeof GanTrainer === 'function' && typeof buildArchs === 'function'
+    ? null
+    : "the engine's trainer API is missing"
 }
 
 /** Dense/conv costs of an architecture, following the activation shape through its layers. */

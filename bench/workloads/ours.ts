@@ -45,7 +45,8 @@ interface Gan {
 
 function pick(params: readonly tf.Tensor[], i: number): tf.Tensor {
   const t = params[i]
-  if (t === undefined) throw new Error(`Expected discriminator parameter ${i}, but there are only ${params.length}`)
+  if (t === undefined)
+    throw new Error(`Expected discriminator parameter ${i}, but there are only ${params.length}`)
   return t
 }
 
@@ -121,8 +122,15 @@ function seedGan(seed: number, fused: boolean): Gan {
   }
   const dense = (x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor, relu: boolean): tf.Tensor2D =>
     fused
-      ? (tf.fused.matMul({ a: x, b: w as tf.Tensor2D, bias: b, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D)
-      : ((relu ? tf.relu(tf.add(tf.matMul(x, w as tf.Tensor2D), b)) : tf.add(tf.matMul(x, w as tf.Tensor2D), b)) as tf.Tensor2D)
+      ? (tf.fused.matMul({
+          a: x,
+          b: w as tf.Tensor2D,
+          bias: b,
+          activation: relu ? 'relu' : 'linear'
+        }) as tf.Tensor2D)
+      : ((relu
+          ? tf.relu(tf.add(tf.matMul(x, w as tf.Tensor2D), b))
+          : tf.add(tf.matMul(x, w as tf.Tensor2D), b)) as tf.Tensor2D)
   const conv = (x: T4, w: tf.Tensor, b: tf.Tensor): T4 =>
     fused
       ? tf.fused.conv2d({ x, filter: w as T4, strides: 2, pad: 'same', bias: b, activation: 'relu' })
@@ -167,8 +175,19 @@ const stopGradient = tf.customGrad((...inputs) => {
  * both at the same parameters. `twoPass` runs the classic two separate passes instead. Real images
  * are a fixed synthetic batch in [-1, 1]: the benchmark measures training, not data loading.
  */
-export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, beta1: number, layers: { g: LayerCost[]; d: LayerCost[] }, seed: number, twoPass: boolean): BenchWorkload {
-  const real = tf.tidy(() => tf.sub(tf.mul(tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed), 2), 1)) as T4
+export function ganWorkload(
+  name: string,
+  gan: Gan,
+  batch: number,
+  lr: number,
+  beta1: number,
+  layers: { g: LayerCost[]; d: LayerCost[] },
+  seed: number,
+  twoPass: boolean
+): BenchWorkload {
+  const real = tf.tidy(() =>
+    tf.sub(tf.mul(tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed), 2), 1)
+  ) as T4
   const optD = tf.train.adam(lr, beta1)
   const optG = tf.train.adam(lr, beta1)
   const dNames = new Set(gan.dVars.map((v) => v.name))
@@ -183,7 +202,10 @@ export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, b
     const { grads } = tf.variableGrads(() => {
       const fake = gan.generate(z)
       lossD = tf.keep(
-        tf.add(bceWithLogits(gan.discriminate(real), 1), bceWithLogits(gan.discriminate(stopGradient(fake) as T4), 0)) as tf.Scalar
+        tf.add(
+          bceWithLogits(gan.discriminate(real), 1),
+          bceWithLogits(gan.discriminate(stopGradient(fake) as T4), 0)
+        ) as tf.Scalar
       )
       lossG = tf.keep(bceWithLogits(gan.discriminate(fake, dConst), 1))
       return tf.add(lossD, lossG) as tf.Scalar
@@ -193,7 +215,8 @@ export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, b
     for (const [k, t] of Object.entries(grads)) (dNames.has(k) ? dGrads : gGrads)[k] = t
     optD.applyGradients(named(dGrads))
     optG.applyGradients(named(gGrads))
-    if (lossD === undefined || lossG === undefined) throw new Error('Expected both losses from the shared forward pass')
+    if (lossD === undefined || lossG === undefined)
+      throw new Error('Expected both losses from the shared forward pass')
     const both = tf.stack([lossD, lossG])
     // Kept tensors survive the enclosing tidy: free them here.
     tf.dispose([lossD, lossG, ...dConst])
@@ -204,7 +227,10 @@ export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, b
     const z1 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
     const d = tf.variableGrads(() => {
       const fake = gan.generate(z1)
-      return tf.add(bceWithLogits(gan.discriminate(real), 1), bceWithLogits(gan.discriminate(fake), 0)) as tf.Scalar
+      return tf.add(
+        bceWithLogits(gan.discriminate(real), 1),
+        bceWithLogits(gan.discriminate(fake), 0)
+      ) as tf.Scalar
     }, gan.dVars)
     optD.applyGradients(named(d.grads))
     const z2 = tf.randomNormal([batch, gan.latent], 0, 1, 'float32', zSeed++) as tf.Tensor2D
@@ -216,7 +242,9 @@ export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, b
   return {
     name,
     batch,
-    flopsPerStep: twoPass ? ganStepFlops(layers.g, layers.d, batch) : sharedForwardStepFlops(layers.g, layers.d, batch),
+    flopsPerStep: twoPass
+      ? ganStepFlops(layers.g, layers.d, batch)
+      : sharedForwardStepFlops(layers.g, layers.d, batch),
     async step(): Promise<[number, number]> {
       const losses = tf.tidy(twoPass ? twoPassStep : sharedStep)
       const data = await losses.data()
@@ -235,12 +263,30 @@ export function ganWorkload(name: string, gan: Gan, batch: number, lr: number, b
 export function oursW1(opts: WorkloadOptions = {}): BenchWorkload {
   const batch = opts.batch ?? 64
   const seed = opts.seed ?? 42
-  return ganWorkload('w1', w1Gan(seed, opts.fused ?? false), batch, 1e-4, 0.9, W1_LAYERS, seed, opts.twoPass ?? false)
+  return ganWorkload(
+    'w1',
+    w1Gan(seed, opts.fused ?? false),
+    batch,
+    1e-4,
+    0.9,
+    W1_LAYERS,
+    seed,
+    opts.twoPass ?? false
+  )
 }
 
 /** seed: MLP G, small conv D, Adam 2e-4 (beta1 0.5), batch 128. */
 export function oursSeed(opts: WorkloadOptions = {}): BenchWorkload {
   const batch = opts.batch ?? 128
   const seed = opts.seed ?? 42
-  return ganWorkload('seed', seedGan(seed, opts.fused ?? false), batch, 2e-4, 0.5, SEED_LAYERS, seed, opts.twoPass ?? false)
+  return ganWorkload(
+    'seed',
+    seedGan(seed, opts.fused ?? false),
+    batch,
+    2e-4,
+    0.5,
+    SEED_LAYERS,
+    seed,
+    opts.twoPass ?? false
+  )
 }

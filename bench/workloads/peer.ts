@@ -20,13 +20,26 @@ function w1Layers(): LayersGan {
       tfl.layers.batchNormalization(),
       tfl.layers.leakyReLU(),
       tfl.layers.reshape({ targetShape: [7, 7, 256] }),
-      tfl.layers.conv2dTranspose({ filters: 128, kernelSize: 5, strides: 1, padding: 'same', useBias: false }),
+      tfl.layers.conv2dTranspose({
+        filters: 128,
+        kernelSize: 5,
+        strides: 1,
+        padding: 'same',
+        useBias: false
+      }),
       tfl.layers.batchNormalization(),
       tfl.layers.leakyReLU(),
       tfl.layers.conv2dTranspose({ filters: 64, kernelSize: 5, strides: 2, padding: 'same', useBias: false }),
       tfl.layers.batchNormalization(),
       tfl.layers.leakyReLU(),
-      tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 5, strides: 2, padding: 'same', useBias: false, activation: 'tanh' })
+      tfl.layers.conv2dTranspose({
+        filters: 1,
+        kernelSize: 5,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        activation: 'tanh'
+      })
     ]
   })
   const D = tfl.sequential({
@@ -55,7 +68,14 @@ function seedLayers(): LayersGan {
   })
   const D = tfl.sequential({
     layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 64,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu'
+      }),
       tfl.layers.conv2d({ filters: 64, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
       tfl.layers.flatten(),
       tfl.layers.dense({ units: 128, activation: 'relu' }),
@@ -69,8 +89,17 @@ function bce(logits: tfl.Tensor, label: 0 | 1): tfl.Scalar {
   return tfl.mean(tfl.softplus(label === 1 ? tfl.neg(logits) : logits))
 }
 
-function layersWorkload(name: string, gan: LayersGan, batch: number, lr: number, beta1: number, flops: number): BenchWorkload {
-  const real = tfl.tidy(() => tfl.sub(tfl.mul(tfl.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1), 2), 1))
+function layersWorkload(
+  name: string,
+  gan: LayersGan,
+  batch: number,
+  lr: number,
+  beta1: number,
+  flops: number
+): BenchWorkload {
+  const real = tfl.tidy(() =>
+    tfl.sub(tfl.mul(tfl.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1), 2), 1)
+  )
   const optD = tfl.train.adam(lr, beta1)
   const optG = tfl.train.adam(lr, beta1)
   const dVars = gan.D.trainableWeights.map((w) => w.read() as tfl.Variable)
@@ -94,7 +123,10 @@ function layersWorkload(name: string, gan: LayersGan, batch: number, lr: number,
       const gLoss = optG.minimize(
         () => {
           const z = tfl.randomNormal([batch, gan.latent])
-          return bce(gan.D.apply(gan.G.apply(z, { training: true }) as tfl.Tensor, { training: true }) as tfl.Tensor, 1)
+          return bce(
+            gan.D.apply(gan.G.apply(z, { training: true }) as tfl.Tensor, { training: true }) as tfl.Tensor,
+            1
+          )
         },
         true,
         gVars
@@ -122,7 +154,14 @@ export function peerWorkload(name: string, opts: WorkloadOptions = {}): BenchWor
   }
   if (name === 'seed') {
     const batch = opts.batch ?? 128
-    return layersWorkload('seed', seedLayers(), batch, 2e-4, 0.5, ganStepFlops(SEED_LAYERS.g, SEED_LAYERS.d, batch))
+    return layersWorkload(
+      'seed',
+      seedLayers(),
+      batch,
+      2e-4,
+      0.5,
+      ganStepFlops(SEED_LAYERS.g, SEED_LAYERS.d, batch)
+    )
   }
   throw new Error(`The peer has no ${name} workload (expected w1 or seed)`)
 }

@@ -42,55 +42,71 @@ if (!app.requestSingleInstanceLock()) {
   // Every web contents ever created (including any a bug might open) gets the same rules.
   app.on('web-contents-created', (_e, wc) => lockDownContents(wc, allowedOrigins))
 
-  app.whenReady().then(async () => {
-    const dataDir = app.getPath('userData')
-    const settings = new ElectronSettingsStore(dataDir)
-    // utilityProcess, not fork: the packaged app's RunAsNode fuse is off.
-    const explorer = createExplorerPorts(dataDir, () => settings.get().backend, new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js')))
-    service = new StudioService({
-      dataDir,
-      settings,
-      launcher: new UtilityWorkerLauncher(path.join(__dirname, 'trainer-worker.js')),
-      transport: 'electron',
-      versions: { node: process.versions.node, electron: process.versions.electron, chrome: process.versions.chrome, v8: process.versions.v8 },
-      datasets: createDatasetsPort(dataDir),
-      explorer,
-      exporter: explorer
+  app
+    .whenReady()
+    .then(async () => {
+      const dataDir = app.getPath('userData')
+      const settings = new ElectronSettingsStore(dataDir)
+      // utilityProcess, not fork: the packaged app's RunAsNode fuse is off.
+      const explorer = createExplorerPorts(
+        dataDir,
+        () => settings.get().backend,
+        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js'))
+      )
+      service = new StudioService({
+        dataDir,
+        settings,
+        launcher: new UtilityWorkerLauncher(path.join(__dirname, 'trainer-worker.js')),
+        transport: 'electron',
+        versions: {
+          node: process.versions.node,
+          electron: process.versions.electron,
+          chrome: process.versions.chrome,
+          v8: process.versions.v8
+        },
+        datasets: createDatasetsPort(dataDir),
+        explorer,
+        exporter: explorer
+      })
+
+      // The page asks for nothing: camera, notifications, geolocation... are all refused.
+      session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
+      session.defaultSession.setPermissionCheckHandler(() => false)
+
+      const rendererDir = path.join(__dirname, '..', 'renderer')
+      handleAppProtocol({ renderer: rendererDir, data: dataDir })
+
+      win = createMainWindow({ settings, preloadDir: path.join(__dirname, '..', 'preload'), allowedOrigins })
+      contents = win.webContents
+      win.on('closed', () => {
+        win = undefined
+        contents = undefined
+      })
+      bindIpc(
+        service,
+        () => contents,
+        senderCheckFor(() => contents, allowedOrigins)
+      )
+
+      const svc = service
+      installMenu({
+        window: () => win,
+        command: (c) => svc.broadcast('app:command', c),
+        info: async () => {
+          const env = await svc.dispatch('app:info', {})
+          return env.ok ? (env.value as AppInfo) : undefined
+        },
+        isDev: Boolean(devUrl)
+      })
+
+      await (devUrl ? win.loadURL(devUrl) : win.loadURL(`${APP_ORIGIN}/index.html`))
+      await service.recoverOrphans()
     })
-
-    // The page asks for nothing: camera, notifications, geolocation... are all refused.
-    session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false))
-    session.defaultSession.setPermissionCheckHandler(() => false)
-
-    const rendererDir = path.join(__dirname, '..', 'renderer')
-    handleAppProtocol({ renderer: rendererDir, data: dataDir })
-
-    win = createMainWindow({ settings, preloadDir: path.join(__dirname, '..', 'preload'), allowedOrigins })
-    contents = win.webContents
-    win.on('closed', () => {
-      win = undefined
-      contents = undefined
+    .catch((err: unknown) => {
+      // A start-up failure must be visible, not a silent dead process.
+      console.error('GAN Studio failed to start:', err)
+      app.exit(1)
     })
-    bindIpc(service, () => contents, senderCheckFor(() => contents, allowedOrigins))
-
-    const svc = service
-    installMenu({
-      window: () => win,
-      command: (c) => svc.broadcast('app:command', c),
-      info: async () => {
-        const env = await svc.dispatch('app:info', {})
-        return env.ok ? (env.value as AppInfo) : undefined
-      },
-      isDev: Boolean(devUrl)
-    })
-
-    await (devUrl ? win.loadURL(devUrl) : win.loadURL(`${APP_ORIGIN}/index.html`))
-    await service.recoverOrphans()
-  }).catch((err: unknown) => {
-    // A start-up failure must be visible, not a silent dead process.
-    console.error('GAN Studio failed to start:', err)
-    app.exit(1)
-  })
 
   // Live runs write a checkpoint before the app exits (at most a minute, then they are killed).
   let quitting = false
@@ -105,4 +121,3 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit()
   })
 }
-

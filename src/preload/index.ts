@@ -4,12 +4,20 @@
  * objects and no caller-chosen channels reach the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { APP_DATA_HOST, createClient, isEventName, isRequestName, type Envelope, type StudioApi } from '../shared/contract'
+import {
+  APP_DATA_HOST,
+  createClient,
+  isEventName,
+  isRequestName,
+  type Envelope,
+  type StudioApi
+} from '../shared/contract'
 
 const studio = createClient(
   async (name, payload): Promise<Envelope> => {
     // createClient only calls table names; the check keeps that true if the code around it changes.
-    if (!isRequestName(name)) return { ok: false, error: { code: 'invalid-input', message: 'Unknown request' } }
+    if (!isRequestName(name))
+      return { ok: false, error: { code: 'invalid-input', message: 'Unknown request' } }
     return (await ipcRenderer.invoke(name, payload)) as Envelope
   },
   (name, cb) => {

@@ -68,8 +68,22 @@ export const IMPORT_FIT_MODES = ['crop', 'letterbox', 'stretch'] as const
 /** Latent vectors or seeds the explorer generates from. Seeds are reproducible; latents are exact. */
 const latentSourceSchema = z
   .object({
-    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(64).optional(),
-    latents: z.array(z.array(z.number().finite().min(-100).max(100)).min(1).max(1024)).min(1).max(64).optional()
+    seeds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+      )
+      .min(1)
+      .max(64)
+      .optional(),
+    latents: z
+      .array(z.array(z.number().finite().min(-100).max(100)).min(1).max(1024))
+      .min(1)
+      .max(64)
+      .optional()
   })
   .strict()
 
@@ -285,12 +299,18 @@ function request<R>(): <P extends z.ZodType>(payload: P, doc: string) => Request
 /** Every request the UI can make. Keys are `domain:verb`; the client groups them by domain. */
 export const requests = {
   /** Versions, compute backend report, data dir, pending notices. */
-  'app:info': request<AppInfo>()(emptySchema, 'Versions, compute backend report, data dir and pending notices.'),
+  'app:info': request<AppInfo>()(
+    emptySchema,
+    'Versions, compute backend report, data dir and pending notices.'
+  ),
 
   /** Current settings. */
   'settings:get': request<Settings>()(emptySchema, 'Current settings.'),
   /** Changes some settings; returns all of them. */
-  'settings:update': request<Settings>()(settingsPatchSchema, 'Changes some settings and returns all of them.'),
+  'settings:update': request<Settings>()(
+    settingsPatchSchema,
+    'Changes some settings and returns all of them.'
+  ),
 
   /** Built-in and imported datasets. */
   'datasets:list': request<DatasetInfo[]>()(emptySchema, 'Built-in and imported datasets.'),
@@ -310,17 +330,29 @@ export const requests = {
         /** `folders`: the label is the first-level sub-folder name; `none`: unlabelled. */
         labels: z.enum(['none', 'folders']).default('none'),
         /** Letterbox bar colour, `#rrggbb`. */
-        padColor: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
+        padColor: z
+          .string()
+          .regex(/^#[0-9a-f]{6}$/i)
+          .optional(),
         /** Colour transparent pixels are flattened on, `#rrggbb`. */
-        background: z.string().regex(/^#[0-9a-f]{6}$/i).optional()
+        background: z
+          .string()
+          .regex(/^#[0-9a-f]{6}$/i)
+          .optional()
       })
       .strict(),
     'Starts importing a folder; progress arrives as datasets:importProgress events.'
   ),
   /** Cancels a running import; the partial dataset is discarded. */
-  'datasets:cancelImport': request<void>()(z.object({ importId: idSchema }).strict(), 'Cancels a running import.'),
+  'datasets:cancelImport': request<void>()(
+    z.object({ importId: idSchema }).strict(),
+    'Cancels a running import.'
+  ),
   /** The health report of an imported dataset. */
-  'datasets:report': request<DatasetReport>()(z.object({ id: idSchema }).strict(), 'Health report of a dataset.'),
+  'datasets:report': request<DatasetReport>()(
+    z.object({ id: idSchema }).strict(),
+    'Health report of a dataset.'
+  ),
   /** One page of thumbnails of a dataset. */
   'datasets:thumbnails': request<ThumbnailPage>()(
     z
@@ -357,7 +389,10 @@ export const requests = {
   /** Deletes a run that is not live. */
   'runs:delete': request<void>()(runRef, 'Deletes a run that is not live.'),
   /** Renames a run. */
-  'runs:rename': request<RunRecord>()(z.object({ runId: idSchema, name: runNameSchema }).strict(), 'Renames a run.'),
+  'runs:rename': request<RunRecord>()(
+    z.object({ runId: idSchema, name: runNameSchema }).strict(),
+    'Renames a run.'
+  ),
 
   /**
    * Starts a new run (or a branch of another run's checkpoint when `from` is given) in its own
@@ -369,7 +404,10 @@ export const requests = {
         config: hyperparamsSchema,
         name: runNameSchema.optional(),
         backend: z.enum(BACKEND_CHOICES).optional(),
-        from: z.object({ runId: idSchema, checkpoint: idSchema, force: z.boolean().default(false) }).strict().optional()
+        from: z
+          .object({ runId: idSchema, checkpoint: idSchema, force: z.boolean().default(false) })
+          .strict()
+          .optional()
       })
       .strict(),
     'Starts a new run (or a branch) in its own trainer process.'
@@ -471,33 +509,65 @@ export const requests = {
   ),
   /** Writes the generator as a tfjs model (model.json + weights) into `<dataDir>/exports/`. */
   'export:model': request<FileRef>()(
-    z
-      .object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) })
-      .strict(),
+    z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) }).strict(),
     'Writes the generator as a tfjs model into the exports folder.'
   ),
 
   /** Facts about the generator the explorer would use: sizes, EMA, conditional, checkpoint and step. */
-  'explorer:info': request<{ runId: string; checkpoint: string; step: number; latentDim: number; imageShape: [number, number, number]; ema: boolean; conditional: boolean; labels?: string[]; datasetId: string; model: string }>()(
+  'explorer:info': request<{
+    runId: string
+    checkpoint: string
+    step: number
+    latentDim: number
+    imageShape: [number, number, number]
+    ema: boolean
+    conditional: boolean
+    labels?: string[]
+    datasetId: string
+    model: string
+  }>()(
     z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) }).strict(),
     "The explorer's generator: latent size, image shape, EMA, classes."
   ),
   /** GANSpace directions: unit latent directions (PCA of the first layer, regressed to latent space). */
   'explorer:directions': request<{ directions: number[][]; explained: number[]; scale: number[] }>()(
-    z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true), count: z.number().int().min(1).max(32).default(8) }).strict(),
+    z
+      .object({
+        runId: idSchema,
+        checkpoint: idSchema.optional(),
+        ema: z.boolean().default(true),
+        count: z.number().int().min(1).max(32).default(8)
+      })
+      .strict(),
     'Principal latent directions (GANSpace) with explained variance and slider scale.'
   ),
   /** A sample's nearest training images (L2 in pixel space; PNG data URLs) and a memorisation flag. */
-  'explorer:nearest': request<{ sample: string; neighbours: Array<{ index: number; rms: number; image: string; label?: number }>; memorised: boolean; threshold: number }>()(
+  'explorer:nearest': request<{
+    sample: string
+    neighbours: Array<{ index: number; rms: number; image: string; label?: number }>
+    memorised: boolean
+    threshold: number
+  }>()(
     z
-      .object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true), source: latentSourceSchema, truncation: truncationSchema, count: z.number().int().min(1).max(32).default(8) })
+      .object({
+        runId: idSchema,
+        checkpoint: idSchema.optional(),
+        ema: z.boolean().default(true),
+        source: latentSourceSchema,
+        truncation: truncationSchema,
+        count: z.number().int().min(1).max(32).default(8)
+      })
       .strict(),
     'Nearest training images of one sample.'
   ),
   /** The run's saved latents (bookmarks), oldest first. */
-  'explorer:bookmarks': request<Array<{ id: string; name: string; latent: number[]; seed?: number; created: number }>>()(runRef, "The run's latent bookmarks."),
+  'explorer:bookmarks': request<
+    Array<{ id: string; name: string; latent: number[]; seed?: number; created: number }>
+  >()(runRef, "The run's latent bookmarks."),
   /** Replaces the run's bookmarks; returns them. */
-  'explorer:saveBookmarks': request<Array<{ id: string; name: string; latent: number[]; seed?: number; created: number }>>()(
+  'explorer:saveBookmarks': request<
+    Array<{ id: string; name: string; latent: number[]; seed?: number; created: number }>
+  >()(
     z
       .object({
         runId: idSchema,
@@ -508,7 +578,12 @@ export const requests = {
                 id: idSchema,
                 name: runNameSchema,
                 latent: z.array(z.number().finite().min(-100).max(100)).min(1).max(1024),
-                seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+                seed: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(2 ** 31 - 1)
+                  .optional(),
                 created: z.number().int().min(0)
               })
               .strict()
@@ -519,7 +594,16 @@ export const requests = {
     "Saves the run's latent bookmarks."
   ),
   /** Reads an exported PNG's provenance (base64 bytes) so the explorer can restore its latents. */
-  'explorer:openImage': request<{ runId?: string; checkpoint?: string; step?: number; seeds?: number[]; latents: number[][]; truncation: number; kind: string; interpolation?: { mode: 'linear' | 'slerp'; steps: number } }>()(
+  'explorer:openImage': request<{
+    runId?: string
+    checkpoint?: string
+    step?: number
+    seeds?: number[]
+    latents: number[][]
+    truncation: number
+    kind: string
+    interpolation?: { mode: 'linear' | 'slerp'; steps: number }
+  }>()(
     z.object({ png: z.string().min(8).max(24_000_000) }).strict(),
     "An exported PNG's provenance (run, seeds, latents, truncation)."
   ),
@@ -542,7 +626,22 @@ export const requests = {
   ),
   /** The latent vectors of seeds for a run's generator (the UI edits them and generates from latents). */
   'explorer:latents': request<{ latents: number[][] }>()(
-    z.object({ runId: idSchema, checkpoint: idSchema.optional(), seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(64) }).strict(),
+    z
+      .object({
+        runId: idSchema,
+        checkpoint: idSchema.optional(),
+        seeds: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 31 - 1)
+          )
+          .min(1)
+          .max(64)
+      })
+      .strict(),
     'Latent vectors of seeds.'
   )
 } as const
@@ -556,7 +655,8 @@ export type RequestInput<K extends RequestName> = z.input<Requests[K]['payload']
 /** What the receiving side works with after validation. */
 export type RequestPayload<K extends RequestName> = z.output<Requests[K]['payload']>
 /** What the request resolves to. */
-export type RequestResult<K extends RequestName> = Requests[K] extends RequestSpec<z.ZodType, infer R> ? R : never
+export type RequestResult<K extends RequestName> =
+  Requests[K] extends RequestSpec<z.ZodType, infer R> ? R : never
 
 /** Every request name, for transports that bind the whole table. */
 export const REQUEST_NAMES = Object.keys(requests) as RequestName[]
@@ -571,7 +671,8 @@ export function isRequestName(name: unknown): name is RequestName {
  * Unknown request names are `invalid-input` too.
  */
 export function parseRequest<K extends RequestName>(name: K, payload: unknown): RequestPayload<K> {
-  if (!isRequestName(name)) throw new StudioError('invalid-input', `Unknown request '${String(name).slice(0, 60)}'`)
+  if (!isRequestName(name))
+    throw new StudioError('invalid-input', `Unknown request '${String(name).slice(0, 60)}'`)
   const schema = requests[name].payload as z.ZodType
   const r = schema.safeParse(payload === undefined ? {} : payload)
   if (!r.success) {
@@ -579,7 +680,10 @@ export function parseRequest<K extends RequestName>(name: K, payload: unknown): 
       .slice(0, 8)
       .map((i) => {
         const field = i.path.join('.') || '(payload)'
-        const msg = i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : i.message
+        const msg =
+          i.code === 'unrecognized_keys'
+            ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
+            : i.message
         return `${field}: ${msg}`
       })
       .join('; ')
@@ -639,10 +743,11 @@ type DomainOf<K> = K extends `${infer D}:${string}` ? D : never
 type VerbOf<K, D extends string> = K extends `${D}:${infer V}` ? V : never
 /** Payload-less requests take no argument; others take their input type. */
 // `{}` here means "an empty payload object is acceptable", which is exactly the test wanted.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-type Method<K extends RequestName> = {} extends RequestInput<K>
-  ? (payload?: RequestInput<K>) => Promise<RequestResult<K>>
-  : (payload: RequestInput<K>) => Promise<RequestResult<K>>
+type Method<K extends RequestName> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- see the comment above
+  {} extends RequestInput<K>
+    ? (payload?: RequestInput<K>) => Promise<RequestResult<K>>
+    : (payload: RequestInput<K>) => Promise<RequestResult<K>>
 
 /** Requests grouped by domain: `studio.training.start(...)`, `studio.runs.list()`. */
 export type StudioRequests = {
@@ -706,7 +811,8 @@ export function createClient(
   const on: Record<string, (cb: (data: unknown) => void) => () => void> = {}
   for (const [handler, event] of Object.entries(EVENT_HANDLERS)) {
     on[handler] = (cb) => {
-      if (typeof cb !== 'function') throw new StudioError('invalid-input', `studio.on.${handler} needs a callback`)
+      if (typeof cb !== 'function')
+        throw new StudioError('invalid-input', `studio.on.${handler} needs a callback`)
       return subscribe(event, cb)
     }
   }
@@ -720,13 +826,18 @@ export function createClient(
 export function reviveErrors(api: StudioApi): StudioApi {
   const revive = (err: unknown): never => {
     const e = err as { code?: unknown; message?: unknown } | undefined
-    const code = typeof e?.code === 'string' && (ERROR_CODE_LIST as readonly string[]).includes(e.code) ? (e.code as WireError['code']) : 'internal'
+    const code =
+      typeof e?.code === 'string' && (ERROR_CODE_LIST as readonly string[]).includes(e.code)
+        ? (e.code as WireError['code'])
+        : 'internal'
     throw new StudioError(code, typeof e?.message === 'string' ? e.message : String(err))
   }
   const out: Record<string, unknown> = { on: api.on, fileUrl: api.fileUrl, transport: api.transport }
   for (const name of REQUEST_NAMES) {
     const [domain, verb] = name.split(':') as [string, string]
-    const source = (api as unknown as Record<string, Record<string, (p?: unknown) => Promise<unknown>>>)[domain]
+    const source = (api as unknown as Record<string, Record<string, (p?: unknown) => Promise<unknown>>>)[
+      domain
+    ]
     const fn = source?.[verb]
     if (!fn) continue
     const group = (out[domain] ??= {}) as Record<string, (p?: unknown) => Promise<unknown>>
@@ -748,8 +859,7 @@ export interface WsRequest {
 
 /** Server → browser: a reply or an event. */
 export type WsServerMessage =
-  | ({ type: 'reply'; id: number } & Envelope)
-  | { type: 'event'; event: EventName; data: unknown }
+  ({ type: 'reply'; id: number } & Envelope) | { type: 'event'; event: EventName; data: unknown }
 
 /** Query parameter and header carrying the serve token. */
 export const SERVE_TOKEN_PARAM = 'token'

@@ -15,13 +15,17 @@ import type { ElectronApplication, Page } from 'playwright-core'
 
 const root = path.resolve(__dirname, '..', '..')
 const require_ = createRequire(__filename)
-const { electronBinary } = require_(path.join(root, 'scripts', 'electron-binary.cjs')) as { electronBinary: () => { bin?: string; reason?: string } }
+const { electronBinary } = require_(path.join(root, 'scripts', 'electron-binary.cjs')) as {
+  electronBinary: () => { bin?: string; reason?: string }
+}
 
 function skipReason(): string | undefined {
   const found = electronBinary()
   if (!found.bin) return found.reason ?? 'no Electron binary'
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display (DISPLAY/WAYLAND_DISPLAY unset; run under xvfb-run)'
-  if (!existsSync(path.join(root, 'out', 'main', 'index.js'))) return 'the app is not built (npx electron-vite build)'
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'no display (DISPLAY/WAYLAND_DISPLAY unset; run under xvfb-run)'
+  if (!existsSync(path.join(root, 'out', 'main', 'index.js')))
+    return 'the app is not built (npx electron-vite build)'
   return undefined
 }
 
@@ -41,7 +45,10 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
     app = await _electron.launch({
       executablePath: electronBinary().bin,
       args: [root],
-      env: { ...process.env, GAN_STUDIO_USER_DATA: userData, ELECTRON_RUN_AS_NODE: '' } as Record<string, string>
+      env: { ...process.env, GAN_STUDIO_USER_DATA: userData, ELECTRON_RUN_AS_NODE: '' } as Record<
+        string,
+        string
+      >
     })
     page = await app.firstWindow()
     await page.waitForLoadState('domcontentloaded')
@@ -59,10 +66,26 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
 
   it('uses the secure web preferences', async () => {
     const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const p = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences() as Record<string, unknown>
-      return { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration, webSecurity: p.webSecurity, webviewTag: p.webviewTag }
+      // getLastWebPreferences exists at run time but is missing from Electron 40's typings.
+      const wc = BrowserWindow.getAllWindows()[0]!.webContents as unknown as {
+        getLastWebPreferences(): Record<string, unknown>
+      }
+      const p = wc.getLastWebPreferences()
+      return {
+        contextIsolation: p.contextIsolation,
+        sandbox: p.sandbox,
+        nodeIntegration: p.nodeIntegration,
+        webSecurity: p.webSecurity,
+        webviewTag: p.webviewTag
+      }
     })
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false })
+    expect(prefs).toEqual({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false
+    })
   })
 
   it('exposes window.studio and nothing else of Node or Electron', async () => {
@@ -81,13 +104,29 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
       }
     })
     expect(seen.studio).toBe('object')
-    expect(seen.groups).toEqual(expect.arrayContaining(['app', 'runs', 'training', 'datasets', 'on', 'fileUrl', 'transport']))
-    expect(seen).toMatchObject({ require: 'undefined', process: 'undefined', Buffer: 'undefined', ipcRenderer: 'undefined', electron: 'undefined', module: 'undefined' })
+    expect(seen.groups).toEqual(
+      expect.arrayContaining(['app', 'runs', 'training', 'datasets', 'on', 'fileUrl', 'transport'])
+    )
+    expect(seen).toMatchObject({
+      require: 'undefined',
+      process: 'undefined',
+      Buffer: 'undefined',
+      ipcRenderer: 'undefined',
+      electron: 'undefined',
+      module: 'undefined'
+    })
   })
 
   it('answers requests over IPC, reports the repaired settings, refuses bad payloads', async () => {
     const r = await page.evaluate(async () => {
-      const s = (window as unknown as { studio: { app: { info(): Promise<{ transport: string; notices: Array<{ message: string }> }> }; runs: { get(p: unknown): Promise<unknown> } } }).studio
+      const s = (
+        window as unknown as {
+          studio: {
+            app: { info(): Promise<{ transport: string; notices: Array<{ message: string }> }> }
+            runs: { get(p: unknown): Promise<unknown> }
+          }
+        }
+      ).studio
       const info = await s.app.info()
       let code = ''
       try {
@@ -116,7 +155,11 @@ describe.skipIf(Boolean(reason))('desktop app (Electron)', () => {
   it('app:// refuses escapes from the data dir', async () => {
     const statuses = await page.evaluate(async () => {
       const out: number[] = []
-      for (const u of ['app://data/%2e%2e/%2e%2e/etc/passwd', 'app://data/..%2f..%2fetc%2fpasswd', 'app://elsewhere/etc/passwd']) {
+      for (const u of [
+        'app://data/%2e%2e/%2e%2e/etc/passwd',
+        'app://data/..%2f..%2fetc%2fpasswd',
+        'app://elsewhere/etc/passwd'
+      ]) {
         try {
           out.push((await fetch(u)).status)
         } catch {

@@ -14,7 +14,10 @@ import type { EventMap, EventName, StudioApi } from '../../src/shared/contract'
 const root = path.resolve(__dirname, '..', '..')
 
 /** The trainer worker from source through tsx, so tests need no build. */
-export const TEST_WORKER = { script: path.join(root, 'src/main/worker/trainer-worker.ts'), execArgv: ['--import', 'tsx'] }
+export const TEST_WORKER = {
+  script: path.join(root, 'src/main/worker/trainer-worker.ts'),
+  execArgv: ['--import', 'tsx']
+}
 
 /** A fresh temp dir (removed by `cleanup`). */
 export function tempDir(prefix: string): string {
@@ -26,7 +29,11 @@ export async function writeTinyDataset(dataDir: string, id = 'tiny'): Promise<vo
   const n = 64
   const images = new Uint8Array(n * 28 * 28)
   for (let i = 0; i < images.length; i++) images[i] = (i * 37 + (i >> 9) * 11) % 256
-  await writeDatasetCache(dataDir, { id, name: id, builtin: false, source: 'test', shape: [28, 28, 1], labelNames: [] }, images)
+  await writeDatasetCache(
+    dataDir,
+    { id, name: id, builtin: false, source: 'test', shape: [28, 28, 1], labelNames: [] },
+    images
+  )
 }
 
 /** A fake built renderer (index.html + one asset). */
@@ -38,7 +45,10 @@ export function writeFakeRenderer(dir: string): void {
 
 /** The renderer's WebSocket client, typed locally: its file belongs to the web tsconfig. */
 interface WsTransportModule {
-  createWsStudio(opts: { wsUrl: string; httpOrigin: string; token: string; WebSocketImpl?: unknown }): { studio: StudioApi; transport: { close(): void } }
+  createWsStudio(opts: { wsUrl: string; httpOrigin: string; token: string; WebSocketImpl?: unknown }): {
+    studio: StudioApi
+    transport: { close(): void }
+  }
 }
 
 /** Loads the real renderer client (src/renderer/src/api/ws-transport.ts) at run time. */
@@ -121,7 +131,11 @@ export class EventLog<E extends EventName> {
 }
 
 /** A raw HTTP GET whose path is sent exactly as given (fetch would normalise `..`). */
-export async function rawGet(port: number, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+export async function rawGet(
+  port: number,
+  rawPath: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; body: string }> {
   const http = await import('node:http')
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: rawPath, method: 'GET', headers }, (res) => {
@@ -136,7 +150,10 @@ export async function rawGet(port: number, rawPath: string, headers: Record<stri
 }
 
 /** Opens a raw socket and reports how the upgrade went. */
-export function tryWebSocket(url: string, headers: Record<string, string> = {}): Promise<{ opened: boolean; status?: number }> {
+export function tryWebSocket(
+  url: string,
+  headers: Record<string, string> = {}
+): Promise<{ opened: boolean; status?: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers })
     ws.on('open', () => {

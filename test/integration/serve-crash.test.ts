@@ -24,7 +24,17 @@ afterAll(async () => {
 })
 
 // Small and slow-machine friendly: every step logged, a sample and a checkpoint every 3 steps.
-const config = { dataset: 'tiny', model: 'mlp' as const, batchSize: 8, steps: 100_000, logEvery: 1, sampleEvery: 3, checkpointEvery: 3, keep: 2, latentDim: 8 }
+const config = {
+  dataset: 'tiny',
+  model: 'mlp' as const,
+  batchSize: 8,
+  steps: 100_000,
+  logEvery: 1,
+  sampleEvery: 3,
+  checkpointEvery: 3,
+  keep: 2,
+  latentDim: 8
+}
 
 describe('a crashed trainer', () => {
   it('marks a SIGKILLed worker crashed and resumes from the last checkpoint in a new worker', async () => {
@@ -51,5 +61,4 @@ describe('a crashed trainer', () => {
     await h.studio.training.stop({ runId: record.id })
     expect((await h.studio.runs.get({ runId: record.id })).record.status).toBe('stopped')
   })
-
 })

@@ -25,8 +25,16 @@ afterAll(async () => {
 
 describe('datasets over the WebSocket contract', () => {
   it('imports with progress, lists, pages thumbnails, reports and removes', async () => {
-    const { importId } = await h.studio.datasets.import({ source, name: 'pets', size: 28, channels: 1, labels: 'folders' })
-    const done = await progress.waitFor((p) => p.importId === importId && (p.phase === 'done' || p.phase === 'failed'))
+    const { importId } = await h.studio.datasets.import({
+      source,
+      name: 'pets',
+      size: 28,
+      channels: 1,
+      labels: 'folders'
+    })
+    const done = await progress.waitFor(
+      (p) => p.importId === importId && (p.phase === 'done' || p.phase === 'failed')
+    )
     expect(done.phase).toBe('done')
     expect(done.datasetId).toBe('pets')
 
@@ -47,10 +55,19 @@ describe('datasets over the WebSocket contract', () => {
   })
 
   it('answers a cancel for an unknown import with not-found and a missing folder with a failed import', async () => {
-    await expect(h.studio.datasets.cancelImport({ importId: 'imp-nope' })).rejects.toMatchObject({ code: 'not-found' })
+    await expect(h.studio.datasets.cancelImport({ importId: 'imp-nope' })).rejects.toMatchObject({
+      code: 'not-found'
+    })
     const missing = path.join(source, 'does-not-exist')
     const r = await h.studio.datasets.import({ source: missing, name: 'ghost' }).then(
-      async ({ importId }) => progress.waitFor((p) => p.importId === importId && p.phase !== 'scanning' && p.phase !== 'decoding' && p.phase !== 'writing'),
+      async ({ importId }) =>
+        progress.waitFor(
+          (p) =>
+            p.importId === importId &&
+            p.phase !== 'scanning' &&
+            p.phase !== 'decoding' &&
+            p.phase !== 'writing'
+        ),
       (err: unknown) => err
     )
     // Either refused up front or reported as failed: never a dataset.

@@ -46,7 +46,9 @@ describe('token', () => {
     const ok = await rawGet(h.server.port, `${file}?token=${h.server.token}`)
     expect(ok.status).toBe(200)
     expect(ok.body).toBe('PNGDATA')
-    expect((await rawGet(h.server.port, file, { Authorization: `Bearer ${h.server.token}` })).status).toBe(200)
+    expect((await rawGet(h.server.port, file, { Authorization: `Bearer ${h.server.token}` })).status).toBe(
+      200
+    )
   })
 
   it('refuses the socket without the token and accepts it with', async () => {
@@ -55,7 +57,10 @@ describe('token', () => {
     expect(await tryWebSocket(`${base}?token=wrong`)).toEqual({ opened: false, status: 401 })
     expect(await tryWebSocket(`${base}?token=${h.server.token}`)).toEqual({ opened: true })
     // Another origin that somehow has the token still cannot open it (CSWSH).
-    expect(await tryWebSocket(`${base}?token=${h.server.token}`, { Origin: 'http://evil.example' })).toEqual({ opened: false, status: 403 })
+    expect(await tryWebSocket(`${base}?token=${h.server.token}`, { Origin: 'http://evil.example' })).toEqual({
+      opened: false,
+      status: 403
+    })
   })
 })
 
@@ -90,16 +95,28 @@ describe('path traversal', () => {
   })
 
   it('refuses symlinks that lead out with 403', async () => {
-    expect((await rawGet(h.server.port, `/files/runs/r1/samples/evil.png?token=${h.server.token}`)).status).toBe(403)
+    expect(
+      (await rawGet(h.server.port, `/files/runs/r1/samples/evil.png?token=${h.server.token}`)).status
+    ).toBe(403)
     expect((await rawGet(h.server.port, '/assets/evil.js')).status).toBe(403)
   })
 })
 
 describe('payload fuzz over the socket', () => {
-  async function call(ws: WebSocket, id: number, method: unknown, payload: unknown): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
+  async function call(
+    ws: WebSocket,
+    id: number,
+    method: unknown,
+    payload: unknown
+  ): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
     return new Promise((resolve) => {
       const onMsg = (raw: WebSocket.RawData): void => {
-        const m = JSON.parse(raw.toString()) as { type: string; id: number; ok: boolean; error?: { code: string; message: string } }
+        const m = JSON.parse(raw.toString()) as {
+          type: string
+          id: number
+          ok: boolean
+          error?: { code: string; message: string }
+        }
         if (m.type === 'reply' && m.id === id) {
           ws.off('message', onMsg)
           resolve(m)
@@ -113,7 +130,19 @@ describe('payload fuzz over the socket', () => {
   it('answers every malformed request with invalid-input and touches nothing outside', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${h.server.port}/ws?token=${h.server.token}`)
     await new Promise((r) => ws.once('open', r))
-    const evilIds = ['../../etc/passwd', '..', '.', '', 'a/b', 'a\\b', '%2e%2e', `../${path.basename(outside)}`, 'x'.repeat(500), '..\u0000', 'ok\n']
+    const evilIds = [
+      '../../etc/passwd',
+      '..',
+      '.',
+      '',
+      'a/b',
+      'a\\b',
+      '%2e%2e',
+      `../${path.basename(outside)}`,
+      'x'.repeat(500),
+      '..\u0000',
+      'ok\n'
+    ]
     const cases: Array<[unknown, unknown]> = [
       ['nope:nope', {}],
       ['__proto__', {}],
@@ -136,15 +165,27 @@ describe('payload fuzz over the socket', () => {
       ['datasets:thumbnails', { id: 'mnist', limit: 1e9 }],
       ['checkpoints:pin', { runId: 'r1', checkpoint: '../../x', pinned: true }]
     ]
-    const idMethods: RequestName[] = ['runs:get', 'runs:delete', 'runs:events', 'runs:samples', 'training:stop', 'checkpoints:list', 'runs:rename']
-    for (const m of idMethods) for (const id of evilIds) cases.push([m, m === 'runs:rename' ? { runId: id, name: 'x' } : { runId: id }])
+    const idMethods: RequestName[] = [
+      'runs:get',
+      'runs:delete',
+      'runs:events',
+      'runs:samples',
+      'training:stop',
+      'checkpoints:list',
+      'runs:rename'
+    ]
+    for (const m of idMethods)
+      for (const id of evilIds)
+        cases.push([m, m === 'runs:rename' ? { runId: id, name: 'x' } : { runId: id }])
     for (const id of evilIds) cases.push(['datasets:remove', { id }], ['datasets:report', { id }])
 
     let n = 1
     for (const [method, payload] of cases) {
       const r = await call(ws, n++, method, payload)
       expect(r.ok, `${String(method)} ${JSON.stringify(payload)?.slice(0, 80)}`).toBe(false)
-      expect(r.error?.code, `${String(method)} ${JSON.stringify(payload)?.slice(0, 80)}`).toBe('invalid-input')
+      expect(r.error?.code, `${String(method)} ${JSON.stringify(payload)?.slice(0, 80)}`).toBe(
+        'invalid-input'
+      )
     }
     // Garbage frames get an error reply, not a dropped connection.
     ws.send('not json')

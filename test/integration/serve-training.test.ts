@@ -24,7 +24,17 @@ afterAll(async () => {
 })
 
 // Small and slow-machine friendly: every step logged, a sample and a checkpoint every 3 steps.
-const config = { dataset: 'tiny', model: 'mlp' as const, batchSize: 8, steps: 100_000, logEvery: 1, sampleEvery: 3, checkpointEvery: 3, keep: 2, latentDim: 8 }
+const config = {
+  dataset: 'tiny',
+  model: 'mlp' as const,
+  batchSize: 8,
+  steps: 100_000,
+  logEvery: 1,
+  sampleEvery: 3,
+  checkpointEvery: 3,
+  keep: 2,
+  latentDim: 8
+}
 
 describe('training over the WebSocket contract', () => {
   it('starts, streams progress, pauses, resumes, updates and stops', async () => {
@@ -55,7 +65,11 @@ describe('training over the WebSocket contract', () => {
     expect(ckpts.length).toBeGreaterThan(0)
     expect(ckpts[0]?.latest).toBe(true)
 
-    const pinned = await h.studio.checkpoints.pin({ runId: record.id, checkpoint: ckpts[0]!.name, pinned: true })
+    const pinned = await h.studio.checkpoints.pin({
+      runId: record.id,
+      checkpoint: ckpts[0]!.name,
+      pinned: true
+    })
     expect(pinned.find((c) => c.name === ckpts[0]!.name)?.pinned).toBe(true)
 
     await h.studio.training.resume({ runId: record.id })
@@ -82,7 +96,9 @@ describe('training over the WebSocket contract', () => {
     // Errors cross as { code, message }.
     await expect(h.studio.training.pause({ runId: record.id })).rejects.toMatchObject({ code: 'conflict' })
     await expect(h.studio.runs.get({ runId: 'no-such-run' })).rejects.toMatchObject({ code: 'not-found' })
-    await expect(h.studio.explorer.generate({ runId: record.id, source: { seeds: [1] } })).rejects.toMatchObject({ code: 'unavailable' })
+    await expect(
+      h.studio.explorer.generate({ runId: record.id, source: { seeds: [1] } })
+    ).rejects.toMatchObject({ code: 'unavailable' })
   })
 
   it('deletes a stopped run and refuses its files afterwards', async () => {
@@ -90,6 +106,8 @@ describe('training over the WebSocket contract', () => {
     const id = runs[0]!.id
     await h.studio.runs.delete({ runId: id })
     expect((await h.studio.runs.list()).some((r) => r.id === id)).toBe(false)
-    expect((await rawGet(h.server.port, `/files/runs/${id}/run.json?token=${h.server.token}`)).status).toBe(404)
+    expect((await rawGet(h.server.port, `/files/runs/${id}/run.json?token=${h.server.token}`)).status).toBe(
+      404
+    )
   })
 })

@@ -26,7 +26,16 @@ describe('WsTransport reconnects', () => {
     const again = await startServer({ service: h.service, rendererDir: h.rendererDir, port, token })
     h.server = again
     expect(['ok', 'unavailable']).toContain(await during)
-    await expect.poll(() => h!.studio.settings.get().then(() => true, () => false), { timeout: 30_000, interval: 200 }).toBe(true)
+    await expect
+      .poll(
+        () =>
+          h!.studio.settings.get().then(
+            () => true,
+            () => false
+          ),
+        { timeout: 30_000, interval: 200 }
+      )
+      .toBe(true)
     const notices: string[] = []
     h.studio.on.notice((n) => notices.push(n.message))
     h.service.notify('info', 'hello again')

@@ -79,11 +79,16 @@ export class GanTrainer {
   ) {
     const n = data.index.count
     if (config.batchSize > n) {
-      throw new Error(`Batch size ${config.batchSize} is larger than the dataset (${n} images): use a batch of at most ${n}`)
+      throw new Error(
+        `Batch size ${config.batchSize} is larger than the dataset (${n} images): use a batch of at most ${n}`
+      )
     }
     this.classes = archs.generator.conditioning?.classes ?? 0
     if (this.classes > 0 && !data.labels) {
-      throw new StudioError('invalid-input', `Conditional training needs a labelled dataset, but '${data.index.id}' has no labels: import it with labels from sub-folders, or turn conditional off`)
+      throw new StudioError(
+        'invalid-input',
+        `Conditional training needs a labelled dataset, but '${data.index.id}' has no labels: import it with labels from sub-folders, or turn conditional off`
+      )
     }
     if (config.loss === 'wgan-gp') {
       const conv = archs.discriminator.layers.some((l) => l.kind === 'conv')
@@ -109,7 +114,10 @@ export class GanTrainer {
     this.pixels = h * w * c
     // The sample grid's latents come from their own stream: the same grid for the whole run.
     const zRng = new Rng((config.seed ^ 0x5a3c9e1d) >>> 0)
-    this.fixedZ = tf.tensor2d(zRng.normalArray(SAMPLE_GRID * config.latentDim), [SAMPLE_GRID, config.latentDim])
+    this.fixedZ = tf.tensor2d(zRng.normalArray(SAMPLE_GRID * config.latentDim), [
+      SAMPLE_GRID,
+      config.latentDim
+    ])
     this.gNames = new Map([...this.G.weights].map(([k, v]) => [v.name, k]))
     this.dNames = new Map([...this.D.weights].map(([k, v]) => [v.name, k]))
   }
@@ -152,7 +160,9 @@ export class GanTrainer {
   /** One-hot labels [n, classes] (conditional runs), or undefined. */
   private oneHot(labels: Int32Array | undefined): tf.Tensor2D | undefined {
     if (!labels || this.classes === 0) return undefined
-    return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes), 'float32') as tf.Tensor2D)
+    return tf.tidy(
+      () => tf.cast(tf.oneHot(tf.tensor1d(labels, 'int32'), this.classes), 'float32') as tf.Tensor2D
+    )
   }
 
   /** Random labels for generated images, drawn from the run's Rng (conditional runs only). */
@@ -182,7 +192,12 @@ export class GanTrainer {
    * the accumulator the session reads once per log interval. With clipNorm > 0 the gradients are
    * scaled by min(1, clipNorm / |g|). Returns the 0/1 "skipped" scalar (caller disposes).
    */
-  private guardedApply(opt: Adam, net: Network, grads: Record<string, tf.Tensor>, loss: tf.Scalar): tf.Scalar {
+  private guardedApply(
+    opt: Adam,
+    net: Network,
+    grads: Record<string, tf.Tensor>,
+    loss: tf.Scalar
+  ): tf.Scalar {
     const { ok, scale } = tf.tidy(() => {
       const parts = Object.values(grads).map((g) => tf.sum(tf.square(g)))
       const normSq = parts.length > 0 ? tf.addN(parts) : tf.scalar(0)
@@ -231,7 +246,10 @@ export class GanTrainer {
       const fake = tf.tidy(() => this.G.apply(z, { training: true, ...(yFake ? { labels: yFake } : {}) }))
       const augReal = this.augmentParams()
       const augFake = this.augmentParams()
-      const eps = cfg.loss === 'wgan-gp' ? Float32Array.from({ length: cfg.batchSize }, () => this.rng.uniform()) : undefined
+      const eps =
+        cfg.loss === 'wgan-gp'
+          ? Float32Array.from({ length: cfg.batchSize }, () => this.rng.uniform())
+          : undefined
       const { value, grads } = tf.variableGrads(() => {
         const r = this.augmented(real, augReal)
         const f = this.augmented(fake, augFake)
@@ -242,7 +260,12 @@ export class GanTrainer {
         const base = discriminatorLoss(cfg.loss, rOut, fOut)
         if (!eps) return base
         // Interpolates between real and fake pair up labels with the real ones (as in cGAN-GP codes).
-        const gp = gradientPenalty((x) => this.D.apply(x, { training: true, ...(yReal ? { labels: yReal } : {}) }), r, f, eps)
+        const gp = gradientPenalty(
+          (x) => this.D.apply(x, { training: true, ...(yReal ? { labels: yReal } : {}) }),
+          r,
+          f,
+          eps
+        )
         return tf.add(base, tf.mul(cfg.gpWeight, gp)) as tf.Scalar
       }, dVars)
       const s1 = this.guardedApply(this.optD, this.D, this.byName(grads, this.dNames), value)
@@ -264,7 +287,12 @@ export class GanTrainer {
     this.ema?.update(this.G)
     const acc = this.acc
     tf.tidy(() => {
-      acc.assign(tf.add(acc, tf.stack([lossD as tf.Scalar, lossG, dReal as tf.Scalar, dFake as tf.Scalar, tf.add(skipped, sG)])))
+      acc.assign(
+        tf.add(
+          acc,
+          tf.stack([lossD as tf.Scalar, lossG, dReal as tf.Scalar, dFake as tf.Scalar, tf.add(skipped, sG)])
+        )
+      )
     })
     tf.dispose([lossD, lossG, dReal, dFake, skipped, sG])
     this.accSteps += 1
@@ -304,11 +332,16 @@ export class GanTrainer {
    */
   renderQualityImages(count: number): tf.Tensor4D {
     const zRng = new Rng((this.config.seed ^ 0x0a11ce55) >>> 0)
-    const labels = this.classes > 0 ? Int32Array.from({ length: count }, (_, i) => i % this.classes) : undefined
+    const labels =
+      this.classes > 0 ? Int32Array.from({ length: count }, (_, i) => i % this.classes) : undefined
     const y = this.oneHot(labels)
     const out = tf.tidy(() => {
       const z = tf.tensor2d(zRng.normalArray(count * this.config.latentDim), [count, this.config.latentDim])
-      return this.G.apply(z, { training: false, weights: this.ema?.shadow, ...(y ? { labels: y } : {}) }) as tf.Tensor4D
+      return this.G.apply(z, {
+        training: false,
+        weights: this.ema?.shadow,
+        ...(y ? { labels: y } : {})
+      }) as tf.Tensor4D
     })
     y?.dispose()
     return out
@@ -318,7 +351,11 @@ export class GanTrainer {
   async renderSamples(): Promise<Uint8Array> {
     const y = this.oneHot(this.gridLabels())
     const t = tf.tidy(() => {
-      const x = this.G.apply(this.fixedZ, { training: false, weights: this.ema?.shadow, ...(y ? { labels: y } : {}) })
+      const x = this.G.apply(this.fixedZ, {
+        training: false,
+        weights: this.ema?.shadow,
+        ...(y ? { labels: y } : {})
+      })
       return tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255), 'int32')
     })
     y?.dispose()

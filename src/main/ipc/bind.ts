@@ -14,7 +14,10 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean
  * Trusted: sent by `contents` (the main window), from its top frame, whose URL is the app's own
  * renderer (app://renderer/ or the dev server in `npm run dev`).
  */
-export function senderCheckFor(getContents: () => WebContents | undefined, allowedOrigins: string[]): SenderCheck {
+export function senderCheckFor(
+  getContents: () => WebContents | undefined,
+  allowedOrigins: string[]
+): SenderCheck {
   return (event) => {
     const contents = getContents()
     if (!contents || event.sender !== contents) return false
@@ -29,10 +32,15 @@ export function senderCheckFor(getContents: () => WebContents | undefined, allow
 }
 
 /** Binds every request and forwards every event to the window; returns the unbind function. */
-export function bindIpc(service: StudioService, getContents: () => WebContents | undefined, trusted: SenderCheck): () => void {
+export function bindIpc(
+  service: StudioService,
+  getContents: () => WebContents | undefined,
+  trusted: SenderCheck
+): () => void {
   for (const name of REQUEST_NAMES) {
     ipcMain.handle(name, async (event, payload: unknown): Promise<Envelope> => {
-      if (!trusted(event)) return { ok: false, error: { code: 'unauthorized', message: 'This page may not talk to the studio' } }
+      if (!trusted(event))
+        return { ok: false, error: { code: 'unauthorized', message: 'This page may not talk to the studio' } }
       return service.dispatch(name, payload)
     })
   }

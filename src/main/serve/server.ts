@@ -8,7 +8,12 @@ import { createReadStream, promises as fs } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { SERVE_FILES_PATH, SERVE_TOKEN_PARAM, SERVE_WS_PATH, type WsServerMessage } from '../../shared/contract'
+import {
+  SERVE_FILES_PATH,
+  SERVE_TOKEN_PARAM,
+  SERVE_WS_PATH,
+  type WsServerMessage
+} from '../../shared/contract'
 import { StudioError, toWireError } from '../../shared/errors'
 import { contentTypeOf, decodeUrlPath, resolveInside } from '../services/safe-path'
 import type { StudioService } from '../services/studio-service'
@@ -95,8 +100,17 @@ function sendError(res: http.ServerResponse, status: number, message: string): v
     res.destroy()
     return
   }
-  res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' })
-  res.end(JSON.stringify({ code: status === 401 ? 'unauthorized' : status === 404 ? 'not-found' : 'invalid-input', message }))
+  res.writeHead(status, {
+    ...baseHeaders(),
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store'
+  })
+  res.end(
+    JSON.stringify({
+      code: status === 401 ? 'unauthorized' : status === 404 ? 'not-found' : 'invalid-input',
+      message
+    })
+  )
 }
 
 function statusOf(err: unknown): number {
@@ -104,10 +118,20 @@ function statusOf(err: unknown): number {
   return code === 'not-found' ? 404 : code === 'unauthorized' ? 403 : code === 'invalid-input' ? 400 : 500
 }
 
-async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, cache: string): Promise<void> {
+async function sendFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: string,
+  cache: string
+): Promise<void> {
   const st = await fs.stat(file)
   if (!st.isFile()) throw new StudioError('not-found', 'Not a file')
-  res.writeHead(200, { ...baseHeaders(), 'Content-Type': contentTypeOf(file), 'Content-Length': String(st.size), 'Cache-Control': cache })
+  res.writeHead(200, {
+    ...baseHeaders(),
+    'Content-Type': contentTypeOf(file),
+    'Content-Length': String(st.size),
+    'Cache-Control': cache
+  })
   if (req.method === 'HEAD') {
     res.end()
     return
@@ -139,7 +163,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     const { rawPath, url } = splitUrl(req.url)
     if (rawPath.startsWith(SERVE_FILES_PATH)) {
-      if (!tokenMatches(expected, tokenOf(req, url))) return sendError(res, 401, 'A valid token is required: open the URL that `gan-studio serve` printed.')
+      if (!tokenMatches(expected, tokenOf(req, url)))
+        return sendError(res, 401, 'A valid token is required: open the URL that `gan-studio serve` printed.')
       const rel = decodeUrlPath(rawPath.slice(SERVE_FILES_PATH.length))
       const file = await resolveInside(service.dataDir, rel)
       return sendFile(req, res, file, 'no-store')
@@ -153,7 +178,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // The app shell (index.html, hashed assets): public, so the page can load and read its token.
     const rel = rawPath === '/' ? 'index.html' : decodeUrlPath(rawPath.slice(1))
     const file = await resolveInside(opts.rendererDir, rel)
-    return sendFile(req, res, file, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+    return sendFile(
+      req,
+      res,
+      file,
+      rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+    )
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
@@ -177,7 +207,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (droppable && ws.bufferedAmount > MAX_BUFFERED_BYTES) return
       ws.send(JSON.stringify(msg))
     }
-    const unsubscribe = service.subscribe((event, data) => send({ type: 'event', event, data }, event === 'training:progress'))
+    const unsubscribe = service.subscribe((event, data) =>
+      send({ type: 'event', event, data }, event === 'training:progress')
+    )
     ws.on('close', unsubscribe)
     ws.on('error', unsubscribe)
     ws.on('message', (raw, isBinary) => {
@@ -186,12 +218,22 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         if (isBinary) throw new Error('binary')
         msg = JSON.parse(raw.toString())
       } catch {
-        send({ type: 'reply', id: -1, ok: false, error: { code: 'invalid-input', message: 'Messages must be JSON text' } })
+        send({
+          type: 'reply',
+          id: -1,
+          ok: false,
+          error: { code: 'invalid-input', message: 'Messages must be JSON text' }
+        })
         return
       }
       const m = msg as { id?: unknown; method?: unknown; payload?: unknown }
       if (!m || typeof m !== 'object' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) {
-        send({ type: 'reply', id: -1, ok: false, error: { code: 'invalid-input', message: 'A request needs a numeric id' } })
+        send({
+          type: 'reply',
+          id: -1,
+          ok: false,
+          error: { code: 'invalid-input', message: 'A request needs a numeric id' }
+        })
         return
       }
       const id = m.id
@@ -207,7 +249,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     })
   })
   const addr = server.address() as AddressInfo
-  const shownHost = addr.family === 'IPv6' || host.includes(':') ? `[${addr.address}]` : host === '0.0.0.0' ? '127.0.0.1' : host
+  const shownHost =
+    addr.family === 'IPv6' || host.includes(':')
+      ? `[${addr.address}]`
+      : host === '0.0.0.0'
+        ? '127.0.0.1'
+        : host
   const url = `http://${shownHost}:${addr.port}/?${SERVE_TOKEN_PARAM}=${token}`
   return {
     url,

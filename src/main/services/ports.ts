@@ -4,7 +4,14 @@
  * missing port answers `unavailable` with a clear message.
  */
 import type { DatasetInfo } from '../../shared/domain'
-import type { DatasetReport, FileRef, ImportProgress, RequestPayload, RequestResult, ThumbnailPage } from '../../shared/contract'
+import type {
+  DatasetReport,
+  FileRef,
+  ImportProgress,
+  RequestPayload,
+  RequestResult,
+  ThumbnailPage
+} from '../../shared/contract'
 
 /** What an import is asked to do (the dataset engine's ImportRequest). */
 export interface DatasetImportRequest {
@@ -45,7 +52,10 @@ export interface ExplorerPort {
   openImage(p: RequestPayload<'explorer:openImage'>): Promise<RequestResult<'explorer:openImage'>>
   latents(p: RequestPayload<'explorer:latents'>): Promise<RequestResult<'explorer:latents'>>
   bookmarks(runId: string): Promise<RequestResult<'explorer:bookmarks'>>
-  saveBookmarks(runId: string, list: RequestPayload<'explorer:saveBookmarks'>['bookmarks']): Promise<RequestResult<'explorer:saveBookmarks'>>
+  saveBookmarks(
+    runId: string,
+    list: RequestPayload<'explorer:saveBookmarks'>['bookmarks']
+  ): Promise<RequestResult<'explorer:saveBookmarks'>>
 }
 
 /** Files written for the user (export). Paths returned are relative to the data dir. */

@@ -14,12 +14,16 @@ import { stepOfCheckpoint } from '../engine/checkpoint/format'
 
 /** The folder of run `runId` inside the data dir; the id is re-checked here as defence in depth. */
 export function runDirOf(dataDir: string, runId: string): string {
-  if (!idSchema.safeParse(runId).success) throw new StudioError('invalid-input', `Invalid run id '${String(runId).slice(0, 60)}'`)
+  if (!idSchema.safeParse(runId).success)
+    throw new StudioError('invalid-input', `Invalid run id '${String(runId).slice(0, 60)}'`)
   return path.join(runsDir(dataDir), runId)
 }
 
 /** run.json of a run, or `not-found` in words. */
-export async function requireRun(dataDir: string, runId: string): Promise<{ runDir: string; record: RunRecord }> {
+export async function requireRun(
+  dataDir: string,
+  runId: string
+): Promise<{ runDir: string; record: RunRecord }> {
   const runDir = runDirOf(dataDir, runId)
   const record = await readRunRecord(runDir)
   if (!record) throw new StudioError('not-found', `There is no run '${runId}'`)
@@ -41,16 +45,31 @@ export async function listCheckpointInfos(runDir: string): Promise<CheckpointInf
     } catch {
       continue // no manifest yet: an incomplete (or damaged) checkpoint is not offered
     }
-    const bytes = Object.values(manifest.files ?? {}).reduce((sum, f) => sum + (typeof f.size === 'number' ? f.size : 0), 0)
-    out.push({ name, step: stepOfCheckpoint(name) ?? 0, pinned: pins.includes(name), latest: name === latest, bytes, time: Math.round(mtime) })
+    const bytes = Object.values(manifest.files ?? {}).reduce(
+      (sum, f) => sum + (typeof f.size === 'number' ? f.size : 0),
+      0
+    )
+    out.push({
+      name,
+      step: stepOfCheckpoint(name) ?? 0,
+      pinned: pins.includes(name),
+      latest: name === latest,
+      bytes,
+      time: Math.round(mtime)
+    })
   }
   return out
 }
 
 /** Pins or unpins a complete checkpoint. */
-export async function pinCheckpoint(runDir: string, name: string, pinned: boolean): Promise<CheckpointInfo[]> {
+export async function pinCheckpoint(
+  runDir: string,
+  name: string,
+  pinned: boolean
+): Promise<CheckpointInfo[]> {
   const list = await listCheckpointInfos(runDir)
-  if (!list.some((c) => c.name === name)) throw new StudioError('not-found', `There is no complete checkpoint '${name}' in this run`)
+  if (!list.some((c) => c.name === name))
+    throw new StudioError('not-found', `There is no complete checkpoint '${name}' in this run`)
   await setPinned(path.join(runDir, RUN_FILES.checkpoints), name, pinned)
   return listCheckpointInfos(runDir)
 }
@@ -59,7 +78,11 @@ export async function pinCheckpoint(runDir: string, name: string, pinned: boolea
  * Records that a run's trainer died: status `crashed` with the reason in run.json and a `crash`
  * line in events.jsonl. Returns the event and record written (undefined when there is no run.json).
  */
-export async function markCrashed(runDir: string, message: string, now: number): Promise<{ record: RunRecord; event: RunEvent } | undefined> {
+export async function markCrashed(
+  runDir: string,
+  message: string,
+  now: number
+): Promise<{ record: RunRecord; event: RunEvent } | undefined> {
   const record = await readRunRecord(runDir)
   if (!record) return undefined
   const next: RunRecord = { ...record, status: 'crashed', message, updated: new Date(now).toISOString() }
@@ -70,7 +93,12 @@ export async function markCrashed(runDir: string, message: string, now: number):
 }
 
 /** Sets a run's status without a worker (e.g. stopping a run paused by a previous session). */
-export async function setRunStatus(runDir: string, record: RunRecord, status: RunRecord['status'], now: number): Promise<RunRecord> {
+export async function setRunStatus(
+  runDir: string,
+  record: RunRecord,
+  status: RunRecord['status'],
+  now: number
+): Promise<RunRecord> {
   const next: RunRecord = { ...record, status, updated: new Date(now).toISOString() }
   if (status === 'stopped') delete next.message
   await writeRunRecord(runDir, next)

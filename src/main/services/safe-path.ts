@@ -19,7 +19,8 @@ export function safeSegments(rel: string): string[] {
   if (rel.includes('\0')) throw new StudioError('invalid-input', 'Path contains a NUL byte')
   // Backslashes are separators on Windows; refusing them everywhere keeps one rule on every OS.
   if (rel.includes('\\')) throw new StudioError('invalid-input', 'Path contains a backslash')
-  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) throw new StudioError('invalid-input', 'Path must be relative')
+  if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel))
+    throw new StudioError('invalid-input', 'Path must be relative')
   const segments = rel.split('/').filter((s) => s !== '' && s !== '.')
   if (segments.length === 0) throw new StudioError('invalid-input', 'Empty path')
   for (const s of segments) {
@@ -61,7 +62,8 @@ export async function resolveInside(root: string, rel: string): Promise<string> 
     }
     throw err
   }
-  if (!isInside(realRoot, real)) throw new StudioError('unauthorized', 'Path leads outside its folder (symlink)')
+  if (!isInside(realRoot, real))
+    throw new StudioError('unauthorized', 'Path leads outside its folder (symlink)')
   return real
 }
 
@@ -69,7 +71,11 @@ export async function resolveInside(root: string, rel: string): Promise<string> 
  * Resolves a file for reading under one of several named roots, e.g. `{ renderer, data }` for the
  * app:// protocol. Unknown root names are refused.
  */
-export async function resolveFileUnder(roots: Record<string, string>, rootName: string, rel: string): Promise<string> {
+export async function resolveFileUnder(
+  roots: Record<string, string>,
+  rootName: string,
+  rel: string
+): Promise<string> {
   const root = Object.prototype.hasOwnProperty.call(roots, rootName) ? roots[rootName] : undefined
   if (!root) throw new StudioError('not-found', `Unknown location '${rootName.slice(0, 40)}'`)
   const real = await resolveInside(root, rel)

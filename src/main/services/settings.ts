@@ -41,7 +41,10 @@ export function repairSettings(raw: unknown): RepairResult {
   }
   const out: Record<string, unknown> = { ...defaults }
   const badKeys: string[] = []
-  const shape = settingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; data?: unknown } }>
+  const shape = settingsSchema.shape as Record<
+    string,
+    { safeParse(v: unknown): { success: boolean; data?: unknown } }
+  >
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const field = Object.prototype.hasOwnProperty.call(shape, key) ? shape[key] : undefined
     if (!field) {
@@ -60,9 +63,17 @@ export function repairSettings(raw: unknown): RepairResult {
 /** Applies a validated patch; nested `window` keys merge. */
 export function applySettingsPatch(current: Settings, patch: unknown): Settings {
   const p = settingsPatchSchema.safeParse(patch)
-  if (!p.success) throw new StudioError('invalid-input', `Invalid settings: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  if (!p.success)
+    throw new StudioError(
+      'invalid-input',
+      `Invalid settings: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+    )
   const { window: win, ...rest } = p.data
-  const next = { ...current, ...stripUndefined(rest), window: { ...current.window, ...stripUndefined(win ?? {}) } }
+  const next = {
+    ...current,
+    ...stripUndefined(rest),
+    window: { ...current.window, ...stripUndefined(win ?? {}) }
+  }
   return settingsSchema.parse(next)
 }
 
@@ -80,22 +91,31 @@ function fileStamp(now: number): string {
  * Empty, unparsable or schema-violating file: copied to `<file>.bak-<time>`, rewritten with the
  * repaired settings, and the problem returned in words.
  */
-export function loadSettingsFile(file: string, now: () => number = Date.now): { settings: Settings; problems: string[] } {
+export function loadSettingsFile(
+  file: string,
+  now: () => number = Date.now
+): { settings: Settings; problems: string[] } {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') return { settings: defaultSettings(), problems: [] }
-    return { settings: defaultSettings(), problems: [`Could not read settings (${(err as Error).message}); using defaults for this session.`] }
+    return {
+      settings: defaultSettings(),
+      problems: [`Could not read settings (${(err as Error).message}); using defaults for this session.`]
+    }
   }
   let raw: unknown
   let parseError: string | undefined
   try {
     raw = JSON.parse(text)
   } catch (err) {
-    parseError = text.trim() === '' ? 'the file was empty' : `it is not valid JSON (${(err as Error).message})`
+    parseError =
+      text.trim() === '' ? 'the file was empty' : `it is not valid JSON (${(err as Error).message})`
   }
-  const repaired: RepairResult = parseError ? { settings: defaultSettings(), badKeys: ['(whole file)'] } : repairSettings(raw)
+  const repaired: RepairResult = parseError
+    ? { settings: defaultSettings(), badKeys: ['(whole file)'] }
+    : repairSettings(raw)
   if (!parseError && repaired.badKeys.length === 0) return { settings: repaired.settings, problems: [] }
 
   const backup = `${file}.bak-${fileStamp(now())}`

@@ -23,10 +23,26 @@ import {
 import type { BackendReport } from '../../shared/domain'
 import { StudioError, toWireError } from '../../shared/errors'
 import { listDatasets } from '../engine/data/datasets'
-import { listRuns, listSamples, readEvents, readMetrics, runsDir, newRunId, writeRunRecord, RUN_FILES } from '../engine/runs/store'
+import {
+  listRuns,
+  listSamples,
+  readEvents,
+  readMetrics,
+  runsDir,
+  newRunId,
+  writeRunRecord,
+  RUN_FILES
+} from '../engine/runs/store'
 import { APP_VERSION } from '../version'
 import type { DatasetsPort, ExplorerPort, ExportPort } from './ports'
-import { listCheckpointInfos, markCrashed, pinCheckpoint, requireRun, runDirOf, setRunStatus } from './run-files'
+import {
+  listCheckpointInfos,
+  markCrashed,
+  pinCheckpoint,
+  requireRun,
+  runDirOf,
+  setRunStatus
+} from './run-files'
 import type { SettingsStore } from './settings'
 import { TrainingManager, scratchDir, type Emit } from './training'
 import type { WorkerLauncher } from './worker-launcher'
@@ -122,10 +138,18 @@ export class StudioService {
     const found: string[] = []
     for (const r of await listRuns(this.dataDir)) {
       if (r.status !== 'running' || this.training.isLive(r.id)) continue
-      await markCrashed(runDirOf(this.dataDir, r.id), 'The studio closed while this run was training. Resume continues from the last checkpoint.', this.clock.now())
+      await markCrashed(
+        runDirOf(this.dataDir, r.id),
+        'The studio closed while this run was training. Resume continues from the last checkpoint.',
+        this.clock.now()
+      )
       found.push(r.id)
     }
-    if (found.length > 0) this.notify('warning', `${found.length} run${found.length > 1 ? 's were' : ' was'} interrupted when the studio last closed; resume ${found.length > 1 ? 'them' : 'it'} from the Runs view.`)
+    if (found.length > 0)
+      this.notify(
+        'warning',
+        `${found.length} run${found.length > 1 ? 's were' : ' was'} interrupted when the studio last closed; resume ${found.length > 1 ? 'them' : 'it'} from the Runs view.`
+      )
     return found
   }
 
@@ -173,7 +197,11 @@ export class StudioService {
   private async probeBackend(): Promise<void> {
     if (this.backendReport) return
     this.backendProbe ??= this.training
-      .oneShot({ type: 'probe', backend: this.opts.settings.get().backend }, (m) => (m.type === 'backend' ? m.report : undefined), 120_000)
+      .oneShot(
+        { type: 'probe', backend: this.opts.settings.get().backend },
+        (m) => (m.type === 'backend' ? m.report : undefined),
+        120_000
+      )
       .then((r) => {
         this.backendReport = r
         this.backendError = undefined
@@ -194,7 +222,11 @@ export class StudioService {
       await this.probeBackend()
       return {
         appVersion: APP_VERSION,
-        versions: { node: process.versions.node, ...(this.opts.versions ?? {}), ...(this.backendReport ? { tfjs: this.backendReport.tfjsVersion } : {}) },
+        versions: {
+          node: process.versions.node,
+          ...(this.opts.versions ?? {}),
+          ...(this.backendReport ? { tfjs: this.backendReport.tfjsVersion } : {})
+        },
         backend: this.backendReport ?? null,
         ...(this.backendError ? { backendError: this.backendError } : {}),
         dataDir: this.dataDir,
@@ -207,11 +239,14 @@ export class StudioService {
     'settings:get': async () => this.opts.settings.get(),
     'settings:update': async (p) => this.opts.settings.update(p),
 
-    'datasets:list': async () => (this.datasetsPort() ? this.datasetsPort()!.list() : listDatasets(this.dataDir)),
+    'datasets:list': async () =>
+      this.datasetsPort() ? this.datasetsPort()!.list() : listDatasets(this.dataDir),
     'datasets:import': async (p) => {
       const port = this.datasetsPort() ?? this.unavailable('Importing datasets')
       const { source, name, ...options } = p
-      const handle = port.startImport({ source, name, options }, (prog) => this.emit('datasets:importProgress', prog))
+      const handle = port.startImport({ source, name, options }, (prog) =>
+        this.emit('datasets:importProgress', prog)
+      )
       this.imports.set(handle.importId, () => handle.cancel())
       // The outcome reaches the UI as the final progress event; here only the bookkeeping ends.
       handle.done.catch(() => undefined).finally(() => this.imports.delete(handle.importId))
@@ -223,10 +258,15 @@ export class StudioService {
       cancel()
     },
     'datasets:report': async (p) => (this.datasetsPort() ?? this.unavailable('Dataset reports')).report(p.id),
-    'datasets:thumbnails': async (p) => (this.datasetsPort() ?? this.unavailable('Dataset thumbnails')).thumbnails(p.id, p.offset, p.limit),
+    'datasets:thumbnails': async (p) =>
+      (this.datasetsPort() ?? this.unavailable('Dataset thumbnails')).thumbnails(p.id, p.offset, p.limit),
     'datasets:remove': async (p) => {
       const inUse = this.training.ids().filter((id) => this.training.get(id)?.record?.config.dataset === p.id)
-      if (inUse.length > 0) throw new StudioError('conflict', `Dataset '${p.id}' is in use by a live run (${inUse.join(', ')}); stop it first`)
+      if (inUse.length > 0)
+        throw new StudioError(
+          'conflict',
+          `Dataset '${p.id}' is in use by a live run (${inUse.join(', ')}); stop it first`
+        )
       await (this.datasetsPort() ?? this.unavailable('Removing datasets')).remove(p.id)
     },
 
@@ -236,7 +276,10 @@ export class StudioService {
     },
     'runs:get': async (p) => {
       const { runDir, record } = await requireRun(this.dataDir, p.runId)
-      const [checkpoints, samples] = await Promise.all([listCheckpointInfos(runDir), this.samplesOf(p.runId, runDir)])
+      const [checkpoints, samples] = await Promise.all([
+        listCheckpointInfos(runDir),
+        this.samplesOf(p.runId, runDir)
+      ])
       return { record, live: this.training.isLive(p.runId), checkpoints, samples }
     },
     'runs:metrics': async (p) => {
@@ -247,7 +290,8 @@ export class StudioService {
     'runs:samples': async (p) => this.samplesOf(p.runId, (await requireRun(this.dataDir, p.runId)).runDir),
     'runs:delete': async (p) => {
       const { runDir } = await requireRun(this.dataDir, p.runId)
-      if (this.training.isLive(p.runId)) throw new StudioError('conflict', 'This run is training; stop it before deleting it')
+      if (this.training.isLive(p.runId))
+        throw new StudioError('conflict', 'This run is training; stop it before deleting it')
       // A symlinked run folder is unlinked, never followed (fs.rm does not follow the top link).
       await fs.rm(runDir, { recursive: true, force: true })
     },
@@ -267,7 +311,10 @@ export class StudioService {
     'training:start': async (p) => {
       const limit = this.opts.settings.get().maxConcurrentRuns
       if (this.training.count() >= limit) {
-        throw new StudioError('conflict', `${this.training.count()} run(s) already training (the limit is ${limit}); pause or stop one, or raise the limit in Settings`)
+        throw new StudioError(
+          'conflict',
+          `${this.training.count()} run(s) already training (the limit is ${limit}); pause or stop one, or raise the limit in Settings`
+        )
       }
       const runId = newRunId(new Date(this.clock.now()))
       const runDir = runDirOf(this.dataDir, runId)
@@ -276,9 +323,18 @@ export class StudioService {
       if (p.from) {
         const parent = await requireRun(this.dataDir, p.from.runId)
         const ckpts = await listCheckpointInfos(parent.runDir)
-        if (!ckpts.some((c) => c.name === p.from!.checkpoint)) throw new StudioError('not-found', `Run ${p.from.runId} has no complete checkpoint '${p.from.checkpoint}'`)
+        if (!ckpts.some((c) => c.name === p.from!.checkpoint))
+          throw new StudioError(
+            'not-found',
+            `Run ${p.from.runId} has no complete checkpoint '${p.from.checkpoint}'`
+          )
         const from = path.join(parent.runDir, RUN_FILES.checkpoints, p.from.checkpoint)
-        return this.training.launch(runId, runDir, { kind: 'branch', from, config: p.config, name: p.name, force: p.from.force }, backend)
+        return this.training.launch(
+          runId,
+          runDir,
+          { kind: 'branch', from, config: p.config, name: p.name, force: p.from.force },
+          backend
+        )
       }
       return this.training.launch(runId, runDir, { kind: 'new', config: p.config, name: p.name }, backend)
     },
@@ -296,11 +352,23 @@ export class StudioService {
         await this.training.stop(p.runId)
       }
       if (record.status === 'finished' && !(p.steps && p.steps > record.step)) {
-        throw new StudioError('conflict', `This run finished at step ${record.step}; give a larger total number of steps to continue it`)
+        throw new StudioError(
+          'conflict',
+          `This run finished at step ${record.step}; give a larger total number of steps to continue it`
+        )
       }
       const limit = this.opts.settings.get().maxConcurrentRuns
-      if (this.training.count() >= limit) throw new StudioError('conflict', `${this.training.count()} run(s) already training (the limit is ${limit})`)
-      await this.training.launch(p.runId, runDir, { kind: 'resume', ...(p.steps ? { steps: p.steps } : {}) }, this.opts.settings.get().backend)
+      if (this.training.count() >= limit)
+        throw new StudioError(
+          'conflict',
+          `${this.training.count()} run(s) already training (the limit is ${limit})`
+        )
+      await this.training.launch(
+        p.runId,
+        runDir,
+        { kind: 'resume', ...(p.steps ? { steps: p.steps } : {}) },
+        this.opts.settings.get().backend
+      )
     },
     'training:stop': async (p) => {
       const { runDir, record } = await requireRun(this.dataDir, p.runId)
@@ -315,7 +383,11 @@ export class StudioService {
     'training:update': async (p) => {
       await requireRun(this.dataDir, p.runId)
       const live = this.training.get(p.runId)
-      if (!live) throw new StudioError('conflict', 'This run is not training; resume it to change live hyperparameters')
+      if (!live)
+        throw new StudioError(
+          'conflict',
+          'This run is not training; resume it to change live hyperparameters'
+        )
       if (Object.keys(p.live).length === 0) return
       this.training.update(p.runId, p.live)
     },
@@ -323,18 +395,32 @@ export class StudioService {
       const scratch = scratchDir(this.dataDir)
       try {
         const r = await this.training.oneShot(
-          { type: 'estimate', dataDir: this.dataDir, scratchDir: scratch, config: p.config, steps: p.steps, backend: p.backend ?? this.opts.settings.get().backend },
+          {
+            type: 'estimate',
+            dataDir: this.dataDir,
+            scratchDir: scratch,
+            config: p.config,
+            steps: p.steps,
+            backend: p.backend ?? this.opts.settings.get().backend
+          },
           (m) => (m.type === 'estimate' ? m : undefined),
           5 * 60_000
         )
-        return { msPerStep: r.msPerStep, imagesPerSec: r.imagesPerSec, steps: r.steps, backend: r.backend, totalSeconds: (r.msPerStep * p.config.steps) / 1000 }
+        return {
+          msPerStep: r.msPerStep,
+          imagesPerSec: r.imagesPerSec,
+          steps: r.steps,
+          backend: r.backend,
+          totalSeconds: (r.msPerStep * p.config.steps) / 1000
+        }
       } finally {
         await fs.rm(scratch, { recursive: true, force: true })
       }
     },
 
     'checkpoints:list': async (p) => listCheckpointInfos((await requireRun(this.dataDir, p.runId)).runDir),
-    'checkpoints:pin': async (p) => pinCheckpoint((await requireRun(this.dataDir, p.runId)).runDir, p.checkpoint, p.pinned),
+    'checkpoints:pin': async (p) =>
+      pinCheckpoint((await requireRun(this.dataDir, p.runId)).runDir, p.checkpoint, p.pinned),
 
     'explorer:generate': async (p) => {
       await requireRun(this.dataDir, p.runId)
@@ -357,16 +443,25 @@ export class StudioService {
       return (this.opts.exporter ?? this.unavailable('Model export')).model(p)
     },
     'explorer:info': async (p) => (this.opts.explorer ?? this.unavailable('The latent explorer')).info(p),
-    'explorer:directions': async (p) => (this.opts.explorer ?? this.unavailable('Latent directions')).directions(p),
-    'explorer:nearest': async (p) => (this.opts.explorer ?? this.unavailable('Nearest training images')).nearest(p),
-    'explorer:bookmarks': async (p) => (this.opts.explorer ?? this.unavailable('Bookmarks')).bookmarks(p.runId),
-    'explorer:saveBookmarks': async (p) => (this.opts.explorer ?? this.unavailable('Bookmarks')).saveBookmarks(p.runId, p.bookmarks),
-    'explorer:openImage': async (p) => (this.opts.explorer ?? this.unavailable('Opening images')).openImage(p),
+    'explorer:directions': async (p) =>
+      (this.opts.explorer ?? this.unavailable('Latent directions')).directions(p),
+    'explorer:nearest': async (p) =>
+      (this.opts.explorer ?? this.unavailable('Nearest training images')).nearest(p),
+    'explorer:bookmarks': async (p) =>
+      (this.opts.explorer ?? this.unavailable('Bookmarks')).bookmarks(p.runId),
+    'explorer:saveBookmarks': async (p) =>
+      (this.opts.explorer ?? this.unavailable('Bookmarks')).saveBookmarks(p.runId, p.bookmarks),
+    'explorer:openImage': async (p) =>
+      (this.opts.explorer ?? this.unavailable('Opening images')).openImage(p),
     'export:strip': async (p) => (this.opts.exporter ?? this.unavailable('Strip export')).strip(p),
-    'explorer:latents': async (p) => (this.opts.explorer ?? this.unavailable('The latent explorer')).latents(p)
+    'explorer:latents': async (p) =>
+      (this.opts.explorer ?? this.unavailable('The latent explorer')).latents(p)
   }
 
   private async samplesOf(runId: string, runDir: string): Promise<SampleRef[]> {
-    return (await listSamples(runDir)).map((s) => ({ step: s.step, path: `runs/${runId}/${RUN_FILES.samples}/${s.file}` }))
+    return (await listSamples(runDir)).map((s) => ({
+      step: s.step,
+      path: `runs/${runId}/${RUN_FILES.samples}/${s.file}`
+    }))
   }
 }

@@ -74,7 +74,12 @@ export class LiveRun {
     const metrics = this.pending
     this.pending = []
     this.lastFlush = this.now()
-    this.emit('training:progress', { runId: this.runId, metrics, totalSteps: this.totalSteps, etaSeconds: this.etaSeconds })
+    this.emit('training:progress', {
+      runId: this.runId,
+      metrics,
+      totalSteps: this.totalSteps,
+      etaSeconds: this.etaSeconds
+    })
   }
 
   /** Resolves when `until` holds (checked after every worker message and at exit). */
@@ -83,7 +88,12 @@ export class LiveRun {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w.timer !== timer)
-        reject(new StudioError('unavailable', `The trainer did not ${what} within ${COMMAND_TIMEOUT_MS / 60000} minutes`))
+        reject(
+          new StudioError(
+            'unavailable',
+            `The trainer did not ${what} within ${COMMAND_TIMEOUT_MS / 60000} minutes`
+          )
+        )
       }, COMMAND_TIMEOUT_MS)
       this.waiters.push({ until, resolve, reject, timer })
     })
@@ -100,7 +110,11 @@ export class LiveRun {
         clearTimeout(w.timer)
         this.waiters = this.waiters.filter((x) => x !== w)
         const err = this.lastError
-        w.reject(err ? new StudioError(err.code, err.message) : new StudioError('internal', 'The trainer process ended unexpectedly'))
+        w.reject(
+          err
+            ? new StudioError(err.code, err.message)
+            : new StudioError('internal', 'The trainer process ended unexpectedly')
+        )
       }
     }
   }
@@ -152,7 +166,12 @@ export class TrainingManager {
    * Launches a worker for `runDir` in `mode` and resolves with the run record once the session is
    * open (or rejects with the worker's error).
    */
-  async launch(runId: string, runDir: string, mode: SessionMode, backend: BackendChoice | undefined): Promise<RunRecord> {
+  async launch(
+    runId: string,
+    runDir: string,
+    mode: SessionMode,
+    backend: BackendChoice | undefined
+  ): Promise<RunRecord> {
     if (this.live.has(runId)) throw new StudioError('conflict', `Run ${runId} is already training`)
     const handle = this.opts.launcher.launch()
     const run = new LiveRun(runId, runDir, handle, this.opts.emit, this.opts.dataDir, this.opts.now)
@@ -192,7 +211,12 @@ export class TrainingManager {
         if (run.status !== msg.status || msg.message) {
           run.status = msg.status
           run.step = msg.step
-          emit('training:status', { runId: run.runId, status: msg.status, step: msg.step, ...(msg.message ? { message: msg.message } : {}) })
+          emit('training:status', {
+            runId: run.runId,
+            status: msg.status,
+            step: msg.step,
+            ...(msg.message ? { message: msg.message } : {})
+          })
         }
         break
       case 'error':
@@ -216,7 +240,12 @@ export class TrainingManager {
         if (marked) {
           run.status = 'crashed'
           this.opts.emit('run:event', { runId: run.runId, event: marked.event })
-          this.opts.emit('training:status', { runId: run.runId, status: 'crashed', step: marked.record.step, message })
+          this.opts.emit('training:status', {
+            runId: run.runId,
+            status: 'crashed',
+            step: marked.record.step,
+            message
+          })
         }
       } catch (err) {
         run.lastError = { code: 'io', message: `Could not record the crash: ${(err as Error).message}` }
@@ -297,7 +326,14 @@ export class TrainingManager {
       }
       const timer = setTimeout(() => {
         handle.kill('SIGKILL')
-        finish(() => reject(new StudioError('unavailable', `The trainer did not answer within ${Math.round(timeoutMs / 1000)} s`)))
+        finish(() =>
+          reject(
+            new StudioError(
+              'unavailable',
+              `The trainer did not answer within ${Math.round(timeoutMs / 1000)} s`
+            )
+          )
+        )
       }, timeoutMs)
       handle.onMessage((m) => {
         if (m.type === 'error') lastError = m.error
@@ -306,7 +342,14 @@ export class TrainingManager {
       })
       handle.onExit((code, signal) =>
         finish(() =>
-          reject(lastError ? new StudioError(lastError.code, lastError.message) : new StudioError('internal', `The trainer process ended (${describeExit(code, signal, handle.stderrTail())})`))
+          reject(
+            lastError
+              ? new StudioError(lastError.code, lastError.message)
+              : new StudioError(
+                  'internal',
+                  `The trainer process ended (${describeExit(code, signal, handle.stderrTail())})`
+                )
+          )
         )
       )
       handle.send(msg)

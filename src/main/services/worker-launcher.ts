@@ -68,7 +68,10 @@ export function defaultWorkerScript(): ForkOptions {
   const dir = here()
   const built = path.join(dir, 'trainer-worker.js')
   if (existsSync(built)) return { script: built }
-  const candidates = [path.join(dir, '..', 'worker', 'trainer-worker.ts'), path.join(dir, 'trainer-worker.ts')]
+  const candidates = [
+    path.join(dir, '..', 'worker', 'trainer-worker.ts'),
+    path.join(dir, 'trainer-worker.ts')
+  ]
   const src = candidates.find((c) => existsSync(c))
   if (src) return { script: src, execArgv: ['--import', 'tsx'] }
   const root = path.resolve(dir, '..', '..', '..')

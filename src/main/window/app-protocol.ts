@@ -15,7 +15,10 @@ export const APP_SCHEME = 'app'
 /** Must run before `app.whenReady()`: makes app:// a standard, secure origin with fetch support. */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false } }
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: false }
+    }
   ])
 }
 
@@ -29,7 +32,8 @@ export function handleAppProtocol(roots: { renderer: string; data: string }): vo
   protocol.handle(APP_SCHEME, async (request) => {
     const headers = { 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff' }
     try {
-      if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405, headers })
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return new Response(null, { status: 405, headers })
       // Standard-scheme URLs have dot segments folded already; the raw-path check still refuses
       // encoded ones, which Chromium leaves encoded.
       const url = new URL(request.url)
@@ -37,11 +41,22 @@ export function handleAppProtocol(roots: { renderer: string; data: string }): vo
       const rel = rawPath === '' ? 'index.html' : decodeUrlPath(rawPath)
       const file = await resolveFileUnder(named, url.host, rel)
       const st = await fs.stat(file)
-      const body = request.method === 'HEAD' ? null : (Readable.toWeb(createReadStream(file)) as ReadableStream)
-      return new Response(body, { status: 200, headers: { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(st.size) } })
+      const body =
+        request.method === 'HEAD' ? null : (Readable.toWeb(createReadStream(file)) as ReadableStream)
+      return new Response(body, {
+        status: 200,
+        headers: { ...headers, 'Content-Type': contentTypeOf(file), 'Content-Length': String(st.size) }
+      })
     } catch (err) {
       const w = toWireError(err)
-      const status = w.code === 'not-found' ? 404 : w.code === 'unauthorized' ? 403 : w.code === 'invalid-input' ? 400 : 500
+      const status =
+        w.code === 'not-found'
+          ? 404
+          : w.code === 'unauthorized'
+            ? 403
+            : w.code === 'invalid-input'
+              ? 400
+              : 500
       return new Response(w.message, { status, headers })
     }
   })

@@ -16,7 +16,12 @@ export class ElectronSettingsStore implements SettingsStore {
   constructor(dataDir: string) {
     const loaded = loadSettingsFile(path.join(dataDir, 'settings.json'))
     this.problems = loaded.problems
-    this.store = new Store<Settings>({ cwd: dataDir, name: 'settings', defaults: loaded.settings, clearInvalidConfig: true })
+    this.store = new Store<Settings>({
+      cwd: dataDir,
+      name: 'settings',
+      defaults: loaded.settings,
+      clearInvalidConfig: true
+    })
     // Keys written by an older or newer version that the schema no longer knows are dropped here.
     this.store.store = loaded.settings
   }

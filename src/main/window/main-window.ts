@@ -61,7 +61,12 @@ export function lockDownContents(contents: WebContents, allowedOrigins: string[]
 }
 
 /** Keeps saved bounds on a visible display; otherwise lets Electron centre the window. */
-function visibleBounds(b: { x?: number; y?: number; width: number; height: number }): Electron.Rectangle | { width: number; height: number } {
+function visibleBounds(b: {
+  x?: number
+  y?: number
+  width: number
+  height: number
+}): Electron.Rectangle | { width: number; height: number } {
   if (b.x === undefined || b.y === undefined) return { width: b.width, height: b.height }
   const rect = { x: b.x, y: b.y, width: b.width, height: b.height }
   const onScreen = screen.getAllDisplays().some((d) => {
@@ -72,7 +77,12 @@ function visibleBounds(b: { x?: number; y?: number; width: number; height: numbe
 }
 
 /** Creates the app window with its saved bounds and the preload; it persists its bounds itself. */
-export function createMainWindow(opts: { settings: SettingsStore; preloadDir: string; allowedOrigins: string[]; icon?: string }): BrowserWindow {
+export function createMainWindow(opts: {
+  settings: SettingsStore
+  preloadDir: string
+  allowedOrigins: string[]
+  icon?: string
+}): BrowserWindow {
   const saved = opts.settings.get().window
   const win = new BrowserWindow({
     ...visibleBounds(saved),
@@ -93,7 +103,9 @@ export function createMainWindow(opts: { settings: SettingsStore; preloadDir: st
     if (win.isDestroyed()) return
     const maximized = win.isMaximized()
     const b = maximized ? win.getNormalBounds() : win.getBounds()
-    opts.settings.update({ window: { x: b.x, y: b.y, width: Math.max(400, b.width), height: Math.max(300, b.height), maximized } })
+    opts.settings.update({
+      window: { x: b.x, y: b.y, width: Math.max(400, b.width), height: Math.max(300, b.height), maximized }
+    })
   }
   const later = (): void => {
     if (timer) clearTimeout(timer)

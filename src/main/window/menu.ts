@@ -32,9 +32,12 @@ export function aboutText(info: AppInfo | undefined): string {
     `Electron ${v.electron ?? '?'} · Chromium ${v.chrome ?? '?'} · Node ${v.node} · V8 ${v.v8 ?? '?'}`,
     `TensorFlow.js ${v.tfjs ?? '?'} · ${info.platform}`,
     '',
-    info.backend ? `Compute backend: ${info.backend.active} (${info.backend.variant}), ${info.backend.cpuThreads} CPU threads` : `Compute backend: none loaded${info.backendError ? ` (${info.backendError})` : ''}`
+    info.backend
+      ? `Compute backend: ${info.backend.active} (${info.backend.variant}), ${info.backend.cpuThreads} CPU threads`
+      : `Compute backend: none loaded${info.backendError ? ` (${info.backendError})` : ''}`
   ]
-  for (const a of info.backend?.attempts ?? []) lines.push(`  ${a.ok ? '✓' : '✗'} ${a.variant}${a.reason ? `: ${a.reason}` : ''}`)
+  for (const a of info.backend?.attempts ?? [])
+    lines.push(`  ${a.ok ? '✓' : '✗'} ${a.variant}${a.reason ? `: ${a.reason}` : ''}`)
   lines.push('', `Data: ${info.dataDir}`)
   return lines.join('\n')
 }
@@ -44,7 +47,10 @@ export function installMenu(deps: MenuDeps): void {
   const isMac = process.platform === 'darwin'
   const importDataset = async (): Promise<void> => {
     const win = deps.window()
-    const opts: Electron.OpenDialogOptions = { title: 'Import a folder of images', properties: ['openDirectory'] }
+    const opts: Electron.OpenDialogOptions = {
+      title: 'Import a folder of images',
+      properties: ['openDirectory']
+    }
     const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts)
     const source = r.filePaths[0]
     if (!r.canceled && source) deps.command({ action: 'import-dataset', source })
@@ -52,7 +58,13 @@ export function installMenu(deps: MenuDeps): void {
   const about = async (): Promise<void> => {
     const info = await deps.info()
     const win = deps.window()
-    const box: Electron.MessageBoxOptions = { type: 'info', title: 'About GAN Studio', message: 'GAN Studio', detail: aboutText(info), buttons: ['OK'] }
+    const box: Electron.MessageBoxOptions = {
+      type: 'info',
+      title: 'About GAN Studio',
+      message: 'GAN Studio',
+      detail: aboutText(info),
+      buttons: ['OK']
+    }
     if (win) await dialog.showMessageBox(win, box)
     else await dialog.showMessageBox(box)
   }
@@ -71,9 +83,11 @@ export function installMenu(deps: MenuDeps): void {
     {
       label: 'View',
       submenu: [
-        ...VIEWS.map(
-          (view, i): MenuItemConstructorOptions => ({ label: VIEW_LABELS[view], accelerator: `CmdOrCtrl+${i + 1}`, click: () => deps.command({ action: 'navigate', view }) })
-        ),
+        ...VIEWS.map((view, i): MenuItemConstructorOptions => ({
+          label: VIEW_LABELS[view],
+          accelerator: `CmdOrCtrl+${i + 1}`,
+          click: () => deps.command({ action: 'navigate', view })
+        })),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },
@@ -81,7 +95,9 @@ export function installMenu(deps: MenuDeps): void {
         { type: 'separator' },
         { role: 'togglefullscreen' },
         // Reload and devtools only while developing: in the product they are an escape hatch.
-        ...(deps.isDev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : [])
+        ...(deps.isDev
+          ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }]
+          : [])
       ]
     },
     { role: 'windowMenu' },

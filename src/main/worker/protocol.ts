@@ -19,7 +19,14 @@ export type ToWorker =
   /** Rename the run (the session owns run.json while it lives, so the rename goes through it). */
   | { type: 'rename'; name: string }
   /** A short throwaway dry run; answered by `estimate`. */
-  | { type: 'estimate'; dataDir: string; scratchDir: string; config: HyperparamsInput; steps: number; backend?: BackendChoice }
+  | {
+      type: 'estimate'
+      dataDir: string
+      scratchDir: string
+      config: HyperparamsInput
+      steps: number
+      backend?: BackendChoice
+    }
   /** Load the compute backend and report it; answered by `backend`. */
   | { type: 'probe'; backend?: BackendChoice }
 

@@ -119,8 +119,18 @@ async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'start': {
       if (session) throw new Error('this worker already has a session')
-      session = await openSession({ dataDir: msg.dataDir, runDir: msg.runDir, mode: msg.mode, backend: msg.backend })
-      await channel.post({ type: 'ready', record: session.record, backend: currentBackend() ?? null, pid: process.pid })
+      session = await openSession({
+        dataDir: msg.dataDir,
+        runDir: msg.runDir,
+        mode: msg.mode,
+        backend: msg.backend
+      })
+      await channel.post({
+        type: 'ready',
+        record: session.record,
+        backend: currentBackend() ?? null,
+        pid: process.pid
+      })
       await runLoop()
       return
     }
@@ -180,7 +190,13 @@ async function estimate(msg: Extract<ToWorker, { type: 'estimate' }>): Promise<v
     mode: {
       kind: 'new',
       name: 'estimate',
-      config: { ...msg.config, steps: msg.steps + 1, logEvery: 1, sampleEvery: 1_000_000, checkpointEvery: 1_000_000 }
+      config: {
+        ...msg.config,
+        steps: msg.steps + 1,
+        logEvery: 1,
+        sampleEvery: 1_000_000,
+        checkpointEvery: 1_000_000
+      }
     }
   })
   const times: Array<{ ms: number; ips: number }> = []

@@ -26,7 +26,8 @@ export const CHROMIUM_ARGS = [
 
 /** Why the e2e cannot run here (no build, no browser), or null when it can. */
 export function missingPrerequisite(): string | null {
-  if (!existsSync(path.join(ROOT, 'out/renderer/index.html'))) return 'out/renderer is not built: run `npx electron-vite build` first'
+  if (!existsSync(path.join(ROOT, 'out/renderer/index.html')))
+    return 'out/renderer is not built: run `npx electron-vite build` first'
   if (!existsSync(path.join(ROOT, 'out/main/cli.js')) && !existsSync(path.join(ROOT, 'out/main/cli.mjs'))) {
     return 'out/main/cli is not built: run `npx electron-vite build` first'
   }
@@ -46,17 +47,24 @@ export interface ServedStudio {
 /** Starts `node bin/gan-studio.cjs serve --port 0 --data-dir <temp> --json` and reads its URL. */
 export async function startServe(): Promise<ServedStudio> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gs-e2e-'))
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/gan-studio.cjs'), 'serve', '--port', '0', '--data-dir', dataDir, '--json'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' }
-  })
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, 'bin/gan-studio.cjs'), 'serve', '--port', '0', '--data-dir', dataDir, '--json'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' }
+    }
+  )
   let err = ''
   child.stderr?.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-20_000)
   })
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no URL within 60 s; stderr:\n${err}`)), 60_000)
+    const timer = setTimeout(
+      () => reject(new Error(`serve printed no URL within 60 s; stderr:\n${err}`)),
+      60_000
+    )
     child.once('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`serve exited with ${code}; stderr:\n${err}`))

@@ -11,7 +11,10 @@ import { createNodeService } from '../../serve/node-service'
 
 const FLAGS: Record<string, FlagSpec> = {
   port: { type: 'int', min: 0, max: 65535, help: 'port to listen on (0 = any free port; default 0)' },
-  host: { type: 'string', help: 'address to listen on (default 127.0.0.1; anything else is reachable from the network)' },
+  host: {
+    type: 'string',
+    help: 'address to listen on (default 127.0.0.1; anything else is reachable from the network)'
+  },
   'data-dir': { type: 'string', help: 'data folder (default $GAN_STUDIO_HOME or ~/.gan-studio)' },
   json: { type: 'bool', help: 'print machine-readable JSON lines' },
   help: { type: 'bool', help: 'show this help' }
@@ -35,7 +38,10 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
     .access(rendererDir)
     .then(() => true)
     .catch(() => false)
-  if (!haveUi) io.stderr(`gan-studio serve: the UI is not built (${rendererDir} is missing); run \`npm run build\`. The API still works.\n`)
+  if (!haveUi)
+    io.stderr(
+      `gan-studio serve: the UI is not built (${rendererDir} is missing); run \`npm run build\`. The API still works.\n`
+    )
 
   const service = createNodeService(dataDir)
   await service.recoverOrphans()
@@ -43,9 +49,17 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
 
   if (!isLoopback(host)) {
     const warning = `listening on ${host}: anyone who can reach this address and has the token can train and read your data; prefer an SSH tunnel to 127.0.0.1`
-    io.stderr(json ? JSON.stringify({ event: 'warning', message: warning }) + '\n' : `gan-studio serve: WARNING: ${warning}\n`)
+    io.stderr(
+      json
+        ? JSON.stringify({ event: 'warning', message: warning }) + '\n'
+        : `gan-studio serve: WARNING: ${warning}\n`
+    )
   }
-  io.stdout(json ? JSON.stringify({ event: 'listening', url: server.url, port: server.port, host, dataDir }) + '\n' : `Studio at ${server.url}\n`)
+  io.stdout(
+    json
+      ? JSON.stringify({ event: 'listening', url: server.url, port: server.port, host, dataDir }) + '\n'
+      : `Studio at ${server.url}\n`
+  )
 
   await new Promise<void>((resolve) => {
     const done = (): void => resolve()

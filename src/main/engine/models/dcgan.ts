@@ -22,7 +22,8 @@ const SIZES: Record<number, { base: number; stages: number }> = {
 function check(o: DcganOptions): { base: number; stages: number } {
   const s = SIZES[o.imageSize]
   if (!s) throw new Error(`Expected imageSize to be one of 28, 32, 64, 128, but got ${o.imageSize}`)
-  if (o.channels !== 1 && o.channels !== 3) throw new Error(`Expected channels to be 1 or 3, but got ${o.channels}`)
+  if (o.channels !== 1 && o.channels !== 3)
+    throw new Error(`Expected channels to be 1 or 3, but got ${o.channels}`)
   expectPositiveInt('latentDim', o.latentDim)
   if (!(o.width > 0)) throw new Error(`Expected width to be a positive number, but got ${o.width}`)
   return s
@@ -54,7 +55,13 @@ export function dcganDiscriminator(o: DcganOptions): ArchSpec {
   const { stages } = check(o)
   const layers: LayerSpec[] = []
   for (let i = 0; i < stages; i++) {
-    layers.push({ kind: 'conv', filters: stageChannels(o, stages, stages - 1 - i), kernel: 4, stride: 2, bias: true })
+    layers.push({
+      kind: 'conv',
+      filters: stageChannels(o, stages, stages - 1 - i),
+      kernel: 4,
+      stride: 2,
+      bias: true
+    })
     layers.push({ kind: 'lrelu', alpha: 0.2 })
   }
   layers.push({ kind: 'flatten' }, { kind: 'dense', units: 1, bias: true })

@@ -20,7 +20,9 @@ export function buildArchs(config: Hyperparams, shape: [number, number, number],
   if (h !== w) throw new Error(`Expected square images, but the dataset's are ${h}x${w}`)
   const o = { imageSize: h, channels: c, latentDim: config.latentDim, width: config.width }
   const archs =
-    config.model === 'mlp' ? { generator: mlpGenerator(o), discriminator: mlpDiscriminator(o) } : { generator: dcganGenerator(o), discriminator: dcganDiscriminator(o) }
+    config.model === 'mlp'
+      ? { generator: mlpGenerator(o), discriminator: mlpDiscriminator(o) }
+      : { generator: dcganGenerator(o), discriminator: dcganDiscriminator(o) }
   if (config.conditional) {
     if (classes < 2) {
       throw new StudioError(

@@ -39,7 +39,8 @@ export function tensorSpecs(arch: ArchSpec): TensorSpec[] {
     const last = shape[shape.length - 1] ?? 0
     switch (l.kind) {
       case 'dense':
-        if (shape.length !== 1) throw new Error(`Expected a flat input to ${name}, but got shape [${shape.join(', ')}]`)
+        if (shape.length !== 1)
+          throw new Error(`Expected a flat input to ${name}, but got shape [${shape.join(', ')}]`)
         out.push({ name: `${name}/kernel`, shape: [last, l.units], trainable: true, init: 'normal' })
         if (l.bias) out.push({ name: `${name}/bias`, shape: [l.units], trainable: true, init: 'zeros' })
         sn(name, l.units)
@@ -52,7 +53,10 @@ export function tensorSpecs(arch: ArchSpec): TensorSpec[] {
       case 'reshape': {
         const n = shape.reduce((a, b) => a * b, 1)
         const m = l.shape.reduce((a, b) => a * b, 1)
-        if (n !== m) throw new Error(`Expected ${name} to keep ${n} values, but its shape [${l.shape.join(', ')}] holds ${m}`)
+        if (n !== m)
+          throw new Error(
+            `Expected ${name} to keep ${n} values, but its shape [${l.shape.join(', ')}] holds ${m}`
+          )
         shape = [...l.shape]
         break
       }
@@ -61,13 +65,18 @@ export function tensorSpecs(arch: ArchSpec): TensorSpec[] {
         break
       case 'conv':
       case 'convT': {
-        if (shape.length !== 3) throw new Error(`Expected an HxWxC input to ${name}, but got shape [${shape.join(', ')}]`)
+        if (shape.length !== 3)
+          throw new Error(`Expected an HxWxC input to ${name}, but got shape [${shape.join(', ')}]`)
         const [h, w] = shape as [number, number, number]
-        const fshape = l.kind === 'conv' ? [l.kernel, l.kernel, last, l.filters] : [l.kernel, l.kernel, l.filters, last]
+        const fshape =
+          l.kind === 'conv' ? [l.kernel, l.kernel, last, l.filters] : [l.kernel, l.kernel, l.filters, last]
         out.push({ name: `${name}/kernel`, shape: fshape, trainable: true, init: 'normal' })
         if (l.bias) out.push({ name: `${name}/bias`, shape: [l.filters], trainable: true, init: 'zeros' })
         sn(name, fshape[3] as number)
-        shape = l.kind === 'conv' ? [Math.ceil(h / l.stride), Math.ceil(w / l.stride), l.filters] : [h * l.stride, w * l.stride, l.filters]
+        shape =
+          l.kind === 'conv'
+            ? [Math.ceil(h / l.stride), Math.ceil(w / l.stride), l.filters]
+            : [h * l.stride, w * l.stride, l.filters]
         break
       }
       case 'bn':
@@ -90,7 +99,8 @@ export function outputShape(arch: ArchSpec): number[] {
     if (l.kind === 'dense') shape = [l.units]
     else if (l.kind === 'reshape') shape = [...l.shape]
     else if (l.kind === 'flatten') shape = [shape.reduce((a, b) => a * b, 1)]
-    else if (l.kind === 'conv') shape = [Math.ceil((shape[0] ?? 0) / l.stride), Math.ceil((shape[1] ?? 0) / l.stride), l.filters]
+    else if (l.kind === 'conv')
+      shape = [Math.ceil((shape[0] ?? 0) / l.stride), Math.ceil((shape[1] ?? 0) / l.stride), l.filters]
     else if (l.kind === 'convT') shape = [(shape[0] ?? 0) * l.stride, (shape[1] ?? 0) * l.stride, l.filters]
   }
   return shape
@@ -116,8 +126,7 @@ export class Network {
         values = rng.normalArray(size)
         const norm = Math.hypot(...values) || 1
         values = values.map((v) => v / norm)
-      }
-      else values = new Float32Array(size).fill(s.init === 'ones' ? 1 : 0)
+      } else values = new Float32Array(size).fill(s.init === 'ones' ? 1 : 0)
       const v = tf.tidy(() => tf.variable(tf.tensor(values, s.shape), s.trainable))
       ;(s.trainable ? this.weights : this.buffers).set(s.name, v)
     }
@@ -136,7 +145,8 @@ export class Network {
       return t
     }
     const cond = this.arch.conditioning
-    if (cond && !opts.labels) throw new Error(`Expected class labels for the conditional ${this.name}, but got none`)
+    if (cond && !opts.labels)
+      throw new Error(`Expected class labels for the conditional ${this.name}, but got none`)
     // A kernel as used by the forward pass: divided by its spectral norm when SN is on.
     const kernel = (layer: string): tf.Tensor => {
       const k = w(`${layer}/kernel`)
@@ -172,7 +182,13 @@ export class Network {
           break
         case 'convT': {
           const [b, hh, ww] = h.shape as [number, number, number, number]
-          h = tf.conv2dTranspose(h as tf.Tensor4D, kernel(n) as tf.Tensor4D, [b, hh * l.stride, ww * l.stride, l.filters], l.stride, 'same')
+          h = tf.conv2dTranspose(
+            h as tf.Tensor4D,
+            kernel(n) as tf.Tensor4D,
+            [b, hh * l.stride, ww * l.stride, l.filters],
+            l.stride,
+            'same'
+          )
           if (l.bias) h = tf.add(h, w(`${n}/bias`))
           break
         }
@@ -206,7 +222,14 @@ export class Network {
     const movingMean = this.buffers.get(`${n}/movingMean`) as tf.Variable
     const movingVar = this.buffers.get(`${n}/movingVariance`) as tf.Variable
     if (!opts.training) {
-      return tf.batchNorm(h, opts.weights?.get(`${n}/movingMean`) ?? movingMean, opts.weights?.get(`${n}/movingVariance`) ?? movingVar, beta, gamma, epsilon)
+      return tf.batchNorm(
+        h,
+        opts.weights?.get(`${n}/movingMean`) ?? movingMean,
+        opts.weights?.get(`${n}/movingVariance`) ?? movingVar,
+        beta,
+        gamma,
+        epsilon
+      )
     }
     const axes = h.rank === 4 ? [0, 1, 2] : [0]
     const { mean, variance } = tf.moments(h, axes)

@@ -32,8 +32,14 @@ export class Adam {
     weights: ReadonlyMap<string, tf.Variable>
   ) {
     for (const [name, w] of weights) {
-      this.m.set(name, tf.tidy(() => tf.variable(tf.zerosLike(w), false)))
-      this.v.set(name, tf.tidy(() => tf.variable(tf.zerosLike(w), false)))
+      this.m.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(w), false))
+      )
+      this.v.set(
+        name,
+        tf.tidy(() => tf.variable(tf.zerosLike(w), false))
+      )
     }
   }
 
@@ -42,7 +48,11 @@ export class Adam {
    * `opts.ok` gates the update on the device (tf.where), so a NaN gradient never reaches a weight
    * and no host read is needed; `opts.scale` scales the gradients (clipping).
    */
-  apply(weights: ReadonlyMap<string, tf.Variable>, grads: Readonly<Record<string, tf.Tensor>>, opts: AdamApplyOptions = {}): void {
+  apply(
+    weights: ReadonlyMap<string, tf.Variable>,
+    grads: Readonly<Record<string, tf.Tensor>>,
+    opts: AdamApplyOptions = {}
+  ): void {
     this.t += 1
     const { lr, beta1, beta2, epsilon } = this.config
     // Bias correction folded into the step size, as in the paper's efficient form.

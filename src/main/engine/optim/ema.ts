@@ -14,7 +14,11 @@ export class Ema {
     public decay: number,
     net: Network
   ) {
-    for (const [name, t] of net.allTensors()) this.shadow.set(name, tf.tidy(() => tf.variable(t.clone(), false)))
+    for (const [name, t] of net.allTensors())
+      this.shadow.set(
+        name,
+        tf.tidy(() => tf.variable(t.clone(), false))
+      )
   }
 
   update(net: Network): void {

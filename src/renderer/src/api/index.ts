@@ -12,7 +12,8 @@ function connect(): StudioApi {
   if (typeof window !== 'undefined' && window.studio) return reviveErrors(window.studio)
   const token = readToken(window.location, window.sessionStorage) ?? ''
   // Without a token every request fails with `unauthorized`, which the UI shows with advice.
-  return createWsStudio({ wsUrl: wsUrlFor(window.location), httpOrigin: window.location.origin, token }).studio
+  return createWsStudio({ wsUrl: wsUrlFor(window.location), httpOrigin: window.location.origin, token })
+    .studio
 }
 
 /** The studio API for this window. */

@@ -74,7 +74,10 @@ export class WsTransport {
       // Replies to requests sent on this socket will never come.
       for (const [id, p] of this.pending) {
         clearTimeout(p.timer)
-        p.resolve({ ok: false, error: { code: 'unavailable', message: 'The connection to the studio was lost; try again' } })
+        p.resolve({
+          ok: false,
+          error: { code: 'unavailable', message: 'The connection to the studio was lost; try again' }
+        })
         this.pending.delete(id)
       }
       if (this.closed) return
@@ -129,17 +132,32 @@ export class WsTransport {
   /** Sends one request; resolves with its envelope (never rejects). */
   readonly invoke = async (method: RequestName, payload: unknown): Promise<Envelope> => {
     if (!this.opts.token) {
-      return { ok: false, error: { code: 'unauthorized', message: 'This page has no access token: open the exact URL that `gan-studio serve` printed.' } }
+      return {
+        ok: false,
+        error: {
+          code: 'unauthorized',
+          message: 'This page has no access token: open the exact URL that `gan-studio serve` printed.'
+        }
+      }
     }
     if (!(await this.whenOpen()) || !this.ws) {
-      return { ok: false, error: { code: 'unavailable', message: 'Cannot reach the studio server; is `gan-studio serve` still running?' } }
+      return {
+        ok: false,
+        error: {
+          code: 'unavailable',
+          message: 'Cannot reach the studio server; is `gan-studio serve` still running?'
+        }
+      }
     }
     const id = this.nextId++
     const ws = this.ws
     return new Promise<Envelope>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id)
-        resolve({ ok: false, error: { code: 'unavailable', message: `No answer to ${method} from the studio` } })
+        resolve({
+          ok: false,
+          error: { code: 'unavailable', message: `No answer to ${method} from the studio` }
+        })
       }, REPLY_TIMEOUT_MS)
       this.pending.set(id, { resolve, timer })
       ws.send(JSON.stringify({ id, method, payload }))
@@ -178,7 +196,10 @@ export class WsTransport {
 /** Builds the StudioApi over a WebSocket. */
 export function createWsStudio(opts: WsTransportOptions): { studio: StudioApi; transport: WsTransport } {
   const transport = new WsTransport(opts)
-  const studio = createClient(transport.invoke, transport.subscribe, { fileUrl: transport.fileUrl, transport: 'serve' })
+  const studio = createClient(transport.invoke, transport.subscribe, {
+    fileUrl: transport.fileUrl,
+    transport: 'serve'
+  })
   return { studio, transport }
 }
 
@@ -186,7 +207,10 @@ export function createWsStudio(opts: WsTransportOptions): { studio: StudioApi; t
  * The serve token: from `?token=` in the page URL, else from this tab's sessionStorage (so a
  * reload after the URL was edited still works). Saved back to sessionStorage.
  */
-export function readToken(loc: Pick<Location, 'search'>, storage?: Pick<Storage, 'getItem' | 'setItem'>): string | undefined {
+export function readToken(
+  loc: Pick<Location, 'search'>,
+  storage?: Pick<Storage, 'getItem' | 'setItem'>
+): string | undefined {
   const fromUrl = new URLSearchParams(loc.search).get(SERVE_TOKEN_PARAM) ?? undefined
   const token = fromUrl ?? storage?.getItem('gan-studio-token') ?? undefined
   if (token) storage?.setItem('gan-studio-token', token)

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { decodeUrlPath, relativeInside, resolveFileUnder, resolveInside, safeSegments } from '../../../../src/main/services/safe-path'
+import {
+  decodeUrlPath,
+  relativeInside,
+  resolveFileUnder,
+  resolveInside,
+  safeSegments
+} from '../../../../src/main/services/safe-path'
 
 let root: string
 let outside: string
@@ -23,7 +29,19 @@ afterAll(() => {
 })
 
 describe('safeSegments', () => {
-  it.each(['', '/etc/passwd', 'C:/x', 'c:x', '..', '../x', 'a/../../x', 'a/..', 'a\\..\\x', 'a\u0000b', 'x'.repeat(5000)])('refuses %j', (p) => {
+  it.each([
+    '',
+    '/etc/passwd',
+    'C:/x',
+    'c:x',
+    '..',
+    '../x',
+    'a/../../x',
+    'a/..',
+    'a\\..\\x',
+    'a\u0000b',
+    'x'.repeat(5000)
+  ])('refuses %j', (p) => {
     expect(() => safeSegments(p)).toThrow()
   })
   it('accepts plain relative paths and drops . and empty segments', () => {
@@ -38,22 +56,36 @@ describe('resolveInside', () => {
     expect(await resolveInside(root, 'runs/inner/samples/step-1.png')).toMatch(/step-1\.png$/)
   })
   it('refuses symlinks leading out of the root', async () => {
-    await expect(resolveInside(root, 'runs/a/samples/out.png')).rejects.toMatchObject({ code: 'unauthorized' })
+    await expect(resolveInside(root, 'runs/a/samples/out.png')).rejects.toMatchObject({
+      code: 'unauthorized'
+    })
     await expect(resolveInside(root, 'runs/outdir/secret')).rejects.toMatchObject({ code: 'unauthorized' })
   })
   it('refuses encoded traversal after decoding', async () => {
-    await expect(resolveInside(root, decodeUrlPath('%2e%2e/%2e%2e/etc/passwd'))).rejects.toMatchObject({ code: 'invalid-input' })
-    await expect(resolveInside(root, decodeUrlPath('runs%2f..%2f..%2fx'))).rejects.toMatchObject({ code: 'invalid-input' })
+    await expect(resolveInside(root, decodeUrlPath('%2e%2e/%2e%2e/etc/passwd'))).rejects.toMatchObject({
+      code: 'invalid-input'
+    })
+    await expect(resolveInside(root, decodeUrlPath('runs%2f..%2f..%2fx'))).rejects.toMatchObject({
+      code: 'invalid-input'
+    })
     expect(() => decodeUrlPath('%E0%A4%A')).toThrow(/Malformed/)
   })
   it('says not-found for missing files', async () => {
     await expect(resolveInside(root, 'runs/none.png')).rejects.toMatchObject({ code: 'not-found' })
   })
   it('resolveFileUnder refuses unknown roots and directories', async () => {
-    await expect(resolveFileUnder({ data: root }, 'renderer', 'x')).rejects.toMatchObject({ code: 'not-found' })
-    await expect(resolveFileUnder({ data: root }, '__proto__', 'x')).rejects.toMatchObject({ code: 'not-found' })
-    await expect(resolveFileUnder({ data: root }, 'data', 'runs')).rejects.toMatchObject({ code: 'not-found' })
-    expect(await resolveFileUnder({ data: root }, 'data', 'runs/a/samples/step-1.png')).toMatch(/step-1\.png$/)
+    await expect(resolveFileUnder({ data: root }, 'renderer', 'x')).rejects.toMatchObject({
+      code: 'not-found'
+    })
+    await expect(resolveFileUnder({ data: root }, '__proto__', 'x')).rejects.toMatchObject({
+      code: 'not-found'
+    })
+    await expect(resolveFileUnder({ data: root }, 'data', 'runs')).rejects.toMatchObject({
+      code: 'not-found'
+    })
+    expect(await resolveFileUnder({ data: root }, 'data', 'runs/a/samples/step-1.png')).toMatch(
+      /step-1\.png$/
+    )
   })
   it('relativeInside', () => {
     expect(relativeInside(root, path.join(root, 'runs', 'a'))).toBe('runs/a')

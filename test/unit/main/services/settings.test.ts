@@ -2,7 +2,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FileSettingsStore, MemorySettingsStore, repairSettings } from '../../../../src/main/services/settings'
+import {
+  FileSettingsStore,
+  MemorySettingsStore,
+  repairSettings
+} from '../../../../src/main/services/settings'
 import { defaultSettings } from '../../../../src/shared/contract'
 import { StudioService } from '../../../../src/main/services/studio-service'
 import type { WorkerLauncher } from '../../../../src/main/services/worker-launcher'
@@ -47,7 +51,17 @@ describe('FileSettingsStore', () => {
   })
 
   it('keeps valid keys and resets only the bad ones', () => {
-    writeFileSync(file, JSON.stringify({ theme: 'dark', backend: 'quantum', maxConcurrentRuns: 1e9, window: { width: 'wide' }, bogus: 1, confirmDelete: false }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        theme: 'dark',
+        backend: 'quantum',
+        maxConcurrentRuns: 1e9,
+        window: { width: 'wide' },
+        bogus: 1,
+        confirmDelete: false
+      })
+    )
     const s = new FileSettingsStore(file, now)
     const v = s.get()
     expect(v.theme).toBe('dark')
@@ -64,7 +78,10 @@ describe('FileSettingsStore', () => {
   it('persists updates atomically and validates them', () => {
     const s = new FileSettingsStore(file, now)
     s.update({ theme: 'light', window: { width: 1000 } })
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ theme: 'light', window: { width: 1000, height: 800 } })
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      theme: 'light',
+      window: { width: 1000, height: 800 }
+    })
     expect(() => s.update({ theme: 'pink' } as never)).toThrow(/Invalid settings/)
     expect(() => s.update({ nope: 1 } as never)).toThrow(/Invalid settings/)
     expect(new FileSettingsStore(file, now).get().theme).toBe('light')
@@ -79,8 +96,17 @@ describe('FileSettingsStore', () => {
 
   it('the service turns load problems into notices for the UI', async () => {
     writeFileSync(file, '{oops')
-    const launcher: WorkerLauncher = { launch: () => { throw new Error('no workers in this test') } }
-    const svc = new StudioService({ dataDir: dir, settings: FileSettingsStore.forDataDir(dir, now), launcher, transport: 'serve' })
+    const launcher: WorkerLauncher = {
+      launch: () => {
+        throw new Error('no workers in this test')
+      }
+    }
+    const svc = new StudioService({
+      dataDir: dir,
+      settings: FileSettingsStore.forDataDir(dir, now),
+      launcher,
+      transport: 'serve'
+    })
     const got: string[] = []
     svc.subscribe((name, data) => {
       if (name === 'app:notice') got.push((data as { message: string }).message)
@@ -90,7 +116,10 @@ describe('FileSettingsStore', () => {
     const env = await svc.dispatch('app:info', {})
     // app:info still answers (the backend probe fails here) and carries the notice.
     expect(env.ok).toBe(true)
-    if (env.ok) expect((env.value as { notices: Array<{ message: string }> }).notices[0]?.message).toMatch(/not valid JSON/)
+    if (env.ok)
+      expect((env.value as { notices: Array<{ message: string }> }).notices[0]?.message).toMatch(
+        /not valid JSON/
+      )
     expect(new MemorySettingsStore().problems).toEqual([])
   })
 })

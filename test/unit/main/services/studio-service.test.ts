@@ -86,7 +86,12 @@ beforeEach(() => {
       return w
     }
   }
-  svc = new StudioService({ dataDir, settings: new MemorySettingsStore({ maxConcurrentRuns: 2 }), launcher, transport: 'serve' })
+  svc = new StudioService({
+    dataDir,
+    settings: new MemorySettingsStore({ maxConcurrentRuns: 2 }),
+    launcher,
+    transport: 'serve'
+  })
   events = []
   svc.subscribe((name, data) => events.push({ name, data }))
 })
@@ -95,10 +100,25 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-const of = <E extends EventName>(name: E): Array<EventMap[E]> => events.filter((e) => e.name === name).map((e) => e.data as EventMap[E])
+const of = <E extends EventName>(name: E): Array<EventMap[E]> =>
+  events.filter((e) => e.name === name).map((e) => e.data as EventMap[E])
 const metric = (step: number): FromWorker => ({
   type: 'progress',
-  items: [{ step, epoch: 0, lossD: 1, lossG: 1, dReal: 0.5, dFake: 0.5, msPerStep: 1, imagesPerSec: 1, time: 0, totalSteps: 100, etaSeconds: 1 }]
+  items: [
+    {
+      step,
+      epoch: 0,
+      lossD: 1,
+      lossG: 1,
+      dReal: 0.5,
+      dFake: 0.5,
+      msPerStep: 1,
+      imagesPerSec: 1,
+      time: 0,
+      totalSteps: 100,
+      etaSeconds: 1
+    }
+  ]
 })
 
 describe('StudioService with a fake trainer', () => {
@@ -114,7 +134,9 @@ describe('StudioService with a fake trainer', () => {
     vi.advanceTimersByTime(1000)
     const msgs = of('training:progress').filter((p) => p.runId === rec.id)
     expect(msgs.length).toBeLessThanOrEqual(2000 / 250 + 2)
-    expect(msgs.flatMap((m) => m.metrics.map((x) => x.step))).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1))
+    expect(msgs.flatMap((m) => m.metrics.map((x) => x.step))).toEqual(
+      Array.from({ length: 1000 }, (_, i) => i + 1)
+    )
   })
 
   it('flushes pending progress before a status event', async () => {
@@ -123,7 +145,9 @@ describe('StudioService with a fake trainer', () => {
     w.push(metric(1))
     w.push(metric(2))
     w.push({ type: 'status', status: 'paused', step: 2 })
-    const names = events.map((e) => e.name).filter((n) => n === 'training:progress' || n === 'training:status')
+    const names = events
+      .map((e) => e.name)
+      .filter((n) => n === 'training:progress' || n === 'training:status')
     expect(names).toEqual(['training:progress', 'training:status'])
     expect(of('training:status')[0]).toMatchObject({ runId: rec.id, status: 'paused' })
   })
@@ -159,7 +183,9 @@ describe('StudioService with a fake trainer', () => {
   it('enforces the concurrent-run limit', async () => {
     await svc.call('training:start', { config: { model: 'mlp' } })
     await svc.call('training:start', { config: { model: 'mlp' } })
-    await expect(svc.call('training:start', { config: { model: 'mlp' } })).rejects.toMatchObject({ code: 'conflict' })
+    await expect(svc.call('training:start', { config: { model: 'mlp' } })).rejects.toMatchObject({
+      code: 'conflict'
+    })
   })
 
   it('routes explorer and export to "unavailable" until they are implemented', async () => {
@@ -177,7 +203,13 @@ describe('StudioService with a fake trainer', () => {
   })
 
   it('never throws from dispatch, whatever it is given', async () => {
-    for (const [n, p] of [[undefined, undefined], [null, null], ['runs:get', { runId: '../x' }], [{}, []], ['toString', {}]] as const) {
+    for (const [n, p] of [
+      [undefined, undefined],
+      [null, null],
+      ['runs:get', { runId: '../x' }],
+      [{}, []],
+      ['toString', {}]
+    ] as const) {
       const env = await svc.dispatch(n, p)
       expect(env.ok).toBe(false)
     }

@@ -28,7 +28,11 @@ export function makeBatchMatMulWasm(stock: tf.KernelFunc): tf.KernelFunc {
     const bT = attrs.transposeB ? transposeInfo(backend, b, swapLast(b.shape.length)) : b
     if (bT !== b) made.push(bT)
     try {
-      return stock({ ...args, inputs: { ...args.inputs, a: aT, b: bT }, attrs: { ...args.attrs, transposeA: false, transposeB: false } })
+      return stock({
+        ...args,
+        inputs: { ...args.inputs, a: aT, b: bT },
+        attrs: { ...args.attrs, transposeA: false, transposeB: false }
+      })
     } finally {
       disposeAll(backend, made)
     }

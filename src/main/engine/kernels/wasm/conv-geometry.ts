@@ -42,7 +42,9 @@ export function convGeometry(
   attrs: ConvGradAttrs
 ): ConvGeometry {
   if (attrs.dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} (wasm, GAN Studio) supports dataFormat 'NHWC' only, but got '${attrs.dataFormat}'`)
+    throw new Error(
+      `${kernelName} (wasm, GAN Studio) supports dataFormat 'NHWC' only, but got '${attrs.dataFormat}'`
+    )
   }
   const info = tf.backend_util.computeConv2DInfo(
     xShape,

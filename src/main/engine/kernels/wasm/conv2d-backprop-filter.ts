@@ -10,7 +10,14 @@
  */
 import { tf } from '../../tf'
 import { convGeometry, type ConvGradAttrs } from './conv-geometry'
-import { asWasmBackend, coversShape, disposeAll, runWasmKernel, sliceInfo, transposeInfo } from './wasm-backend'
+import {
+  asWasmBackend,
+  coversShape,
+  disposeAll,
+  runWasmKernel,
+  sliceInfo,
+  transposeInfo
+} from './wasm-backend'
 
 interface BackpropFilterAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number]
@@ -27,9 +34,16 @@ export function conv2dBackpropFilterWasm(args: {
   const dy = args.inputs['dy']
   if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter expects inputs x and dy')
   const attrs = args.attrs as unknown as BackpropFilterAttrs
-  const g = convGeometry('Conv2DBackpropFilter', x.shape as [number, number, number, number], attrs.filterShape, attrs)
+  const g = convGeometry(
+    'Conv2DBackpropFilter',
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs
+  )
   if (dy.shape[1] !== g.outHeight || dy.shape[2] !== g.outWidth) {
-    throw new Error(`Expected dy of spatial size ${g.outHeight}x${g.outWidth}, but got ${dy.shape[1]}x${dy.shape[2]}`)
+    throw new Error(
+      `Expected dy of spatial size ${g.outHeight}x${g.outWidth}, but got ${dy.shape[1]}x${dy.shape[2]}`
+    )
   }
 
   // Bottom/right padding so the "conv" output is at least KH x KW; if the forward pass left
@@ -41,23 +55,18 @@ export function conv2dBackpropFilterWasm(args: {
 
   const xT = transposeInfo(backend, x, [3, 1, 2, 0]) // [Cin, H, W, B]
   const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]) // [OH, OW, B, Cout]
-  const conv = runWasmKernel(
-    'Conv2D',
-    backend,
-    { x: xT, filter: dyT },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [g.padTop, padBottom],
-        [g.padLeft, padRight],
-        [0, 0]
-      ],
-      dataFormat: 'NHWC',
-      dilations: [g.strideHeight, g.strideWidth],
-      dimRoundingMode: 'floor'
-    } as unknown as tf.NamedAttrMap
-  ) // [Cin, KH', KW', Cout] with KH' >= KH
+  const conv = runWasmKernel('Conv2D', backend, { x: xT, filter: dyT }, {
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [g.padTop, padBottom],
+      [g.padLeft, padRight],
+      [0, 0]
+    ],
+    dataFormat: 'NHWC',
+    dilations: [g.strideHeight, g.strideWidth],
+    dimRoundingMode: 'floor'
+  } as unknown as tf.NamedAttrMap) // [Cin, KH', KW', Cout] with KH' >= KH
   disposeAll(backend, [xT, dyT])
 
   const want = [g.inChannels, g.filterHeight, g.filterWidth, g.outChannels]

@@ -79,24 +79,25 @@ function buildFilter(
 }
 
 /** Runs a stride-1 conv of dy with `filter` and the window's padding. */
-function phaseConv(backend: WasmBackendLike, dy: tf.TensorInfo, filter: tf.TensorInfo, wh: PhaseWindow, ww: PhaseWindow): tf.TensorInfo {
-  return runWasmKernel(
-    'Conv2D',
-    backend,
-    { x: dy, filter },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [wh.padBefore, wh.padAfter],
-        [ww.padBefore, ww.padAfter],
-        [0, 0]
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-      dimRoundingMode: 'floor'
-    } as unknown as tf.NamedAttrMap
-  )
+function phaseConv(
+  backend: WasmBackendLike,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  wh: PhaseWindow,
+  ww: PhaseWindow
+): tf.TensorInfo {
+  return runWasmKernel('Conv2D', backend, { x: dy, filter }, {
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [wh.padBefore, wh.padAfter],
+      [ww.padBefore, ww.padAfter],
+      [0, 0]
+    ],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+    dimRoundingMode: 'floor'
+  } as unknown as tf.NamedAttrMap)
 }
 
 /**
@@ -120,7 +121,7 @@ function scatterPhase(
   const sw = pw.stride
   for (let b = 0; b < batch; b++) {
     for (let y = 0; y < rows; y++) {
-      let s = ((b * h + y) * w) * cs + slot.channel
+      let s = (b * h + y) * w * cs + slot.channel
       let d = ((b * ih + y * sh + slot.a) * iw + slot.c) * cin
       const dStep = sw * cin
       if (cin >= 8) {
@@ -149,9 +150,15 @@ export function conv2dBackpropInputWasm(args: {
   const backend = asWasmBackend(args.backend)
   const dy = args.inputs['dy']
   const filter = args.inputs['filter']
-  if (dy === undefined || filter === undefined) throw new Error('Conv2DBackpropInput expects inputs dy and filter')
+  if (dy === undefined || filter === undefined)
+    throw new Error('Conv2DBackpropInput expects inputs dy and filter')
   const attrs = args.attrs as unknown as BackpropInputAttrs
-  const g = convGeometry('Conv2DBackpropInput', attrs.inputShape, filter.shape as [number, number, number, number], attrs)
+  const g = convGeometry(
+    'Conv2DBackpropInput',
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs
+  )
   const ph = planAxis(g.filterHeight, g.strideHeight, g.padTop, g.inHeight, g.outHeight)
   const pw = planAxis(g.filterWidth, g.strideWidth, g.padLeft, g.inWidth, g.outWidth)
   const outShape = [g.batch, g.inHeight, g.inWidth, g.inChannels]
@@ -190,7 +197,13 @@ export function conv2dBackpropInputWasm(args: {
 
   // Stride 1 with an exact-size output needs no interleave at all.
   const only = parts[0]
-  if (parts.length === 1 && only !== undefined && ph.stride === 1 && pw.stride === 1 && only.info.shape.every((d, i) => d === outShape[i])) {
+  if (
+    parts.length === 1 &&
+    only !== undefined &&
+    ph.stride === 1 &&
+    pw.stride === 1 &&
+    only.info.shape.every((d, i) => d === outShape[i])
+  ) {
     return only.info
   }
 

@@ -23,7 +23,8 @@ interface Replacement {
 }
 
 function needStock(name: string, stock: tf.KernelFunc | undefined): tf.KernelFunc {
-  if (stock === undefined) throw new Error(`Expected the stock wasm ${name} kernel to be registered, but it is not`)
+  if (stock === undefined)
+    throw new Error(`Expected the stock wasm ${name} kernel to be registered, but it is not`)
   return stock
 }
 

@@ -28,7 +28,13 @@ export interface AxisPlan {
 }
 
 /** Plans one axis: `inSize` is the gradient's size, `outSize` dy's, `pad` the forward's leading pad. */
-export function planAxis(kernel: number, stride: number, pad: number, inSize: number, outSize: number): AxisPlan {
+export function planAxis(
+  kernel: number,
+  stride: number,
+  pad: number,
+  inSize: number,
+  outSize: number
+): AxisPlan {
   const phases: AxisPhase[] = []
   for (let a = 0; a < stride; a++) {
     const r = (a + pad) % stride

@@ -39,7 +39,8 @@ function fill(
   }
   const ss = srcStrides[d] as number
   const ds = dstStrides[d] as number
-  for (let i = 0; i < n; i++) fill(dst, src, shape, reps, srcStrides, dstStrides, d + 1, sOff + i * ss, dOff + i * ds)
+  for (let i = 0; i < n; i++)
+    fill(dst, src, shape, reps, srcStrides, dstStrides, d + 1, sOff + i * ss, dOff + i * ds)
   repeatBlock(dst, dOff, n * ds, n * ds * r)
 }
 
@@ -48,14 +49,25 @@ export function makeTileWasm(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const x = args.inputs['x']
     const reps = (args.attrs as { reps?: number[] } | undefined)?.reps
-    if (x === undefined || reps === undefined || x.dtype === 'string' || x.shape.length === 0) return stock(args)
+    if (x === undefined || reps === undefined || x.dtype === 'string' || x.shape.length === 0)
+      return stock(args)
     const backend = asWasmBackend(args.backend)
     const outShape = x.shape.map((s, i) => s * (reps[i] as number))
     const out = backend.makeOutput(outShape, x.dtype)
     if (outShape.some((s) => s === 0)) return out
     const dst = backend.typedArrayFromHeap(out)
     const src = backend.typedArrayFromHeap(x)
-    fill(dst, src, x.shape, reps, tf.util.computeStrides(x.shape).concat(1), tf.util.computeStrides(outShape).concat(1), 0, 0, 0)
+    fill(
+      dst,
+      src,
+      x.shape,
+      reps,
+      tf.util.computeStrides(x.shape).concat(1),
+      tf.util.computeStrides(outShape).concat(1),
+      0,
+      0,
+      0
+    )
     return out
   }
 }

@@ -15,7 +15,12 @@ export interface WasmBackendLike {
 /** Narrows the opaque backend a kernelFunc receives; throws if it is not the wasm backend. */
 export function asWasmBackend(backend: unknown): WasmBackendLike {
   const b = backend as Partial<WasmBackendLike> | null
-  if (b == null || typeof b.makeOutput !== 'function' || typeof b.typedArrayFromHeap !== 'function' || typeof b.disposeData !== 'function') {
+  if (
+    b == null ||
+    typeof b.makeOutput !== 'function' ||
+    typeof b.typedArrayFromHeap !== 'function' ||
+    typeof b.disposeData !== 'function'
+  ) {
     throw new Error('Expected the wasm backend in a wasm training kernel, but got another backend')
   }
   return b as WasmBackendLike
@@ -29,9 +34,11 @@ export function runWasmKernel(
   attrs: tf.NamedAttrMap = {}
 ): tf.TensorInfo {
   const config = tf.getKernel(kernelName, 'wasm')
-  if (config === undefined) throw new Error(`Expected a wasm kernel named ${kernelName}, but none is registered`)
+  if (config === undefined)
+    throw new Error(`Expected a wasm kernel named ${kernelName}, but none is registered`)
   const out = config.kernelFunc({ inputs, backend: backend as unknown as object, attrs })
-  if (Array.isArray(out)) throw new Error(`Expected one output from wasm kernel ${kernelName}, but got ${out.length}`)
+  if (Array.isArray(out))
+    throw new Error(`Expected one output from wasm kernel ${kernelName}, but got ${out.length}`)
   return out
 }
 
@@ -46,7 +53,12 @@ export function transposeInfo(backend: WasmBackendLike, x: tf.TensorInfo, perm: 
 }
 
 /** Slice through the wasm kernel (begin/size per dimension). */
-export function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+export function sliceInfo(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  begin: number[],
+  size: number[]
+): tf.TensorInfo {
   return runWasmKernel('Slice', backend, { x }, { begin, size })
 }
 

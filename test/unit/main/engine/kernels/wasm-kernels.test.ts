@@ -8,7 +8,10 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { tf } from '../../../../../src/main/engine/tf'
 import { wasmDir } from '../../../../../src/main/engine/backend'
-import { registerWasmTrainingKernels, wasmTrainingKernelsRegistered } from '../../../../../src/main/engine/kernels/wasm'
+import {
+  registerWasmTrainingKernels,
+  wasmTrainingKernelsRegistered
+} from '../../../../../src/main/engine/kernels/wasm'
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]]
 
@@ -54,7 +57,13 @@ function runKernelData(
 ): Float32Array {
   const tensors: Record<string, tf.Tensor> = {}
   for (const [k, v] of Object.entries(inputs)) tensors[k] = tf.tensor(v.data, v.shape)
-  const out = tf.engine().runKernel(kernel, tensors as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor
+  const out = tf
+    .engine()
+    .runKernel(
+      kernel,
+      tensors as unknown as tf.NamedTensorMap,
+      attrs as unknown as tf.NamedAttrMap
+    ) as tf.Tensor
   const data = out.dataSync() as Float32Array
   tf.dispose([out, ...Object.values(tensors)])
   return data
@@ -80,7 +89,16 @@ function outSize(size: number, k: number, s: number, pad: Pad, before: number, a
 function makeCases(): Case[] {
   const next = rng(1234)
   const cases: Case[] = []
-  const pads: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]]]
+  const pads: Pad[] = [
+    'same',
+    'valid',
+    [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0]
+    ]
+  ]
   for (const stride of [1, 2]) {
     for (const k of [3, 4, 5]) {
       for (const pad of pads) {
@@ -102,7 +120,21 @@ function makeCases(): Case[] {
   cases.push({ batch: 2, h: 28, w: 28, cin: 1, cout: 64, k: 5, stride: 2, pad: 'same' })
   cases.push({ batch: 1, h: 14, w: 14, cin: 16, cout: 24, k: 5, stride: 2, pad: 'same' })
   cases.push({ batch: 2, h: 13, w: 11, cin: 16, cout: 8, k: 5, stride: 2, pad: 'valid' })
-  cases.push({ batch: 2, h: 12, w: 9, cin: 17, cout: 5, k: 3, stride: 2, pad: [[0, 0], [2, 1], [0, 2], [0, 0]] })
+  cases.push({
+    batch: 2,
+    h: 12,
+    w: 9,
+    cin: 17,
+    cout: 5,
+    k: 3,
+    stride: 2,
+    pad: [
+      [0, 0],
+      [2, 1],
+      [0, 2],
+      [0, 0]
+    ]
+  })
   cases.push({ batch: 3, h: 9, w: 11, cin: 5, cout: 7, k: 1, stride: 2, pad: 'valid' })
   return cases
 }
@@ -118,41 +150,62 @@ describe('wasm training kernels', () => {
   })
 
   const cases = makeCases()
-  it.each(cases.map((c) => [JSON.stringify(c), c] as const))('Conv2DBackpropFilter/Input match cpu: %s', async (_name, c) => {
-    const next = rng(c.h * 1000 + c.w * 10 + c.k)
-    const pt: [number, number] = Array.isArray(c.pad) ? c.pad[1] : [0, 0]
-    const pl: [number, number] = Array.isArray(c.pad) ? c.pad[2] : [0, 0]
-    const oh = outSize(c.h, c.k, c.stride, c.pad, pt[0], pt[1])
-    const ow = outSize(c.w, c.k, c.stride, c.pad, pl[0], pl[1])
-    const x = { data: randomArray(c.batch * c.h * c.w * c.cin, next), shape: [c.batch, c.h, c.w, c.cin] }
-    const dy = { data: randomArray(c.batch * oh * ow * c.cout, next), shape: [c.batch, oh, ow, c.cout] }
-    const filter = { data: randomArray(c.k * c.k * c.cin * c.cout, next), shape: [c.k, c.k, c.cin, c.cout] }
-    const common = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC' }
-    const fAttrs = { ...common, filterShape: filter.shape }
-    const iAttrs = { ...common, inputShape: x.shape }
+  it.each(cases.map((c) => [JSON.stringify(c), c] as const))(
+    'Conv2DBackpropFilter/Input match cpu: %s',
+    async (_name, c) => {
+      const next = rng(c.h * 1000 + c.w * 10 + c.k)
+      const pt: [number, number] = Array.isArray(c.pad) ? c.pad[1] : [0, 0]
+      const pl: [number, number] = Array.isArray(c.pad) ? c.pad[2] : [0, 0]
+      const oh = outSize(c.h, c.k, c.stride, c.pad, pt[0], pt[1])
+      const ow = outSize(c.w, c.k, c.stride, c.pad, pl[0], pl[1])
+      const x = { data: randomArray(c.batch * c.h * c.w * c.cin, next), shape: [c.batch, c.h, c.w, c.cin] }
+      const dy = { data: randomArray(c.batch * oh * ow * c.cout, next), shape: [c.batch, oh, ow, c.cout] }
+      const filter = { data: randomArray(c.k * c.k * c.cin * c.cout, next), shape: [c.k, c.k, c.cin, c.cout] }
+      const common = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC' }
+      const fAttrs = { ...common, filterShape: filter.shape }
+      const iAttrs = { ...common, inputShape: x.shape }
 
-    const ref = await onBackend('cpu', () => ({
-      dw: runKernelData('Conv2DBackpropFilter', { x, dy }, fAttrs),
-      dx: runKernelData('Conv2DBackpropInput', { dy, filter }, iAttrs)
-    }))
-    const before = tf.memory().numTensors
-    const got = await onBackend('wasm', () => ({
-      dw: runKernelData('Conv2DBackpropFilter', { x, dy }, fAttrs),
-      dx: runKernelData('Conv2DBackpropInput', { dy, filter }, iAttrs)
-    }))
-    expect(tf.memory().numTensors).toBe(before)
-    expect(relError(got.dw, ref.dw)).toBeLessThan(1e-4)
-    expect(relError(got.dx, ref.dx)).toBeLessThan(1e-4)
-  })
+      const ref = await onBackend('cpu', () => ({
+        dw: runKernelData('Conv2DBackpropFilter', { x, dy }, fAttrs),
+        dx: runKernelData('Conv2DBackpropInput', { dy, filter }, iAttrs)
+      }))
+      const before = tf.memory().numTensors
+      const got = await onBackend('wasm', () => ({
+        dw: runKernelData('Conv2DBackpropFilter', { x, dy }, fAttrs),
+        dx: runKernelData('Conv2DBackpropInput', { dy, filter }, iAttrs)
+      }))
+      expect(tf.memory().numTensors).toBe(before)
+      expect(relError(got.dw, ref.dw)).toBeLessThan(1e-4)
+      expect(relError(got.dx, ref.dx)).toBeLessThan(1e-4)
+    }
+  )
 
   it.each([
     [[3], [4]],
-    [[1, 1, 1, 5], [2, 3, 4, 1]],
-    [[2, 3], [3, 2]],
-    [[2, 1, 3], [1, 4, 2]],
-    [[4, 1], [1, 7]],
-    [[2, 2, 2], [1, 1, 1]],
-    [[0, 3], [2, 2]]
+    [
+      [1, 1, 1, 5],
+      [2, 3, 4, 1]
+    ],
+    [
+      [2, 3],
+      [3, 2]
+    ],
+    [
+      [2, 1, 3],
+      [1, 4, 2]
+    ],
+    [
+      [4, 1],
+      [1, 7]
+    ],
+    [
+      [2, 2, 2],
+      [1, 1, 1]
+    ],
+    [
+      [0, 3],
+      [2, 2]
+    ]
   ])('Tile %j x %j matches cpu (float32, int32, bool)', async (shape, reps) => {
     const n = shape.reduce((a, b) => a * b, 1)
     const values = Array.from({ length: n }, (_, i) => (i * 7) % 5)
@@ -185,18 +238,21 @@ describe('wasm training kernels', () => {
     expect(relError(got, ref)).toBeLessThan(1e-4)
   })
 
-  it.each(['cpu', 'wasm'] as const)('Identity shares data safely on %s: clones survive disposing the source, variables still update', async (name) => {
-    await tf.setBackend(name)
-    const a = tf.tensor([1, 2, 3])
-    const b = tf.clone(a)
-    a.dispose()
-    expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
-    const v = tf.variable(b)
-    v.assign(tf.tidy(() => tf.add(v, 1)))
-    expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
-    expect(Array.from(v.dataSync())).toEqual([2, 3, 4])
-    tf.dispose([b, v])
-  })
+  it.each(['cpu', 'wasm'] as const)(
+    'Identity shares data safely on %s: clones survive disposing the source, variables still update',
+    async (name) => {
+      await tf.setBackend(name)
+      const a = tf.tensor([1, 2, 3])
+      const b = tf.clone(a)
+      a.dispose()
+      expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
+      const v = tf.variable(b)
+      v.assign(tf.tidy(() => tf.add(v, 1)))
+      expect(Array.from(b.dataSync())).toEqual([1, 2, 3])
+      expect(Array.from(v.dataSync())).toEqual([2, 3, 4])
+      tf.dispose([b, v])
+    }
+  )
 
   it('frees every intermediate on the wasm heap', async () => {
     await tf.setBackend('wasm')
@@ -205,14 +261,28 @@ describe('wasm training kernels', () => {
     const dy = tf.randomNormal([2, 5, 5, 4])
     const bytes0 = tf.memory().numBytes
     const run = (): void => {
-      const a = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [5, 5, 3, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor
-      const b = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] } as unknown as tf.NamedAttrMap) as tf.Tensor
+      const a = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: [2, 2],
+        pad: 'same',
+        dataFormat: 'NHWC',
+        filterShape: [5, 5, 3, 4]
+      } as unknown as tf.NamedAttrMap) as tf.Tensor
+      const b = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, {
+        strides: [2, 2],
+        pad: 'same',
+        dataFormat: 'NHWC',
+        inputShape: [2, 9, 9, 3]
+      } as unknown as tf.NamedAttrMap) as tf.Tensor
       tf.dispose([a, b])
     }
     run()
-    const dataIds = (tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }).dataIdMap.numDataIds()
+    const dataIds = (
+      tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }
+    ).dataIdMap.numDataIds()
     for (let i = 0; i < 5; i++) run()
-    expect((tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }).dataIdMap.numDataIds()).toBe(dataIds)
+    expect((tf.backend() as unknown as { dataIdMap: { numDataIds(): number } }).dataIdMap.numDataIds()).toBe(
+      dataIds
+    )
     expect(tf.memory().numBytes).toBe(bytes0)
     tf.dispose([x, f, dy])
   })
@@ -222,7 +292,12 @@ describe('wasm training kernels', () => {
     const x = tf.zeros([1, 3, 8, 8])
     const dy = tf.zeros([1, 4, 8, 8])
     expect(() =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] } as unknown as tf.NamedAttrMap)
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+        strides: 1,
+        pad: 'same',
+        dataFormat: 'NCHW',
+        filterShape: [3, 3, 3, 4]
+      } as unknown as tf.NamedAttrMap)
     ).toThrow(/NHWC/)
     tf.dispose([x, dy])
   })
@@ -291,11 +366,16 @@ describe('wasm training kernels', () => {
           const u = tf.tanh(tf.conv2dTranspose(h, t as tf.Tensor4D, [3, 12, 12, 4], 2, 'same'))
           return tf.sum(tf.square(tf.matMul(tf.reshape(u, [3, -1]), d as tf.Tensor2D)))
         }
-        const g = tf.grads(f)([tf.tensor4d(wData, [5, 5, 3, 8]), tf.tensor4d(tData, [5, 5, 4, 8]), tf.tensor2d(dData, [12 * 12 * 4, 2])])
+        const g = tf.grads(f)([
+          tf.tensor4d(wData, [5, 5, 3, 8]),
+          tf.tensor4d(tData, [5, 5, 4, 8]),
+          tf.tensor2d(dData, [12 * 12 * 4, 2])
+        ])
         return g.map((t) => t.dataSync() as Float32Array)
       })
     const ref = await onBackend('cpu', grads)
     const got = await onBackend('wasm', grads)
-    for (let i = 0; i < ref.length; i++) expect(relError(got[i] as Float32Array, ref[i] as Float32Array)).toBeLessThan(1e-4)
+    for (let i = 0; i < ref.length; i++)
+      expect(relError(got[i] as Float32Array, ref[i] as Float32Array)).toBeLessThan(1e-4)
   })
 })
