@@ -6,6 +6,7 @@
 import { tf } from '../tf'
 import { outputShape, tensorSpecs } from '../models/network'
 import type { ArchSpec } from '../models/arch'
+import { batchNormEval, forward } from '../models/forward'
 import type { LoadedCheckpoint, LoadedTensor } from '../checkpoint/reader'
 import { truncate } from './latent'
 
@@ -190,61 +191,10 @@ export class GeneratorModel {
 
 /** Eval-mode forward pass of an architecture over named tensors. Call inside tf.tidy. */
 function applyArch(arch: ArchSpec, x: tf.Tensor, tensors: ReadonlyMap<string, tf.Tensor>): tf.Tensor {
-  const w = (name: string): tf.Tensor => {
+  const tensor = (name: string): tf.Tensor => {
     const t = tensors.get(name)
     if (!t) throw new Error(`generator has no tensor named ${name}`)
     return t
   }
-  let h = x
-  arch.layers.forEach((l, i) => {
-    const n = `${l.kind}${i}`
-    switch (l.kind) {
-      case 'dense':
-        h = tf.matMul(h as tf.Tensor2D, w(`${n}/kernel`) as tf.Tensor2D)
-        if (l.bias) h = tf.add(h, w(`${n}/bias`))
-        break
-      case 'reshape':
-        h = tf.reshape(h, [-1, ...l.shape])
-        break
-      case 'flatten':
-        h = tf.reshape(h, [h.shape[0] ?? -1, -1])
-        break
-      case 'conv':
-        h = tf.conv2d(h as tf.Tensor4D, w(`${n}/kernel`) as tf.Tensor4D, l.stride, 'same')
-        if (l.bias) h = tf.add(h, w(`${n}/bias`))
-        break
-      case 'convT': {
-        const [b, hh, ww] = h.shape as [number, number, number, number]
-        h = tf.conv2dTranspose(
-          h as tf.Tensor4D,
-          w(`${n}/kernel`) as tf.Tensor4D,
-          [b, hh * l.stride, ww * l.stride, l.filters],
-          l.stride,
-          'same'
-        )
-        if (l.bias) h = tf.add(h, w(`${n}/bias`))
-        break
-      }
-      case 'bn':
-        h = tf.batchNorm(
-          h,
-          w(`${n}/movingMean`),
-          w(`${n}/movingVariance`),
-          w(`${n}/beta`),
-          w(`${n}/gamma`),
-          l.epsilon
-        )
-        break
-      case 'relu':
-        h = tf.relu(h)
-        break
-      case 'lrelu':
-        h = tf.leakyRelu(h, l.alpha)
-        break
-      case 'tanh':
-        h = tf.tanh(h)
-        break
-    }
-  })
-  return h
+  return forward(arch, x, { tensor, batchNorm: (h, n, l) => batchNormEval(h, n, l.epsilon, tensor) })
 }

@@ -5,7 +5,10 @@
  */
 import { tf } from '../tf'
 import type { Rng } from '../rng'
-import { expectPositiveInt, type ArchSpec, type LayerSpec } from './arch'
+import { expectPositiveInt, type ArchSpec } from './arch'
+import { forward, kernelMatrix, normalise } from './forward'
+
+export { spectralSigma } from './forward'
 
 export interface ApplyOptions {
   /** Training mode: BatchNorm uses batch statistics and updates its running ones. */
@@ -139,7 +142,7 @@ export class Network {
 
   /** Forward pass for a batch. Call inside tf.tidy. */
   apply(x: tf.Tensor, opts: ApplyOptions): tf.Tensor {
-    const w = (name: string): tf.Tensor => {
+    const tensor = (name: string): tf.Tensor => {
       const t = opts.weights?.get(name) ?? this.weights.get(name) ?? this.buffers.get(name)
       if (!t) throw new Error(`${this.name} has no tensor named ${name}`)
       return t
@@ -147,66 +150,12 @@ export class Network {
     const cond = this.arch.conditioning
     if (cond && !opts.labels)
       throw new Error(`Expected class labels for the conditional ${this.name}, but got none`)
-    // A kernel as used by the forward pass: divided by its spectral norm when SN is on.
-    const kernel = (layer: string): tf.Tensor => {
-      const k = w(`${layer}/kernel`)
-      if (!this.arch.spectralNorm) return k
-      return tf.div(k, spectralSigma(k, this.buffers.get(`${layer}/snU`) as tf.Tensor))
-    }
-    let h = x
-    if (cond?.mode === 'concat') h = tf.concat([h, opts.labels as tf.Tensor], 1)
-    const lastDense = this.arch.layers.map((l) => l.kind).lastIndexOf('dense')
-    this.arch.layers.forEach((l: LayerSpec, i) => {
-      const n = `${l.kind}${i}`
-      switch (l.kind) {
-        case 'dense': {
-          const features = h
-          h = tf.matMul(h as tf.Tensor2D, kernel(n) as tf.Tensor2D)
-          if (l.bias) h = tf.add(h, w(`${n}/bias`))
-          if (cond?.mode === 'projection' && i === lastDense) {
-            // ⟨embed(y), φ(x)⟩ added to every output unit (D has one).
-            const e = tf.matMul(opts.labels as tf.Tensor2D, kernel('embed') as tf.Tensor2D)
-            h = tf.add(h, tf.sum(tf.mul(e, features), 1, true))
-          }
-          break
-        }
-        case 'reshape':
-          h = tf.reshape(h, [-1, ...l.shape])
-          break
-        case 'flatten':
-          h = tf.reshape(h, [h.shape[0] ?? -1, -1])
-          break
-        case 'conv':
-          h = tf.conv2d(h as tf.Tensor4D, kernel(n) as tf.Tensor4D, l.stride, 'same')
-          if (l.bias) h = tf.add(h, w(`${n}/bias`))
-          break
-        case 'convT': {
-          const [b, hh, ww] = h.shape as [number, number, number, number]
-          h = tf.conv2dTranspose(
-            h as tf.Tensor4D,
-            kernel(n) as tf.Tensor4D,
-            [b, hh * l.stride, ww * l.stride, l.filters],
-            l.stride,
-            'same'
-          )
-          if (l.bias) h = tf.add(h, w(`${n}/bias`))
-          break
-        }
-        case 'bn':
-          h = this.batchNorm(h, n, l.momentum, l.epsilon, opts, w)
-          break
-        case 'relu':
-          h = tf.relu(h)
-          break
-        case 'lrelu':
-          h = tf.leakyRelu(h, l.alpha)
-          break
-        case 'tanh':
-          h = tf.tanh(h)
-          break
-      }
+    const input = cond?.mode === 'concat' ? tf.concat([x, opts.labels as tf.Tensor], 1) : x
+    return forward(this.arch, input, {
+      tensor,
+      labels: opts.labels,
+      batchNorm: (h, n, l) => this.batchNorm(h, n, l.momentum, l.epsilon, opts, tensor)
     })
-    return h
   }
 
   private batchNorm(
@@ -263,21 +212,4 @@ export class Network {
     for (const v of this.weights.values()) v.dispose()
     for (const v of this.buffers.values()) v.dispose()
   }
-}
-
-/** A kernel as the matrix SN works on: [fan-in, units], with units the last dimension. */
-function kernelMatrix(k: tf.Tensor): tf.Tensor2D {
-  const units = k.shape[k.shape.length - 1] ?? 1
-  return tf.reshape(k, [-1, units])
-}
-
-function normalise(x: tf.Tensor): tf.Tensor {
-  return tf.div(x, tf.add(tf.norm(x), 1e-12))
-}
-
-/** σ(W) ≈ |W û| / |û| for the persistent vector û (the division keeps it right before any iteration). */
-export function spectralSigma(k: tf.Tensor, u: tf.Tensor): tf.Scalar {
-  const m = kernelMatrix(k)
-  const wu = tf.matMul(m, tf.reshape(u, [-1, 1]))
-  return tf.div(tf.norm(wu), tf.add(tf.norm(u), 1e-12)) as tf.Scalar
 }
