@@ -58,6 +58,22 @@ export async function loadWsTransport(): Promise<WsTransportModule> {
 }
 
 /** A real service + server + WebSocket client over a temp data dir. */
+/**
+ * A run config for tests that drive a live run: small and slow-machine friendly, every step
+ * logged, a sample and a checkpoint every 3 steps, and steps enough never to finish on its own.
+ */
+export const LIVE_RUN_CONFIG = {
+  dataset: 'tiny',
+  model: 'mlp' as const,
+  batchSize: 8,
+  steps: 100_000,
+  logEvery: 1,
+  sampleEvery: 3,
+  checkpointEvery: 3,
+  keep: 2,
+  latentDim: 8
+}
+
 export interface Harness {
   dataDir: string
   rendererDir: string

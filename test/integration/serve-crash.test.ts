@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EventLog, startHarness, type Harness } from './helpers'
+import { EventLog, LIVE_RUN_CONFIG, startHarness, type Harness } from './helpers'
 
 let h: Harness
 const progress = new EventLog<'training:progress'>()
@@ -23,18 +23,7 @@ afterAll(async () => {
   await h?.close()
 })
 
-// Small and slow-machine friendly: every step logged, a sample and a checkpoint every 3 steps.
-const config = {
-  dataset: 'tiny',
-  model: 'mlp' as const,
-  batchSize: 8,
-  steps: 100_000,
-  logEvery: 1,
-  sampleEvery: 3,
-  checkpointEvery: 3,
-  keep: 2,
-  latentDim: 8
-}
+const config = LIVE_RUN_CONFIG
 
 describe('a crashed trainer', () => {
   it('marks a SIGKILLed worker crashed and resumes from the last checkpoint in a new worker', async () => {

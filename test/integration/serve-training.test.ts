@@ -4,7 +4,7 @@
  * progress, pause, resume, update, rename, stop, delete. (The crash test is serve-crash.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EventLog, rawGet, startHarness, type Harness } from './helpers'
+import { EventLog, LIVE_RUN_CONFIG, rawGet, startHarness, type Harness } from './helpers'
 
 let h: Harness
 const progress = new EventLog<'training:progress'>()
@@ -23,18 +23,7 @@ afterAll(async () => {
   await h?.close()
 })
 
-// Small and slow-machine friendly: every step logged, a sample and a checkpoint every 3 steps.
-const config = {
-  dataset: 'tiny',
-  model: 'mlp' as const,
-  batchSize: 8,
-  steps: 100_000,
-  logEvery: 1,
-  sampleEvery: 3,
-  checkpointEvery: 3,
-  keep: 2,
-  latentDim: 8
-}
+const config = LIVE_RUN_CONFIG
 
 describe('training over the WebSocket contract', () => {
   it('starts, streams progress, pauses, resumes, updates and stops', async () => {

@@ -30,6 +30,7 @@ import {
   RUN_FILES,
   appendEvents,
   appendMetrics,
+  newRunDirProblem,
   readMetrics,
   readRunRecord,
   sampleFileName,
@@ -51,14 +52,6 @@ function parseConfig(input: unknown): Hyperparams {
     )
   }
   return r.data
-}
-
-async function isEmptyOrMissing(dir: string): Promise<boolean> {
-  const st = await fs.stat(dir).catch(() => undefined)
-  if (!st) return true
-  if (!st.isDirectory())
-    throw new StudioError('invalid-input', `${dir} is a file, not a folder: choose another --out`)
-  return (await fs.readdir(dir)).length === 0
 }
 
 /** Test hook: `GAN_STUDIO_CRASH_AT=<stage>` kills this process at that checkpoint-write stage. */
@@ -185,12 +178,8 @@ export class TrainingSession implements TrainingSessionApi {
       return session
     }
 
-    if (!(await isEmptyOrMissing(runDir))) {
-      throw new StudioError(
-        'conflict',
-        `${runDir} is not empty: choose a new --out folder, or continue that run with --resume ${runDir}`
-      )
-    }
+    const dirProblem = await newRunDirProblem(runDir)
+    if (dirProblem) throw new StudioError(dirProblem.code, dirProblem.message)
     let parentCkpt: LoadedCheckpoint | undefined
     let input: HyperparamsInput
     if (mode.kind === 'branch') {
@@ -305,7 +294,6 @@ export class TrainingSession implements TrainingSessionApi {
     const before: Record<string, unknown> = {}
     for (const k of Object.keys(live) as Array<keyof LiveHyperparams>) before[k] = this.trainer.config[k]
     this.trainer.setLive(live)
-    this.trainer.config = { ...this.trainer.config, ...live }
     this.record = { ...this.record, config: this.trainer.config }
     await writeRunRecord(this.runDir, this.record)
     const changes = Object.entries(live).map(([k, v]) => `${k} ${String(before[k])} → ${String(v)}`)

@@ -3,7 +3,7 @@
  * each with its own Adam, then the EMA. All randomness comes from one Rng, so the same seed on
  * the same backend gives the same numbers, and `snapshot()`/`restore()` continue a run exactly.
  */
-import type { Hyperparams } from '../../shared/hyperparams'
+import type { Hyperparams, LiveHyperparams } from '../../shared/hyperparams'
 import { StudioError } from '../../shared/errors'
 import { applyAugment, drawAugmentParams, type AugmentParams } from './augment/diffaugment'
 import type { CachedDataset } from './data/cache'
@@ -364,8 +364,8 @@ export class GanTrainer {
     return Uint8Array.from(data)
   }
 
-  /** Changes learning rates and D steps from the next step on. */
-  setLive(v: { lrG?: number; lrD?: number; dSteps?: number }): void {
+  /** Changes live hyperparameters (learning rates reach the Adams) from the next step on. */
+  setLive(v: LiveHyperparams): void {
     if (v.lrG !== undefined) this.optG.config.lr = v.lrG
     if (v.lrD !== undefined) this.optD.config.lr = v.lrD
     this.config = { ...this.config, ...v }

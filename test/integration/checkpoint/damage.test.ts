@@ -14,7 +14,7 @@ import {
   readLatest,
   setPinned
 } from '../../../src/main/engine/checkpoint/writer'
-import { openSession } from '../../../src/main/engine/session'
+import { openSession, type TrainingSession } from '../../../src/main/engine/session'
 import { loadBackend } from '../../../src/main/engine/backend'
 import { jsonLines, makeTinyDataset, runCli, tempDir } from '../../helpers/engine'
 
@@ -47,6 +47,37 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
     const r = await runCli(['train', ...common(), '--steps', String(steps), '--out', out])
     expect(r.code, r.stderr).toBe(0)
     return out
+  }
+
+  /** A cpu mlp session whose checkpoint write at step 10 fails at `stage` with the errno of `message`. */
+  async function sessionFailingAt(
+    runDir: string,
+    steps: number,
+    stage: string,
+    message: string
+  ): Promise<TrainingSession> {
+    await loadBackend('cpu')
+    return openSession({
+      dataDir,
+      runDir,
+      mode: {
+        kind: 'new',
+        config: {
+          dataset: 'tiny',
+          model: 'mlp',
+          width: 0.25,
+          latentDim: 8,
+          batchSize: 8,
+          steps,
+          checkpointEvery: 5,
+          sampleEvery: 100
+        }
+      },
+      checkpointHook: (at, step) => {
+        if (step === 10 && at === stage)
+          throw Object.assign(new Error(message), { code: message.split(':')[0] })
+      }
+    })
   }
 
   beforeAll(async () => {
@@ -117,29 +148,13 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
   })
 
   it('a full disk during a checkpoint pauses training with a clear error; earlier checkpoints stay intact', async () => {
-    await loadBackend('cpu')
     const runDir = path.join(work, `run-${n++}`)
-    const session = await openSession({
-      dataDir,
+    const session = await sessionFailingAt(
       runDir,
-      mode: {
-        kind: 'new',
-        config: {
-          dataset: 'tiny',
-          model: 'mlp',
-          width: 0.25,
-          latentDim: 8,
-          batchSize: 8,
-          steps: 20,
-          checkpointEvery: 5,
-          sampleEvery: 100
-        }
-      },
-      checkpointHook: (stage, step) => {
-        if (step === 10 && stage === 'file:generator/tensors.bin')
-          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
-      }
-    })
+      20,
+      'file:generator/tensors.bin',
+      'ENOSPC: no space left on device, write'
+    )
     const statuses: string[] = []
     const status = await session.run({ status: (s, m) => statuses.push(`${s}: ${m ?? ''}`) })
     expect(status).toBe('paused')
@@ -158,29 +173,13 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
   })
 
   it('a read-only run folder is reported, not crashed on', async () => {
-    await loadBackend('cpu')
     const runDir = path.join(work, `run-${n++}`)
-    const session = await openSession({
-      dataDir,
+    const session = await sessionFailingAt(
       runDir,
-      mode: {
-        kind: 'new',
-        config: {
-          dataset: 'tiny',
-          model: 'mlp',
-          width: 0.25,
-          latentDim: 8,
-          batchSize: 8,
-          steps: 10,
-          checkpointEvery: 5,
-          sampleEvery: 100
-        }
-      },
-      checkpointHook: (stage, step) => {
-        if (step === 10 && stage === 'file:state.json')
-          throw Object.assign(new Error("EROFS: read-only file system, open 'state.json'"), { code: 'EROFS' })
-      }
-    })
+      10,
+      'file:state.json',
+      "EROFS: read-only file system, open 'state.json'"
+    )
     expect(await session.run()).toBe('paused')
     expect(session.record.message).toMatch(/the run folder is not writable/)
     expect(await checkpointNames(path.join(runDir, 'checkpoints'))).toEqual(['ckpt-000005'])

@@ -2,7 +2,6 @@
  * `gan-studio train`: a new run, `--resume <runDir>` to continue one, or `--from <checkpoint>` to
  * branch. Progress bar on a TTY, JSON lines with --json. SIGINT/SIGTERM pause with a checkpoint.
  */
-import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { StudioError } from '../../../shared/errors'
 import {
@@ -18,7 +17,7 @@ import { loadBackend } from '../../engine/backend'
 import { listDatasets } from '../../engine/data/datasets'
 import { openSession } from '../../engine/session'
 import type { SessionMode } from '../../engine/session-types'
-import { newRunId, runsDir } from '../../engine/runs/store'
+import { newRunDirProblem, newRunId, runsDir } from '../../engine/runs/store'
 import { UsageError, flagHelp, parseArgs, resolveDataDir, type FlagSpec, type ParsedFlags } from '../args'
 import type { CliIo } from '../io'
 import { ProgressBar, formatDuration } from '../progress'
@@ -166,13 +165,8 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
       }
     }
     runDir = typeof flags.out === 'string' ? path.resolve(flags.out) : path.join(runsDir(dataDir), newRunId())
-    const st = await fs.stat(runDir).catch(() => undefined)
-    if (st && !st.isDirectory())
-      throw new UsageError(`--out: ${runDir} is a file; give a new or empty folder`)
-    if (st && (await fs.readdir(runDir)).length > 0)
-      throw new UsageError(
-        `--out: ${runDir} is not empty; give a new folder, or continue that run with --resume ${runDir}`
-      )
+    const dirProblem = await newRunDirProblem(runDir)
+    if (dirProblem) throw new UsageError(`--out: ${dirProblem.message}`)
     const name = typeof flags.name === 'string' ? flags.name : undefined
     mode =
       typeof flags.from === 'string'

@@ -28,11 +28,13 @@ function toLayer(l: LayerSpec, i: number, inputShape: number[] | undefined): Lay
   const n = `${l.kind}${i}`
   const first = inputShape ? { inputShape } : {}
   const name = { name: n }
+  // Dense and conv layers hold their kernel, then their bias when they have one.
+  const kernelAndBias = 'bias' in l && l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
   switch (l.kind) {
     case 'dense':
       return {
         layer: tfl.layers.dense({ ...first, ...name, units: l.units, useBias: l.bias }),
-        weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
+        weights: kernelAndBias
       }
     case 'reshape':
       return { layer: tfl.layers.reshape({ ...first, ...name, targetShape: l.shape }), weights: [] }
@@ -49,7 +51,7 @@ function toLayer(l: LayerSpec, i: number, inputShape: number[] | undefined): Lay
           padding: 'same',
           useBias: l.bias
         }),
-        weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
+        weights: kernelAndBias
       }
     case 'convT':
       return {
@@ -62,7 +64,7 @@ function toLayer(l: LayerSpec, i: number, inputShape: number[] | undefined): Lay
           padding: 'same',
           useBias: l.bias
         }),
-        weights: l.bias ? [`${n}/kernel`, `${n}/bias`] : [`${n}/kernel`]
+        weights: kernelAndBias
       }
     case 'bn':
       return {

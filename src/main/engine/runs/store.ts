@@ -26,6 +26,24 @@ export function newRunId(now = new Date()): string {
   return `${t}-${randomBytes(3).toString('hex')}`
 }
 
+/**
+ * Why a folder cannot take a new run, or undefined when it can (absent or empty). Checked before
+ * anything is written, by the session and, for its exit code 2, by the CLI.
+ */
+export async function newRunDirProblem(
+  dir: string
+): Promise<{ code: 'invalid-input' | 'conflict'; message: string } | undefined> {
+  const st = await fs.stat(dir).catch(() => undefined)
+  if (!st) return undefined
+  if (!st.isDirectory())
+    return { code: 'invalid-input', message: `${dir} is a file; give a new or empty folder` }
+  if ((await fs.readdir(dir)).length === 0) return undefined
+  return {
+    code: 'conflict',
+    message: `${dir} is not empty; give a new folder, or continue that run with --resume ${dir}`
+  }
+}
+
 /** Writes a file atomically: temp file, fsync, rename. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`
