@@ -6,6 +6,7 @@
 import { BrowserWindow, screen, shell, type WebContents } from 'electron'
 import path from 'node:path'
 import type { SettingsStore } from '../services/settings'
+import { isAllowedOrigin, originOf } from './origin'
 
 /** The secure webPreferences of the app window (also asserted by the Electron e2e test). */
 export function secureWebPreferences(preload: string): Electron.WebPreferences {
@@ -44,13 +45,7 @@ export function lockDownContents(contents: WebContents, allowedOrigins: string[]
     return { action: 'deny' }
   })
   const guard = (event: Electron.Event, url: string): void => {
-    let origin = ''
-    try {
-      origin = new URL(url).origin
-    } catch {
-      // An unparsable URL is never allowed.
-    }
-    if (!allowedOrigins.includes(origin)) {
+    if (!isAllowedOrigin(originOf(url), allowedOrigins)) {
       event.preventDefault()
       openExternalSafely(url)
     }
