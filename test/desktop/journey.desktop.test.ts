@@ -44,7 +44,9 @@ describe.skipIf(missing !== null)('the desktop app in the stand-in Electron runt
     try {
       await body()
     } catch (err) {
-      await page?.screenshot({ path: path.join(RESULTS, `desktop-failure-${name}.png`) }).catch(() => undefined)
+      await page
+        ?.screenshot({ path: path.join(RESULTS, `desktop-failure-${name}.png`) })
+        .catch(() => undefined)
       console.error(
         `page errors: ${JSON.stringify(pageErrors)}\nconsole errors: ${JSON.stringify(consoleErrors.slice(-20))}\n` +
           `error boxes: ${JSON.stringify(rt?.dialogs.errorBoxes)}\npreload errors: ${JSON.stringify(rt?.preloadErrors)}`
@@ -88,12 +90,18 @@ describe.skipIf(missing !== null)('the desktop app in the stand-in Electron runt
         await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor()
         const mnist = page.getByRole('article', { name: 'MNIST digits' })
         await mnist.locator('img').first().waitFor({ timeout: 180_000 })
-        await page.getByRole('article', { name: 'Fashion-MNIST' }).locator('img').first().waitFor({ timeout: 180_000 })
+        await page
+          .getByRole('article', { name: 'Fashion-MNIST' })
+          .locator('img')
+          .first()
+          .waitFor({ timeout: 180_000 })
         await expect.poll(() => page.getByText('Backend: connecting').count(), WAIT).toBe(0)
         await shot('datasets')
 
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Train' }).click()
-        const status = page.getByRole('status').filter({ hasText: /Idle|Running|Paused|Stopped|Finished|Crashed/ })
+        const status = page
+          .getByRole('status')
+          .filter({ hasText: /Idle|Running|Paused|Stopped|Finished|Crashed/ })
         await expect.poll(() => status.textContent(), WAIT).toMatch(/Idle/)
         await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Quick demo' })
         await page.getByLabel('Dataset', { exact: true }).selectOption('mnist')
@@ -144,7 +152,10 @@ describe.skipIf(missing !== null)('the desktop app in the stand-in Electron runt
 
         // Branch from its first checkpoint: the run's config is Vue state in the page, and
         // contextBridge refuses Proxies, so this crosses only as plain data.
-        await row.first().getByRole('button', { name: /Show details of/ }).click()
+        await row
+          .first()
+          .getByRole('button', { name: /Show details of/ })
+          .click()
         const branch = page.getByRole('button', { name: /^Branch from ckpt-/ }).first()
         await branch.waitFor()
         await branch.click()

@@ -66,7 +66,8 @@ function encodeCloned(v: unknown): Wire {
   if (types.isRegExp(v)) return { t: 're', source: v.source, flags: v.flags }
   if (types.isMap(v)) return { t: 'map', v: [...v].map(([k, x]) => [encodeCloned(k), encodeCloned(x)]) }
   if (types.isSet(v)) return { t: 'set', v: [...v].map(encodeCloned) }
-  if (types.isAnyArrayBuffer(v)) return { t: 'bytes', kind: 'ArrayBuffer', b64: Buffer.from(v).toString('base64') }
+  if (types.isAnyArrayBuffer(v))
+    return { t: 'bytes', kind: 'ArrayBuffer', b64: Buffer.from(v).toString('base64') }
   if (types.isArrayBufferView(v)) {
     const kind = Object.prototype.toString.call(v).slice(8, -1)
     return {
@@ -108,7 +109,10 @@ export function encodeForBridge(v: unknown, reg: ProxyRegistry, top = true): Wir
     }
   }
   // A "plain" object in contextBridge's sense: own enumerable string keys, getters invoked.
-  return { t: 'o', v: Object.keys(v).map((k) => [k, encodeForBridge((v as Record<string, unknown>)[k], reg, false)]) }
+  return {
+    t: 'o',
+    v: Object.keys(v).map((k) => [k, encodeForBridge((v as Record<string, unknown>)[k], reg, false)])
+  }
 }
 
 const TYPED: Record<string, (b: Buffer) => unknown> = {

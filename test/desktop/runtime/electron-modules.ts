@@ -43,10 +43,9 @@ export class DialogControls {
 }
 
 /** https://www.electronjs.org/docs/latest/api/dialog (the parent window argument is optional). */
-export function createDialog(c: DialogControls): Pick<
-  Electron.Dialog,
-  'showSaveDialog' | 'showOpenDialog' | 'showMessageBox' | 'showErrorBox'
-> {
+export function createDialog(
+  c: DialogControls
+): Pick<Electron.Dialog, 'showSaveDialog' | 'showOpenDialog' | 'showMessageBox' | 'showErrorBox'> {
   const opts = <T>(a: unknown, b: unknown): T => (b === undefined ? a : b) as T
   return {
     showSaveDialog: (async (a: unknown, b?: unknown) => {
@@ -72,7 +71,9 @@ export function createDialog(c: DialogControls): Pick<
 }
 
 /** https://www.electronjs.org/docs/latest/api/shell: nothing leaves the test machine; calls are recorded. */
-export function createShell(opened: string[]): Pick<Electron.Shell, 'openExternal' | 'openPath' | 'showItemInFolder'> {
+export function createShell(
+  opened: string[]
+): Pick<Electron.Shell, 'openExternal' | 'openPath' | 'showItemInFolder'> {
   return {
     openExternal: async (url: string) => {
       opened.push(url)
@@ -126,7 +127,8 @@ export function createProtocol(
   return {
     // "This method can only be used before the ready event of the app module gets emitted".
     registerSchemesAsPrivileged: (customSchemes: Electron.CustomScheme[]) => {
-      if (isReady()) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready')
+      if (isReady())
+        throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready')
       for (const s of customSchemes) if (s.privileges?.standard) schemes.register(s.scheme)
     },
     // "Register a protocol handler for scheme. Requests made to URLs with this scheme will delegate
@@ -159,7 +161,9 @@ export class MenuStandIn {
   constructor(readonly items: MenuItemStandIn[]) {}
 
   /** "Menu.buildFromTemplate(template)": roles give their default labels (menu-item.md, roles). */
-  static buildFromTemplate(template: Array<Electron.MenuItemConstructorOptions | Electron.MenuItem>): MenuStandIn {
+  static buildFromTemplate(
+    template: Array<Electron.MenuItemConstructorOptions | Electron.MenuItem>
+  ): MenuStandIn {
     return new MenuStandIn(
       template.map((t) => {
         const o = t as Electron.MenuItemConstructorOptions
@@ -202,7 +206,26 @@ function roleLabel(role: string): string {
 }
 
 /** The `app` object (https://www.electronjs.org/docs/latest/api/app). */
-export class AppStandIn extends EventEmitter {
+export class AppStandIn
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.App,
+      | 'isPackaged'
+      | 'isReady'
+      | 'whenReady'
+      | 'getPath'
+      | 'setPath'
+      | 'getVersion'
+      | 'getName'
+      | 'getAppPath'
+      | 'getLocale'
+      | 'requestSingleInstanceLock'
+      | 'focus'
+      | 'quit'
+      | 'exit'
+    >
+{
   readonly isPackaged = false
   private ready = false
   private readonly readyPromise: Promise<void>
@@ -235,14 +258,14 @@ export class AppStandIn extends EventEmitter {
     return this.readyPromise
   }
 
-  getPath(name: string): string {
+  getPath(name: Parameters<Electron.App['getPath']>[0]): string {
     const p = this.paths.get(name)
     if (!p) throw new Error(`Failed to get '${name}' path`)
     return p
   }
 
   /** "You can only override paths of a name defined in app.getPath" — userData and friends. */
-  setPath(name: string, p: string): void {
+  setPath(name: Parameters<Electron.App['setPath']>[0], p: string): void {
     this.paths.set(name, p)
   }
 

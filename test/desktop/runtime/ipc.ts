@@ -19,7 +19,9 @@ export interface SenderOf {
 
 type InvokeHandler = (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown
 
-function electronEvent<T extends object>(fields: T): T & { preventDefault(): void; defaultPrevented: boolean } {
+function electronEvent<T extends object>(
+  fields: T
+): T & { preventDefault(): void; defaultPrevented: boolean } {
   const e = { ...fields, defaultPrevented: false, preventDefault(): void {} }
   e.preventDefault = (): void => {
     e.defaultPrevented = true
@@ -28,7 +30,10 @@ function electronEvent<T extends object>(fields: T): T & { preventDefault(): voi
 }
 
 /** https://www.electronjs.org/docs/latest/api/ipc-main */
-export class IpcMainStandIn extends EventEmitter {
+export class IpcMainStandIn
+  extends EventEmitter
+  implements Pick<Electron.IpcMain, 'handle' | 'handleOnce' | 'removeHandler'>
+{
   private readonly handlers = new Map<string, InvokeHandler>()
 
   handle(channel: string, listener: InvokeHandler): void {
@@ -58,17 +63,24 @@ export class IpcMainStandIn extends EventEmitter {
     const handler = this.handlers.get(channel)
     // ipc-renderer.md, invoke: the error thrown in the handler reaches the renderer wrapped.
     if (!handler)
-      throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`)
+      throw new Error(
+        `Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`
+      )
     const event = electronEvent({ type: 'frame' as const, ...from }) as unknown as Electron.IpcMainInvokeEvent
     try {
       return cloneForIpc(await handler(event, ...args))
     } catch (err) {
-      throw new Error(`Error invoking remote method '${channel}': ${String(err)}`)
+      throw new Error(`Error invoking remote method '${channel}': ${String(err)}`, { cause: err })
     }
   }
 
   /** ipcRenderer.send reaching the main process. */
-  dispatchSend(from: SenderOf, channel: string, args: unknown[], reply: (ch: string, a: unknown[]) => void): void {
+  dispatchSend(
+    from: SenderOf,
+    channel: string,
+    args: unknown[],
+    reply: (ch: string, a: unknown[]) => void
+  ): void {
     const event = electronEvent({
       type: 'frame' as const,
       ...from,
@@ -84,7 +96,10 @@ export class IpcMainStandIn extends EventEmitter {
  * One preload world's ipcRenderer (https://www.electronjs.org/docs/latest/api/ipc-renderer).
  * Listeners receive `(event, ...args)` with `event.sender` = this ipcRenderer and `ports`.
  */
-export class IpcRendererStandIn extends EventEmitter {
+export class IpcRendererStandIn
+  extends EventEmitter
+  implements Pick<Electron.IpcRenderer, 'invoke' | 'send'>
+{
   constructor(
     private readonly main: IpcMainStandIn,
     private readonly from: () => SenderOf

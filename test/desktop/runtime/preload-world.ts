@@ -33,7 +33,10 @@ export class PreloadWorld implements ProxyRegistry, ProxyResolver {
   readonly id = nextWorld++
   readonly exposures: Array<[string, Wire]> = []
   private readonly fns = new Map<number, (...a: unknown[]) => unknown>()
-  private readonly pagePromises = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
+  private readonly pagePromises = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: unknown) => void }
+  >()
   private nextId = 1
   private disposed = false
 
@@ -164,7 +167,8 @@ export class PreloadWorld implements ProxyRegistry, ProxyResolver {
     try {
       result = fn(...args.map((a) => decodeFromBridge(a, this)))
     } catch (e) {
-      const message = e instanceof Error || (e && typeof e === 'object') ? String((e as Error).message) : String(e)
+      const message =
+        e instanceof Error || (e && typeof e === 'object') ? String((e as Error).message) : String(e)
       return { threw: { t: 'err', message: message || CLONE_ERROR } }
     }
     return { ok: encodeForBridge(result, this) }

@@ -136,6 +136,10 @@ export class DesktopRuntime {
   readonly utility: ReturnType<typeof createUtilityProcessModule>
   readonly app: AppStandIn
   applicationMenu: MenuStandIn | null = null
+  /** The stand-in `electron` module main sees (tests open extra windows with its BrowserWindow). */
+  electron!: { BrowserWindow: new (o?: Electron.BrowserWindowConstructorOptions) => BrowserWindowStandIn }
+  /** Pages of "the internet" a test provides (there is no network): URL → HTML. */
+  private readonly external = new Map<string, string>()
   /** Resolves with the exit code when the app has quit or exited. */
   readonly exited: Promise<number>
   private resolveExit!: (code: number) => void
@@ -214,28 +218,32 @@ export class DesktopRuntime {
     },
     download: (contents, url, save, filename) => this.download(contents, url, save, filename),
     onPopup: (contents, popup) => {
-      const url = this.schemes.fromChromium(popup.url())
-      const allowed = contents.allowPopup(url)
-      this.popups.push({ url, allowed })
-      if (!allowed) void popup.close().catch(() => undefined)
+      // setWindowOpenHandler decides (web-contents.md): 'deny' means no window. Chromium has
+      // already made the popup by the time we hear of it, so a denied one is closed at once; the
+      // page's window.open returned a window object rather than null (see the README's list).
+      void contents.nextRequestedOpen(this.schemes.fromChromium(popup.url())).then((url) => {
+        const allowed = contents.allowPopup(url)
+        this.popups.push({ url, allowed })
+        if (!allowed) void popup.close().catch(() => undefined)
+      })
     }
   }
 
   private installElectron(): void {
     const host = this.host
-    const rt = this
+    const windows = this.windows
     class BrowserWindow extends BrowserWindowStandIn {
       constructor(options?: Electron.BrowserWindowConstructorOptions) {
         super(host, options)
       }
       static getAllWindows(): BrowserWindowStandIn[] {
-        return [...rt.windows]
+        return [...windows]
       }
       static getFocusedWindow(): BrowserWindowStandIn | null {
-        return rt.windows[0] ?? null
+        return windows[0] ?? null
       }
       static fromWebContents(wc: unknown): BrowserWindowStandIn | null {
-        return rt.windows.find((w) => w.webContents === wc) ?? null
+        return windows.find((w) => w.webContents === wc) ?? null
       }
     }
     const electron = {
@@ -256,12 +264,16 @@ export class DesktopRuntime {
         },
         getApplicationMenu: () => this.applicationMenu
       },
-      nativeTheme: Object.assign(new EventEmitter(), { shouldUseDarkColors: this.opts.colorScheme === 'dark', themeSource: 'system' }),
+      nativeTheme: Object.assign(new EventEmitter(), {
+        shouldUseDarkColors: this.opts.colorScheme === 'dark',
+        themeSource: 'system'
+      }),
       webContents: {
         getAllWebContents: () => this.windows.map((w) => w.webContents),
         fromId: (id: number) => this.windows.find((w) => w.webContents.id === id)?.webContents
       }
     }
+    this.electron = electron
     const file = createRequire(path.join(ROOT, 'package.json')).resolve('electron')
     const m = new Module(file)
     m.filename = file
@@ -295,11 +307,20 @@ export class DesktopRuntime {
       const op = u.pathname.slice(BRIDGE_PATH.length)
       let answer: unknown
       try {
-        answer = this.bridge(contents, frame, op, JSON.parse(req.postData() ?? '{}') as Record<string, unknown>)
+        answer = this.bridge(
+          contents,
+          frame,
+          op,
+          JSON.parse(req.postData() ?? '{}') as Record<string, unknown>
+        )
       } catch (e) {
         return route.fulfill({ status: 500, body: String((e as Error).stack ?? e) })
       }
-      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer ?? {}) })
+      return route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify(answer ?? {})
+      })
     }
     if (req.isNavigationRequest() && frame) {
       const contents = this.contentsOf(frame.page())
@@ -312,6 +333,8 @@ export class DesktopRuntime {
     if (scheme !== 'http' && scheme !== 'https' && scheme !== 'data' && scheme !== 'blob')
       // A scheme nobody handles: net::ERR_UNKNOWN_URL_SCHEME in Electron.
       return route.abort('failed')
+    const html = this.external.get(chromiumUrl)
+    if (html !== undefined) return route.fulfill({ status: 200, contentType: 'text/html', body: html })
     // Everything else would go to the network, which tests do not have.
     return route.abort('internetdisconnected')
   }
@@ -319,7 +342,8 @@ export class DesktopRuntime {
   private async serveProtocol(route: Route, handler: ProtocolHandler, url: string): Promise<void> {
     const req = route.request()
     const method = req.method()
-    const body = method === 'GET' || method === 'HEAD' ? undefined : (req.postDataBuffer() ?? undefined)
+    const posted = method === 'GET' || method === 'HEAD' ? null : req.postDataBuffer()
+    const body = posted ? new Uint8Array(posted) : undefined
     let res: Response
     try {
       res = await handler(new Request(url, { method, headers: req.headers(), body }))
@@ -462,6 +486,11 @@ export class DesktopRuntime {
     if (item.click) return item.click(item, this.windows[0] ?? null, { triggeredByAccelerator: false })
     if (item.role === 'quit') return this.app.quit()
     throw new Error(`the stand-in does not perform the menu role ${item.role ?? '(none)'}`)
+  }
+
+  /** Serves `html` at an http(s) `url`, standing in for a site on the internet. */
+  serveExternal(url: string, html: string): void {
+    this.external.set(url, html)
   }
 
   /** Labels of the application menu, for tests that check what it offers. */

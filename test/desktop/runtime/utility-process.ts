@@ -22,7 +22,10 @@ export interface UtilityProcessTuning {
 }
 
 /** The part of Electron.UtilityProcess that the stand-in implements. */
-export type UtilityProcessApi = Pick<Electron.UtilityProcess, 'postMessage' | 'kill' | 'pid' | 'stdout' | 'stderr'>
+export type UtilityProcessApi = Pick<
+  Electron.UtilityProcess,
+  'postMessage' | 'kill' | 'pid' | 'stdout' | 'stderr'
+>
 
 /** One utility process. */
 export class UtilityProcessStandIn extends EventEmitter implements UtilityProcessApi {
@@ -41,11 +44,12 @@ export class UtilityProcessStandIn extends EventEmitter implements UtilityProces
   ) {
     super()
     // stdio: "Defaults to inherit"; 'pipe' gives the stream; the IPC channel is the parentPort.
+    type Io = 'pipe' | 'ignore' | 'inherit'
     const stdio = options.stdio ?? 'inherit'
-    const io = typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio
+    const io = (typeof stdio === 'string' ? [stdio, stdio, stdio] : stdio) as Io[]
     this.child = fork(modulePath, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: (options.env as NodeJS.ProcessEnv | undefined) ?? process.env,
       execArgv: [...(options.execArgv ?? []), '--require', CHILD_BOOTSTRAP],
       stdio: [io[0] ?? 'inherit', io[1] ?? 'inherit', io[2] ?? 'inherit', 'ipc'],
       serialization: 'advanced'

@@ -19,7 +19,12 @@ export interface WindowHost {
   created(win: BrowserWindowStandIn): void
   closed(win: BrowserWindowStandIn): void
   /** Saves a download the page started (the session's will-download, then the save dialog). */
-  download(contents: WebContentsStandIn, url: string, save: (path: string) => Promise<void>, filename: string): Promise<void>
+  download(
+    contents: WebContentsStandIn,
+    url: string,
+    save: (path: string) => Promise<void>,
+    filename: string
+  ): Promise<void>
   onPopup(contents: WebContentsStandIn, popup: Page): void
 }
 
@@ -31,7 +36,14 @@ let nextFrameId = 1
  * `origin` "the current origin of the frame, serialized according to RFC 6454 ... Pages without a
  * scheme/host/port triple origin will have the serialized origin of "null"". Read from Chromium.
  */
-export class WebFrameMainStandIn extends EventEmitter {
+export class WebFrameMainStandIn
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.WebFrameMain,
+      'url' | 'origin' | 'name' | 'frameTreeNodeId' | 'routingId' | 'processId' | 'detached' | 'isDestroyed'
+    >
+{
   readonly frameTreeNodeId = nextFrameId++
   readonly routingId = this.frameTreeNodeId
   readonly processId = 1
@@ -84,10 +96,8 @@ export class WebFrameMainStandIn extends EventEmitter {
     return p ? this.parentOf(p) : null
   }
 
-  get top(): WebFrameMainStandIn | null {
-    let f: WebFrameMainStandIn | null = this
-    while (f?.parent) f = f.parent
-    return f
+  get top(): WebFrameMainStandIn {
+    return this.parent ? this.parent.top : this
   }
 
   get detached(): boolean {
@@ -102,7 +112,22 @@ export class WebFrameMainStandIn extends EventEmitter {
 type WindowOpenHandler = Parameters<Electron.WebContents['setWindowOpenHandler']>[0]
 
 /** https://www.electronjs.org/docs/latest/api/web-contents */
-export class WebContentsStandIn extends EventEmitter {
+export class WebContentsStandIn
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.WebContents,
+      | 'id'
+      | 'getURL'
+      | 'send'
+      | 'setWindowOpenHandler'
+      | 'downloadURL'
+      | 'isDestroyed'
+      | 'isLoading'
+      | 'focus'
+      | 'reload'
+    >
+{
   readonly id = nextContentsId++
   page: Page | undefined
   private cdp: CDPSession | undefined
@@ -113,6 +138,8 @@ export class WebContentsStandIn extends EventEmitter {
   private destroyed = false
   private windowOpenHandler: WindowOpenHandler | undefined
   private mainFrameId: string | undefined
+  /** URLs the page passed to window.open, oldest first. */
+  readonly requestedOpens: string[] = []
   /** http(s) document URLs whose navigation a will-navigate listener cancelled. */
   readonly cancelledNavigations = new Set<string>()
 
@@ -136,7 +163,12 @@ export class WebContentsStandIn extends EventEmitter {
     page.on('domcontentloaded', () => this.emit('dom-ready', {}))
     page.on('load', () => this.emit('did-finish-load', {}))
     page.on('download', (d) => {
-      void this.host.download(this, this.host.schemes.fromChromium(d.url()), (p) => d.saveAs(p), d.suggestedFilename())
+      void this.host.download(
+        this,
+        this.host.schemes.fromChromium(d.url()),
+        (p) => d.saveAs(p),
+        d.suggestedFilename()
+      )
     })
     page.on('popup', (p) => this.host.onPopup(this, p))
     page.on('console', (m) => this.emit('console-message', { level: m.type(), message: m.text() }))
@@ -148,6 +180,12 @@ export class WebContentsStandIn extends EventEmitter {
     // This event will not emit when the navigation is started programmatically with APIs like
     // webContents.loadURL ... It is also not emitted for in-page navigations". Chromium's
     // Page.frameRequestedNavigation is exactly "a renderer-initiated navigation is requested".
+    // Page.windowOpen carries the URL the page asked for (the popup itself may already show an
+    // error page by the time Playwright reports it).
+    cdp.on('Page.windowOpen', (e: { url: string }) => {
+      this.requestedOpens.push(this.host.schemes.fromChromium(e.url))
+      this.emit('stand-in:window-open')
+    })
     cdp.on('Page.frameRequestedNavigation', (e: { frameId: string; url: string }) => {
       if (e.frameId !== this.mainFrameId) return
       this.requestedNavigation(this.host.schemes.fromChromium(e.url))
@@ -269,10 +307,12 @@ export class WebContentsStandIn extends EventEmitter {
 
   private async load(url: string): Promise<void> {
     await this.ready
-    const r = await this.page!.goto(this.host.schemes.toChromium(url), { waitUntil: 'load' }).catch((e: Error) => {
-      this.emit('did-fail-load', {}, -2, e.message, url, true)
-      throw new Error(`ERR_FAILED (-2) loading '${url}': ${e.message}`)
-    })
+    const r = await this.page!.goto(this.host.schemes.toChromium(url), { waitUntil: 'load' }).catch(
+      (e: Error) => {
+        this.emit('did-fail-load', {}, -2, e.message, url, true)
+        throw new Error(`ERR_FAILED (-2) loading '${url}': ${e.message}`)
+      }
+    )
     if (r && !r.ok()) {
       this.emit('did-fail-load', {}, -2, `HTTP ${r.status()}`, url, true)
       throw new Error(`ERR_HTTP_RESPONSE_CODE_FAILURE (-379) loading '${url}'`)
@@ -300,6 +340,16 @@ export class WebContentsStandIn extends EventEmitter {
   /** https://www.electronjs.org/docs/latest/api/web-contents#contentssetwindowopenhandlerhandler */
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler
+  }
+
+  /** The URL of the page's next window.open (Chromium reports it separately from the popup). */
+  async nextRequestedOpen(fallback: string): Promise<string> {
+    if (this.requestedOpens.length === 0)
+      await Promise.race([
+        new Promise((r) => this.once('stand-in:window-open', r)),
+        new Promise((r) => setTimeout(r, 5000))
+      ])
+    return this.requestedOpens.shift() ?? fallback
   }
 
   /** Runs the window-open handler for a popup the page opened; true when it may stay open. */
@@ -358,7 +408,27 @@ export class WebContentsStandIn extends EventEmitter {
 let nextWindowId = 1
 
 /** https://www.electronjs.org/docs/latest/api/browser-window */
-export class BrowserWindowStandIn extends EventEmitter {
+export class BrowserWindowStandIn
+  extends EventEmitter
+  implements
+    Pick<
+      Electron.BrowserWindow,
+      | 'id'
+      | 'show'
+      | 'hide'
+      | 'isVisible'
+      | 'maximize'
+      | 'unmaximize'
+      | 'isMaximized'
+      | 'isMinimized'
+      | 'minimize'
+      | 'restore'
+      | 'focus'
+      | 'getBounds'
+      | 'getNormalBounds'
+      | 'isDestroyed'
+    >
+{
   readonly id = nextWindowId++
   readonly webContents: WebContentsStandIn
   private visible: boolean
@@ -372,7 +442,12 @@ export class BrowserWindowStandIn extends EventEmitter {
     readonly options: Electron.BrowserWindowConstructorOptions = {}
   ) {
     super()
-    this.bounds = { x: options.x ?? 0, y: options.y ?? 0, width: options.width ?? 800, height: options.height ?? 600 }
+    this.bounds = {
+      x: options.x ?? 0,
+      y: options.y ?? 0,
+      width: options.width ?? 800,
+      height: options.height ?? 600
+    }
     this.visible = options.show ?? true
     this.webContents = new WebContentsStandIn(host, options.webPreferences ?? {}, {
       width: this.bounds.width,
