@@ -11,6 +11,7 @@ import { registerAppScheme, handleAppProtocol } from './window/app-protocol'
 import { ElectronSettingsStore } from './window/electron-settings'
 import { createMainWindow, lockDownContents } from './window/main-window'
 import { installMenu } from './window/menu'
+import { createSaveFilesPort } from './window/save-dialog'
 import { bindIpc, senderCheckFor } from './ipc/bind'
 import { UtilityWorkerLauncher } from './ipc/utility-launcher'
 import type { AppInfo } from '../shared/contract'
@@ -66,7 +67,8 @@ if (!app.requestSingleInstanceLock()) {
         },
         datasets: createDatasetsPort(dataDir),
         explorer,
-        exporter: explorer
+        exporter: explorer,
+        saveFiles: createSaveFilesPort(() => win)
       })
 
       // The page asks for nothing: camera, notifications, geolocation... are all refused.

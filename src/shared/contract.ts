@@ -231,6 +231,13 @@ export interface FileRef {
   bytes: number
 }
 
+/** Result of `export:save`: where the files went, or `canceled` when the user closed the dialog. */
+export interface SavedFiles {
+  canceled: boolean
+  /** Absolute paths of the copies. */
+  saved: string[]
+}
+
 /** Result of `training:estimate`. */
 export interface Estimate {
   msPerStep: number
@@ -511,6 +518,15 @@ export const requests = {
   'export:model': request<FileRef>()(
     z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) }).strict(),
     'Writes the generator as a tfjs model into the exports folder.'
+  ),
+
+  /**
+   * Desktop app only: asks where to save exported files (the native save dialog for one file, a
+   * folder picker for several) and copies them there. Under serve the browser downloads instead.
+   */
+  'export:save': request<SavedFiles>()(
+    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(16) }).strict(),
+    'Saves exported files where the user picks (native dialog, desktop app).'
   ),
 
   /** Facts about the generator the explorer would use: sizes, EMA, conditional, checkpoint and step. */
