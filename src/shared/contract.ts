@@ -93,8 +93,11 @@ const truncationSchema = z.number().min(0).max(4).default(1)
 // Settings (one schema: electron-store in the app, settings.json under serve and the CLI)
 // ---------------------------------------------------------------------------------------------
 
-/** Views of the app; the last one is restored on start. */
-export const VIEWS = ['datasets', 'train', 'runs', 'explorer', 'export', 'settings'] as const
+/**
+ * Views of the app, by route name (src/renderer/src/router.ts): the native menu lists exactly
+ * these, and a test checks each is a route. A new view adds its name here and its route there.
+ */
+export const VIEWS = ['datasets', 'train', 'runs', 'explore'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */
@@ -272,14 +275,12 @@ export interface TrainingStatus {
 }
 
 /**
- * A command from the desktop app's native menu for the UI to carry out (never sent under serve).
- * `import-dataset` carries the folder the user picked in the native dialog.
+ * A command from the desktop app's native menu for the UI to carry out (never sent under serve;
+ * src/renderer/src/composables/useAppCommands.ts carries them out). `import-dataset` carries the
+ * folder the user picked in the native dialog; `export` saves the explorer's current image.
  */
 export type AppCommand =
-  | { action: 'navigate'; view: ViewName }
-  | { action: 'import-dataset'; source: string }
-  | { action: 'export' }
-  | { action: 'about' }
+  { action: 'navigate'; view: ViewName } | { action: 'import-dataset'; source: string } | { action: 'export' }
 
 /** A line appended to a run's events.jsonl. */
 export interface RunEventMessage {
