@@ -7,13 +7,17 @@ import path from 'node:path'
 import { isFromWorker } from '../worker/protocol'
 import { deprioritise, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
 
-/** Launches out/main/trainer-worker.js as a utility process. */
+/** Launches a worker script (trainer or inference) as a utility process. */
 export class UtilityWorkerLauncher implements WorkerLauncher {
-  constructor(private readonly script: string = path.join(__dirname, 'trainer-worker.js')) {}
+  /** `serviceName` names the process in the OS task manager, so each kind gets its own. */
+  constructor(
+    private readonly script: string = path.join(__dirname, 'trainer-worker.js'),
+    private readonly serviceName: string = 'GAN Studio trainer'
+  ) {}
 
   launch(): WorkerHandle {
     const child: UtilityProcess = utilityProcess.fork(this.script, [], {
-      serviceName: 'GAN Studio trainer',
+      serviceName: this.serviceName,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, GAN_STUDIO_WORKER: '1' }
     })

@@ -75,8 +75,9 @@ function visibleBounds(b: {
 export function createMainWindow(opts: {
   settings: SettingsStore
   preloadDir: string
-  allowedOrigins: string[]
   icon?: string
+  /** Keep the window hidden (the self-test); it is still created and loads normally. */
+  hidden?: boolean
 }): BrowserWindow {
   const saved = opts.settings.get().window
   const win = new BrowserWindow({
@@ -89,9 +90,16 @@ export function createMainWindow(opts: {
     ...(opts.icon ? { icon: opts.icon } : {}),
     webPreferences: secureWebPreferences(path.join(opts.preloadDir, 'index.js'))
   })
-  if (saved.maximized) win.maximize()
-  win.once('ready-to-show', () => win.show())
-  lockDownContents(win.webContents, opts.allowedOrigins)
+  // Maximising a hidden window shows it at once, before its first paint (BrowserWindow docs,
+  // win.maximize(): "This will also show (but not focus) the window if it isn't being displayed
+  // already"), so the saved state is applied together with the first show.
+  win.once('ready-to-show', () => {
+    if (opts.hidden) return
+    if (saved.maximized) win.maximize()
+    win.show()
+  })
+  // The navigation rules come from app 'web-contents-created' (index.ts), which sees every
+  // contents including this one: registering them here too opened blocked links twice.
 
   let timer: NodeJS.Timeout | undefined
   const save = (): void => {
