@@ -214,6 +214,7 @@ describe.skipIf(missing !== null)('the desktop app in the stand-in Electron runt
         await page.getByRole('button', { name: 'Export PNG' }).click()
         await expect.poll(() => rt.dialogs.saveRequests.length, WAIT).toBeGreaterThan(asked)
         await expect.poll(() => existsSync(saved), WAIT).toBe(true)
+        await page.getByText('Export saved').first().waitFor()
         const text = readPngText(readFileSync(saved))
         expect(text.run).toBe(runId)
         expect(text.checkpoint).toBe(checkpoint)

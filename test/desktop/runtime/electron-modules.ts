@@ -4,6 +4,8 @@
  * parts (dialogs, menu clicks) through the `Controls` object.
  */
 import { EventEmitter } from 'node:events'
+import os from 'node:os'
+import path from 'node:path'
 import type { SchemeMap } from './scheme-map'
 
 /** An Electron-style event object with preventDefault. */
@@ -238,7 +240,27 @@ export class AppStandIn
     private readonly lifecycle: { quitRequested(code: number, viaExit: boolean): void }
   ) {
     super()
-    this.paths.set('userData', userData)
+    // app.getPath names (app.md): the user's folders live in a fake home inside the test's
+    // userData, so nothing a test saves lands in the real home directory.
+    const home = path.join(userData, '.home')
+    const paths: Record<string, string> = {
+      home,
+      appData: path.join(home, '.config'),
+      userData,
+      sessionData: userData,
+      temp: os.tmpdir(),
+      exe: process.execPath,
+      module: process.execPath,
+      desktop: path.join(home, 'Desktop'),
+      documents: path.join(home, 'Documents'),
+      downloads: path.join(home, 'Downloads'),
+      music: path.join(home, 'Music'),
+      pictures: path.join(home, 'Pictures'),
+      videos: path.join(home, 'Videos'),
+      logs: path.join(userData, 'logs'),
+      crashDumps: path.join(userData, 'Crashpad')
+    }
+    for (const [k, v] of Object.entries(paths)) this.paths.set(k, v)
     this.readyPromise = new Promise((r) => (this.markReady = r))
   }
 
