@@ -228,6 +228,10 @@ describe.skipIf(missing !== null)('the desktop app in the stand-in Electron runt
   test('a menu command reaches the page: View › Runs shows the runs', () =>
     withDiagnostics('menu', async () => {
       expect(rt.menuLabels()).toEqual(expect.arrayContaining(['File', 'View']))
+      // Start elsewhere, so only the menu can bring the page to Runs.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Datasets' }).click()
+      await page.getByRole('heading', { name: 'Datasets', level: 1 }).waitFor()
+      expect(page.url()).not.toMatch(/#\/runs/)
       rt.clickMenu(['View', 'Runs'])
       await page.waitForURL(/#\/runs/)
       await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor()

@@ -4,7 +4,8 @@
  *
  * contextBridge (https://www.electronjs.org/docs/latest/api/context-bridge#parameter--error--return-type-support):
  * - primitives are copied; Symbols "cannot be copied across contexts so they are dropped";
- * - functions are proxied ("Prototype modifications are dropped");
+ * - functions are proxied ("Prototype modifications are dropped"); calls are synchronous, except
+ *   that an async function's call is sent without blocking the page (it can only return a promise);
  * - Promises are proxied only as a return value or an exact parameter; nested ones are dropped;
  * - Errors are copied, keeping only the message ("any custom properties on the Error object will
  *   be lost");
@@ -24,7 +25,7 @@ export type Wire =
   | { t: 'big'; v: string }
   | { t: 'a'; v: Wire[] }
   | { t: 'o'; v: Array<[string, Wire]> }
-  | { t: 'fn'; id: number }
+  | { t: 'fn'; id: number; async?: boolean }
   | { t: 'pr'; id: number }
   | { t: 'err'; message: string }
   | { t: 'date'; v: number }
@@ -86,7 +87,11 @@ function encodeCloned(v: unknown): Wire {
  * return value or an exact parameter (where Promises are proxied).
  */
 export function encodeForBridge(v: unknown, reg: ProxyRegistry, top = true): Wire {
-  if (typeof v === 'function') return { t: 'fn', id: reg.registerFunction(v as (...a: unknown[]) => unknown) }
+  if (typeof v === 'function') {
+    const fn = v as (...a: unknown[]) => unknown
+    // An async function can only return a promise: the page need not wait for the call to return.
+    return { t: 'fn', id: reg.registerFunction(fn), async: types.isAsyncFunction(fn) }
+  }
   if (typeof v === 'symbol') return { t: 'u' }
   if (v === null || typeof v !== 'object') return encodeCloned(v)
   if (types.isProxy(v)) throw new Error(CLONE_ERROR)

@@ -29,7 +29,7 @@ export function pageBridge(bridgePath: string): void {
     | { t: 'big'; v: string }
     | { t: 'a'; v: Wire[] }
     | { t: 'o'; v: Array<[string, Wire]> }
-    | { t: 'fn'; id: number }
+    | { t: 'fn'; id: number; async?: boolean }
     | { t: 'pr'; id: number }
     | { t: 'err'; message: string }
     | { t: 'date'; v: number }
@@ -71,6 +71,21 @@ export function pageBridge(bridgePath: string): void {
   const promises = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
   let nextId = 1
   let world = 0
+
+  const postAsync = (op: string, body: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest()
+      x.open('POST', bridgePath + op, true)
+      x.setRequestHeader('content-type', 'application/json')
+      x.onload = () =>
+        x.status === 200
+          ? resolve(JSON.parse(x.responseText) as unknown)
+          : reject(new Error(`stand-in bridge: ${op} answered ${x.status} ${x.responseText}`))
+      x.onerror = () => reject(new Error(`stand-in bridge: ${op} failed`))
+      x.send(JSON.stringify(body))
+    })
+  // Settlements that arrive before the answer naming their promise (async calls).
+  const early = new Map<number, Push & { op: 'settle' }>()
 
   const post = (op: string, body: unknown): unknown => {
     const x = new XMLHttpRequest()
@@ -182,6 +197,17 @@ export function pageBridge(bridgePath: string): void {
       }
       case 'fn': {
         const id = w.id
+        if (w.async)
+          // Arguments are copied (and refused) now, as contextBridge does; the call's answer, a
+          // promise, comes back without blocking the page.
+          return (...args: unknown[]): unknown => {
+            const encoded = args.map((a) => encode(a, true))
+            return postAsync('call', { world, fn: id, args: encoded }).then((r) => {
+              const a = r as { ok?: Wire; threw?: Wire }
+              if (a.threw) throw decode(a.threw)
+              return a.ok ? decode(a.ok) : undefined
+            })
+          }
         // A proxied preload function: synchronous, like contextBridge's.
         return (...args: unknown[]): unknown => {
           const r = post('call', { world, fn: id, args: args.map((a) => encode(a, true)) }) as {
@@ -193,7 +219,13 @@ export function pageBridge(bridgePath: string): void {
         }
       }
       case 'pr':
-        return new Promise((resolve, reject) => promises.set(w.id, { resolve, reject }))
+        return new Promise((resolve, reject) => {
+          const settled = early.get(w.id)
+          early.delete(w.id)
+          if (!settled) promises.set(w.id, { resolve, reject })
+          else if (settled.err) reject(decode(settled.err))
+          else resolve(settled.ok ? decode(settled.ok) : undefined)
+        })
       case 'err':
         return new Error(w.message)
       case 'date':
@@ -238,7 +270,10 @@ export function pageBridge(bridgePath: string): void {
         } else {
           const p = promises.get(m.promise)
           promises.delete(m.promise)
-          if (!p) return
+          if (!p) {
+            early.set(m.promise, m)
+            return
+          }
           if (m.err) p.reject(decode(m.err))
           else p.resolve(m.ok ? decode(m.ok) : undefined)
         }

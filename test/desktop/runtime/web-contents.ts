@@ -193,6 +193,10 @@ export class WebContentsStandIn
   }
 
   private requestedNavigation(url: string): void {
+    // "It is also not emitted for in-page navigations, such as clicking anchor links or updating
+    // the window.location.hash."
+    const noHash = (u: string): string => u.replace(/#.*$/, '')
+    if (url.includes('#') && noHash(url) === noHash(this.getURL())) return
     let prevented = false
     const details = {
       url,
