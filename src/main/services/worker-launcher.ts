@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { isFromWorker, type FromWorker, type ToWorker } from '../worker/protocol'
+import { acknowledgeExit, isExiting, isFromWorker, type FromWorker, type ToWorker } from '../worker/protocol'
 
 /** One running worker process. */
 export interface WorkerHandle {
@@ -105,6 +105,12 @@ export class ForkWorkerLauncher implements WorkerLauncher {
     const tail = new Tail()
     child.stderr?.on('data', (c: Buffer) => tail.push(c))
     let exited = false
+    // The exit handshake (worker/protocol.ts `exiting`): answered here for every user of the handle.
+    child.on('message', (m) => {
+      acknowledgeExit(m, (ack) => {
+        if (!exited && child.connected) child.send(ack)
+      })
+    })
     return {
       pid: child.pid,
       send: (msg) => {
@@ -112,7 +118,7 @@ export class ForkWorkerLauncher implements WorkerLauncher {
       },
       onMessage: (cb) => {
         child.on('message', (m) => {
-          if (isFromWorker(m)) cb(m)
+          if (isFromWorker(m) && !isExiting(m)) cb(m)
         })
       },
       onExit: (cb) => {
