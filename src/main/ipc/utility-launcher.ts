@@ -5,7 +5,7 @@
 import { utilityProcess, type UtilityProcess } from 'electron'
 import path from 'node:path'
 import { acknowledgeExit, isExiting, isFromWorker } from '../worker/protocol'
-import { deprioritise, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
+import { deprioritise, workerEnv, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
 
 /** Launches a worker script (trainer or inference) as a utility process. */
 export class UtilityWorkerLauncher implements WorkerLauncher {
@@ -19,7 +19,7 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
     const child: UtilityProcess = utilityProcess.fork(this.script, [], {
       serviceName: this.serviceName,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, GAN_STUDIO_WORKER: '1' }
+      env: workerEnv(process.env)
     })
     // Same policy as under serve: the UI's process wins CPU contention against its trainer.
     child.once('spawn', () => deprioritise(child.pid))

@@ -42,6 +42,21 @@ export interface ForkOptions {
   nice?: number
 }
 
+/**
+ * The environment of every worker process (trainer and inference, fork and utilityProcess).
+ * TF_FORCE_GPU_ALLOW_GROWTH: tfjs-node-gpu's TensorFlow otherwise reserves almost all GPU memory
+ * in the first process that touches the GPU, so the inference worker or a second run would fail
+ * to allocate; growth makes each take what it uses. A value the user set explicitly wins.
+ */
+export function workerEnv(base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    TF_FORCE_GPU_ALLOW_GROWTH: base.TF_FORCE_GPU_ALLOW_GROWTH ?? 'true',
+    ...extra,
+    GAN_STUDIO_WORKER: '1'
+  }
+}
+
 /** Default niceness of trainer processes (see ForkOptions.nice). */
 export const TRAINER_NICE = 5
 
@@ -96,7 +111,7 @@ export class ForkWorkerLauncher implements WorkerLauncher {
   launch(): WorkerHandle {
     const child: ChildProcess = fork(this.opts.script, [], {
       execArgv: this.opts.execArgv ?? [],
-      env: { ...process.env, ...this.opts.env, GAN_STUDIO_WORKER: '1' },
+      env: workerEnv(process.env, this.opts.env),
       // Advanced serialization keeps typed arrays intact and is cheaper than JSON for big batches.
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc']
