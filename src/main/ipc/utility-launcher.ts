@@ -4,8 +4,8 @@
  */
 import { utilityProcess, type UtilityProcess } from 'electron'
 import path from 'node:path'
-import { isFromWorker } from '../worker/protocol'
-import { deprioritise, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
+import { acknowledgeExit, isExiting, isFromWorker } from '../worker/protocol'
+import { deprioritise, workerEnv, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
 
 /** Launches a worker script (trainer or inference) as a utility process. */
 export class UtilityWorkerLauncher implements WorkerLauncher {
@@ -19,7 +19,7 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
     const child: UtilityProcess = utilityProcess.fork(this.script, [], {
       serviceName: this.serviceName,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, GAN_STUDIO_WORKER: '1' }
+      env: workerEnv(process.env)
     })
     // Same policy as under serve: the UI's process wins CPU contention against its trainer.
     child.once('spawn', () => deprioritise(child.pid))
@@ -28,6 +28,13 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
       tail = (tail + c.toString()).slice(-4096)
     })
     let exited = false
+    // The exit handshake (worker/protocol.ts `exiting`): Electron closes this port before it
+    // emits 'exit', so the worker waits for this ack, which proves its last status was read.
+    child.on('message', (m: unknown) => {
+      acknowledgeExit(m, (ack) => {
+        if (!exited) child.postMessage(ack)
+      })
+    })
     return {
       get pid() {
         return child.pid
@@ -37,7 +44,7 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
       },
       onMessage: (cb) => {
         child.on('message', (m: unknown) => {
-          if (isFromWorker(m)) cb(m)
+          if (isFromWorker(m) && !isExiting(m)) cb(m)
         })
       },
       onExit: (cb) => {
