@@ -3,6 +3,8 @@
  * transport and the menu are wired here; each lives in its own module.
  */
 import { app, dialog, session, type WebContents } from 'electron'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { StudioService } from './services/studio-service'
 import { createDatasetsPort } from './services/datasets-port'
@@ -14,6 +16,7 @@ import { installMenu } from './window/menu'
 import { createSaveFilesPort } from './window/save-dialog'
 import { bindIpc, senderCheckFor } from './ipc/bind'
 import { UtilityWorkerLauncher } from './ipc/utility-launcher'
+import { isSelfTest, pageScript, runSelfTest, unwrapPageResult } from './self-test'
 import type { AppInfo } from '../shared/contract'
 
 /** The dev server of `npm run dev` (electron-vite sets it); absent in a built app. */
@@ -28,9 +31,18 @@ registerAppScheme()
 if (!app.isPackaged && process.env.GAN_STUDIO_USER_DATA)
   app.setPath('userData', process.env.GAN_STUDIO_USER_DATA)
 
+/** `--self-test` (self-test.ts): a hidden window, a few real requests, exit 0 or 1 with the reason. */
+const selfTest = isSelfTest(process.argv)
+// The self-test never touches the user's data (nor the lock of a running studio's data dir).
+if (selfTest && !(!app.isPackaged && process.env.GAN_STUDIO_USER_DATA))
+  app.setPath('userData', mkdtempSync(path.join(os.tmpdir(), 'gan-studio-self-test-')))
+
 if (!app.requestSingleInstanceLock()) {
   // Another instance owns the data dir and its trainers; it gets focus via 'second-instance'.
-  app.quit()
+  if (selfTest) {
+    console.error('self-test: ✗ another GAN Studio holds the lock on this data dir')
+    app.exit(1)
+  } else app.quit()
 } else {
   let service: StudioService | undefined
   let contents: WebContents | undefined
@@ -49,7 +61,11 @@ if (!app.requestSingleInstanceLock()) {
   /** Creates the window (at start, and on macOS again after it was closed) and loads the page. */
   const openWindow = async (): Promise<void> => {
     if (!settings) return
-    const w = createMainWindow({ settings, preloadDir: path.join(__dirname, '..', 'preload') })
+    const w = createMainWindow({
+      settings,
+      preloadDir: path.join(__dirname, '..', 'preload'),
+      hidden: selfTest
+    })
     win = w
     contents = w.webContents
     w.on('closed', () => {
@@ -116,6 +132,10 @@ if (!app.requestSingleInstanceLock()) {
       })
 
       await openWindow()
+      if (selfTest) {
+        await runSelfTestAndExit(svc, () => contents)
+        return
+      }
       // Interrupted runs are marked crashed so they can be resumed; failing to check is a notice,
       // not a reason to take the studio away.
       await svc.recoverOrphans().catch((err: unknown) => {
@@ -153,9 +173,33 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
+/**
+ * The self-test in the hidden window: each request is made by the page through window.studio
+ * (webContents.executeJavaScript), then the app exits 0 or 1; the reason goes to stdout/stderr.
+ */
+async function runSelfTestAndExit(
+  service: StudioService,
+  getContents: () => WebContents | undefined
+): Promise<void> {
+  const report = await runSelfTest(
+    async (name, payload) => {
+      const wc = getContents()
+      if (!wc || wc.isDestroyed()) throw new Error('the window is gone')
+      return unwrapPageResult(name, await wc.executeJavaScript(pageScript(name, payload)))
+    },
+    { dataDir: service.dataDir, transport: 'electron', log: (line) => console.log(line) }
+  )
+  if (report.ok) console.log(`self-test: passed (${report.passed.length} checks; data in ${service.dataDir})`)
+  else console.error(`self-test: FAILED: ${report.reason}`)
+  await service.close(10_000).catch(() => undefined)
+  app.exit(report.ok ? 0 : 1)
+}
+
 /** Shows why the app cannot go on (stderr too: before 'ready' on Linux the box goes there). */
 function showStartupError(err: unknown): void {
   console.error('GAN Studio failed to start:', err)
+  // Nobody is at a self-test's (hidden) window: the console line and exit code are the report.
+  if (isSelfTest(process.argv)) return
   dialog.showErrorBox(
     'GAN Studio could not start',
     `${reasonOf(err)}\n\nIf this keeps happening, reinstall GAN Studio or report the message above.`

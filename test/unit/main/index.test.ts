@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import vm from 'node:vm'
 import { newFakeElectronState, fakeElectron, type FakeElectronState } from './helpers/fake-electron'
+import { createClient, type Envelope } from '../../../src/shared/contract'
 
 const state = vi.hoisted(() => ({ current: undefined as unknown }))
 const initialSettings = vi.hoisted(() => ({ value: {} as Record<string, unknown> }))
@@ -134,6 +136,43 @@ describe('main process lifecycle', () => {
     await vi.waitFor(() => expect(s.windows[0]?.shown).toBe(true))
     expect(s.windows[0]?.shownBeforePaint).toBe(false)
     initialSettings.value = {}
+  })
+
+  it('--self-test: hidden window, requests through the IPC handlers, exit 1 with the reason', async () => {
+    const argv = process.argv
+    process.argv = [...argv, '--self-test']
+    const logged: string[] = []
+    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void logged.push(a.join(' ')))
+    vi.spyOn(console, 'log').mockImplementation(() => undefined)
+    try {
+      await start((st) => {
+        // The page: window.studio as the preload builds it, each request an ipcRenderer.invoke
+        // that reaches the handler bindIpc registered, sent from the window's main frame.
+        st.executeJavaScript = async (code, wc) => {
+          const studio = createClient(
+            async (name, payload) => {
+              const h = st.handlers.get(name) as (e: unknown, p: unknown) => Promise<Envelope>
+              return h({ sender: wc, senderFrame: wc.mainFrame }, payload)
+            },
+            () => () => undefined,
+            { fileUrl: (p) => p, transport: 'electron', toError: (e) => ({ ...e }) }
+          )
+          return vm.runInContext(code, vm.createContext({ window: { studio } }))
+        }
+      })
+      expect(s.paths.userData).toContain('gan-studio-self-test-')
+      s.app.ready()
+      await vi.waitFor(() => expect(s.exitCodes).toEqual([1]), { timeout: 20_000 })
+      expect(s.windows[0]?.shown).toBe(false)
+      expect(s.errorBoxes).toEqual([])
+      // The probe needs a worker, which this test has none of: that is the reason given.
+      expect(logged.join('\n')).toMatch(
+        /self-test: FAILED: no compute backend loads: .*no workers in this test/
+      )
+    } finally {
+      process.argv = argv
+      rmSync(s.paths.userData ?? '', { recursive: true, force: true })
+    }
   })
 
   it('honours GAN_STUDIO_USER_DATA only when not packaged', async () => {

@@ -34,6 +34,8 @@ export interface FakeElectronState {
   errorBoxes: Array<{ title: string; content: string }>
   exitCodes: number[]
   loadFails: Error | undefined
+  /** What `webContents.executeJavaScript` does (the test supplies a page). */
+  executeJavaScript: (code: string, contents: FakeContents) => Promise<unknown>
 }
 
 export function newFakeElectronState(userData: string): FakeElectronState {
@@ -51,7 +53,10 @@ export function newFakeElectronState(userData: string): FakeElectronState {
     handlers: new Map(),
     errorBoxes: [],
     exitCodes: [],
-    loadFails: undefined
+    loadFails: undefined,
+    executeJavaScript: async (): Promise<unknown> => {
+      throw new Error('no page script expected in this test')
+    }
   }
 }
 
@@ -73,7 +78,8 @@ export function fakeElectron(s: FakeElectronState): Record<string, unknown> {
           wc.openHandlers++
         },
         isDestroyed: (): boolean => this.destroyed,
-        send: vi.fn()
+        send: vi.fn(),
+        executeJavaScript: (code: string): Promise<unknown> => s.executeJavaScript(code, wc)
       })
       this.webContents = wc
       s.windows.push(this)
