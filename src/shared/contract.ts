@@ -94,7 +94,7 @@ const truncationSchema = z.number().min(0).max(4).default(1)
 // ---------------------------------------------------------------------------------------------
 
 /** Views of the app; the last one is restored on start. */
-export const VIEWS = ['datasets', 'train', 'runs', 'explorer', 'export', 'settings'] as const
+export const VIEWS = ['datasets', 'train', 'runs', 'explorer', 'export', 'settings', 'playground'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */

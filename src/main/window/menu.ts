@@ -12,7 +12,8 @@ const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   runs: 'Runs',
   explorer: 'Explorer',
   export: 'Export',
-  settings: 'Settings'
+  settings: 'Settings',
+  playground: 'Playground'
 }
 
 /** What the menu needs from the rest of the app. */

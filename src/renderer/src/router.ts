@@ -23,6 +23,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/ExploreView.vue'),
     meta: { title: 'Explore' }
   },
+  {
+    path: '/playground',
+    name: 'playground',
+    component: () => import('./views/PlaygroundView.vue'),
+    meta: { title: 'Playground' }
+  },
   { path: '/:pathMatch(.*)*', redirect: '/datasets' }
 ]
 
