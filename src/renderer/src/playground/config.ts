@@ -151,3 +151,8 @@ export function parseRunFile(text: string): RunFile {
     edits: body.data.edits
   }
 }
+
+/** A deep copy as plain data: Vue's reactive proxies cannot be structured-cloned or posted. */
+export function plainCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}

@@ -168,14 +168,14 @@ export class GanPlayground {
   }
 
   /** A fresh batch: real points, latents (uniform in [−1, 1]), WGAN-GP mixing weights. */
-  private drawBatch(): void {
+  drawBatch(): void {
     this.target.sample(this.B, this.rng, this.real)
     for (let i = 0; i < this.z.length; i++) this.z[i] = this.rng.range(-1, 1)
     if (this.config.loss === 'wgan-gp') for (let i = 0; i < this.B; i++) this.eps[i] = this.rng.uniform()
   }
 
-  /** Fills D.grad for the current batch; returns D's loss (with the penalty). */
-  private gradD(): number {
+  /** Fills D.grad for the current batch; returns D's loss (with the penalty). Public for gradient checks. */
+  gradD(): number {
     const { D, G, B } = this
     const loss = this.config.loss
     D.grad.fill(0)
@@ -218,8 +218,8 @@ export class GanPlayground {
     return total
   }
 
-  /** Fills G.grad for the current batch's latents; returns G's loss. */
-  private gradG(): number {
+  /** Fills G.grad for the current batch's latents; returns G's loss. Public for gradient checks. */
+  gradG(): number {
     const { D, G, B } = this
     G.grad.fill(0)
     this.fake.set(G.forward(this.z, B))

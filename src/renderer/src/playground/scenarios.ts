@@ -58,7 +58,7 @@ export const SCENARIOS: readonly Scenario[] = [
   make(
     'ring-extragradient',
     'Ring · extragradient (rotation damped)',
-    'The look-ahead gradient cancels the rotation of the simultaneous game: the points settle on all eight modes.',
+    'Same game as the SGD scenario, but each update uses the gradient at a look-ahead point, which damps the rotation: the points reach all eight modes.',
     { target: 'ring', optG: { kind: 'extragradient', lr: 0.05 }, optD: { kind: 'extragradient', lr: 0.05 } }
   ),
   make('grid-balanced', 'Grid · alternating, 2 D steps', 'Twenty-five modes are much harder than eight.', {
@@ -86,7 +86,7 @@ export const SCENARIOS: readonly Scenario[] = [
   make(
     'gaussian-sgd-momentum',
     'Single Gaussian · simultaneous SGD with momentum',
-    'Even one Gaussian makes momentum circle around the answer.',
+    'Even one Gaussian is not safe: with momentum the points swing off the target and back (watch the loss chart and the step-200 picture).',
     { target: 'gaussian', optG: { kind: 'sgdm', lr: 0.01 }, optD: { kind: 'sgdm', lr: 0.01 } }
   )
 ]

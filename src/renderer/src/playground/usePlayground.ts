@@ -3,7 +3,7 @@
  * and the run's settings. The worker is created with the view and terminated with it.
  */
 import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
-import { DEFAULT_CONFIG, type LiveChange, type LiveEdit, type PlaygroundConfig } from './config'
+import { DEFAULT_CONFIG, plainCopy, type LiveChange, type LiveEdit, type PlaygroundConfig } from './config'
 import type { Picture } from './engine'
 import type { FromWorker, ScenarioResult, ToWorker } from './protocol'
 import type { XY } from '../utils/series'
@@ -147,7 +147,7 @@ export function usePlayground(create: () => WorkerLike = createPlaygroundWorker)
       scenarioResult.value = null
       clearSeries()
       // Plain data: a Vue proxy cannot be structured-cloned into the worker.
-      send({ type: 'reset', config: JSON.parse(JSON.stringify(c)) as PlaygroundConfig, edits: e })
+      send({ type: 'reset', config: plainCopy(c), edits: plainCopy(e) })
     },
     play() {
       error.value = null
