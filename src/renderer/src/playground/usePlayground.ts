@@ -22,6 +22,7 @@ export function createPlaygroundWorker(): WorkerLike {
 
 /** Chart points kept per line; beyond this every other point is dropped (the chart thins anyway). */
 const MAX_POINTS = 20_000
+const CHART_MS = 250
 
 export interface MetricSeries {
   lossD: XY[]
@@ -78,6 +79,22 @@ export function usePlayground(create: () => WorkerLike = createPlaygroundWorker)
   const scenarioRunning = ref<string | null>(null)
   const scenarioResult = ref<ScenarioResult | null>(null)
 
+  // Chart.js redraws cost main-thread time: the charts follow ~4 times a second while playing
+  // (the picture keeps its own pace), and at once when training stops.
+  let seriesTimer: ReturnType<typeof setTimeout> | null = null
+  function bumpSeries(now: boolean): void {
+    if (now) {
+      if (seriesTimer) clearTimeout(seriesTimer)
+      seriesTimer = null
+      seriesVersion.value++
+      return
+    }
+    seriesTimer ??= setTimeout(() => {
+      seriesTimer = null
+      seriesVersion.value++
+    }, CHART_MS)
+  }
+
   const worker = create()
   const send = (msg: ToWorker): void => worker.postMessage(msg)
 
@@ -103,7 +120,7 @@ export function usePlayground(create: () => WorkerLike = createPlaygroundWorker)
             series.gradNormG.push({ x: m.step, y: m.gradNormG })
           }
           for (const a of Object.values(series)) thin(a)
-          seriesVersion.value++
+          bumpSeries(!msg.playing)
         }
         if (!msg.playing) scenarioRunning.value = null
         return
@@ -121,11 +138,14 @@ export function usePlayground(create: () => WorkerLike = createPlaygroundWorker)
   worker.onerror = (ev): void => {
     error.value = `The playground's worker failed: ${ev.message || 'unknown error'}. Reload the view to start it again.`
   }
-  onScopeDispose(() => worker.terminate())
+  onScopeDispose(() => {
+    worker.terminate()
+    if (seriesTimer) clearTimeout(seriesTimer)
+  })
 
   function clearSeries(): void {
     for (const a of Object.values(series)) a.length = 0
-    seriesVersion.value++
+    bumpSeries(true)
   }
 
   return {

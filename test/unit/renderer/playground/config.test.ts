@@ -25,31 +25,27 @@ describe('run file', () => {
     expect(back.edits).toEqual(edits)
   })
 
+  const file = (config: unknown): string =>
+    JSON.stringify({ format: 'gan-studio-playground', version: 1, config })
   test.each([
-    ['{not json', 'This file is not JSON'],
-    ['{"a":1}', 'is not a playground run'],
-    [
-      '{"format":"gan-studio-playground","version":9,"config":{}}',
-      'format version 9; this GAN Studio reads version 1'
-    ],
-    [
-      JSON.stringify({
-        format: 'gan-studio-playground',
-        version: 1,
-        config: { ...DEFAULT_CONFIG, batchSize: 5000 }
-      }),
-      'bad value at config.batchSize'
-    ],
-    [
-      'drawn target without points',
-      JSON.stringify({
-        format: 'gan-studio-playground',
-        version: 1,
-        config: { ...DEFAULT_CONFIG, target: 'drawn' }
-      }),
-      'bad value at config.drawn: the target is "drawn" but no points were drawn'
-    ]
-  ])('refuses %s', (_name, text, message) => {
+    { name: 'not JSON', text: '{not json', message: 'This file is not JSON' },
+    { name: 'another JSON file', text: '{"a":1}', message: 'This JSON file is not a playground run' },
+    {
+      name: 'a newer format',
+      text: '{"format":"gan-studio-playground","version":9,"config":{}}',
+      message: 'format version 9; this GAN Studio reads version 1'
+    },
+    {
+      name: 'a batch size out of range',
+      text: file({ ...DEFAULT_CONFIG, batchSize: 5000 }),
+      message: 'bad value at config.batchSize'
+    },
+    {
+      name: 'a drawn target without points',
+      text: file({ ...DEFAULT_CONFIG, target: 'drawn' }),
+      message: 'bad value at config.drawn: the target is "drawn" but no points were drawn'
+    }
+  ])('refuses $name', ({ text, message }) => {
     expect(() => parseRunFile(text)).toThrow(message)
   })
 
