@@ -2,7 +2,7 @@
  * The Playground view's state: one Web Worker that trains, the latest picture, the chart series
  * and the run's settings. The worker is created with the view and terminated with it.
  */
-import { onScopeDispose, ref, shallowRef, type Ref, type ShallowRef } from 'vue'
+import { inject, onScopeDispose, ref, shallowRef, type InjectionKey, type Ref, type ShallowRef } from 'vue'
 import { DEFAULT_CONFIG, plainCopy, type LiveChange, type LiveEdit, type PlaygroundConfig } from './config'
 import type { Picture } from './engine'
 import type { FromWorker, ScenarioResult, ToWorker } from './protocol'
@@ -19,6 +19,9 @@ export interface WorkerLike {
 export function createPlaygroundWorker(): WorkerLike {
   return new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }) as WorkerLike
 }
+
+/** Provide a factory under this key to give the view a stand-in worker (component tests). */
+export const PLAYGROUND_WORKER: InjectionKey<() => WorkerLike> = Symbol('playground worker')
 
 /** Chart points kept per line; beyond this every other point is dropped (the chart thins anyway). */
 const MAX_POINTS = 20_000
@@ -64,7 +67,9 @@ function thin(a: XY[]): void {
   a.length = j
 }
 
-export function usePlayground(create: () => WorkerLike = createPlaygroundWorker): Playground {
+export function usePlayground(
+  create: () => WorkerLike = inject(PLAYGROUND_WORKER, createPlaygroundWorker, false)
+): Playground {
   const config = ref<PlaygroundConfig>(structuredClone(DEFAULT_CONFIG))
   const initial = ref<PlaygroundConfig>(structuredClone(DEFAULT_CONFIG))
   const edits = ref<LiveEdit[]>([])
