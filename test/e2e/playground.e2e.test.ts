@@ -59,6 +59,43 @@ async function frameDeltas(page: Page, ms: number): Promise<{ deltas: number[]; 
   )
 }
 
+interface TraceEvent {
+  name: string
+  cat?: string
+  ph: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  tdur?: number
+  args?: { name?: string }
+}
+
+/**
+ * CPU time (thread time, not wall time, so a loaded machine does not inflate it) of the page's
+ * main thread and of its dedicated worker, in ms per second of the trace window: the outermost
+ * top-level tasks of each thread, summed.
+ */
+function threadCpu(events: TraceEvent[], windowMs: number): { main: number; worker: number } {
+  const threadOf = (name: RegExp): { pid: number; tid: number } | undefined =>
+    events.find((e) => e.ph === 'M' && e.name === 'thread_name' && name.test(e.args?.name ?? ''))
+  const cpu = (t: { pid: number; tid: number } | undefined): number => {
+    if (!t) return NaN
+    const tasks = events
+      .filter((e) => e.pid === t.pid && e.tid === t.tid && e.ph === 'X' && (e.cat ?? '').includes('toplevel'))
+      .sort((a, b) => a.ts - b.ts)
+    let end = -Infinity
+    let sum = 0
+    for (const e of tasks) {
+      if (e.ts < end) continue
+      end = e.ts + (e.dur ?? 0)
+      sum += e.tdur ?? 0
+    }
+    return sum / 1000 / (windowMs / 1000)
+  }
+  return { main: cpu(threadOf(/^CrRendererMain$/)), worker: cpu(threadOf(/DedicatedWorker/)) }
+}
+
 function describeFrames({ deltas: frames, longTasks }: { deltas: number[]; longTasks: number }): string {
   const sorted = [...frames].sort((a, b) => a - b)
   const q = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN
@@ -121,7 +158,10 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
 
       // Frame time of the page while the worker trains and 512 points are drawn (rAF deltas),
       // against the same page idle (paused) in the same run: the machine's load shows in both.
+      await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] })
       const training = await frameDeltas(page, 4000)
+      const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }
+      const cpu = threadCpu(trace.traceEvents, 4000)
       const drawMs = await picture.getAttribute('data-draw-ms')
       const speed = await page.getByText(/steps\/s/).textContent()
       expect(training.deltas.length).toBeGreaterThan(10)
@@ -131,6 +171,7 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
       const idle = await frameDeltas(page, 4000)
       console.log(
         `playground frame time, 512 points: training ${describeFrames(training)}; idle ${describeFrames(idle)}; ` +
+          `CPU time while training: main thread ${cpu.main.toFixed(0)} ms/s, worker ${cpu.worker.toFixed(0)} ms/s; ` +
           `canvas draw ${drawMs} ms per picture; ${speed?.trim()}; load average ${os
             .loadavg()
             .map((l) => l.toFixed(2))
@@ -186,8 +227,10 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
       expect(run.step).toBe(600)
       await page.getByLabel('Open run file').setInputFiles(saved)
       await page.getByText(/Opened a ring of 8 gaussians run \(seed 1\), saved at step 600/).waitFor()
-      expect(await numberOf(step)).toBe(0)
-      expect(await page.getByLabel('D steps per G step', { exact: true }).inputValue()).toBe('2')
+      await expect.poll(() => numberOf(step), WAIT).toBe(0)
+      await expect
+        .poll(() => page.getByLabel('D steps per G step', { exact: true }).inputValue(), WAIT)
+        .toBe('2')
 
       const pngDownload = page.waitForEvent('download')
       await page.getByRole('button', { name: 'Save picture (PNG)' }).click()
@@ -195,6 +238,23 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
       const pngPath = path.join(RESULTS_DIR, 'playground-picture.png')
       await png.saveAs(pngPath)
       expect(readFileSync(pngPath).subarray(1, 4).toString()).toBe('PNG')
+
+      // Points drawn with the mouse become the target: one stroke across the picture.
+      await target.selectOption('drawn')
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Play', exact: true }).isDisabled(), WAIT)
+        .toBe(true)
+      const box = (await picture.boundingBox())!
+      await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5)
+      await page.mouse.down()
+      for (let i = 1; i <= 20; i++)
+        await page.mouse.move(box.x + box.width * (0.25 + i * 0.025), box.y + box.height * (0.5 - i * 0.01))
+      await page.mouse.up()
+      await page.getByText(/Drag on the picture to draw target points \((1\d|2\d) so far\)/).waitFor()
+      await expect.poll(() => modes.textContent(), WAIT).toMatch(/^\d of 8$/)
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Play', exact: true }).isEnabled(), WAIT)
+        .toBe(true)
       expect(errors).toEqual([])
     } catch (err) {
       await page.screenshot({ path: path.join(RESULTS_DIR, 'playground-failure.png') }).catch(() => undefined)
