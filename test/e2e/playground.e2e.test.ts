@@ -8,7 +8,7 @@
  * Needs a build: `npx electron-vite build`. Run: `npx vitest run -c vitest.e2e.config.ts test/e2e/playground.e2e.test.ts`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
@@ -160,7 +160,10 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
       // against the same page idle (paused) in the same run: the machine's load shows in both.
       await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] })
       const training = await frameDeltas(page, 4000)
-      const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }
+      const traceBytes = await browser.stopTracing()
+      // Kept for a look in chrome://tracing or Perfetto (test-results/ is gitignored).
+      writeFileSync(path.join(RESULTS_DIR, 'playground-trace.json'), traceBytes)
+      const trace = JSON.parse(traceBytes.toString()) as { traceEvents: TraceEvent[] }
       const cpu = threadCpu(trace.traceEvents, 4000)
       const drawMs = await picture.getAttribute('data-draw-ms')
       const speed = await page.getByText(/steps\/s/).textContent()
@@ -168,10 +171,15 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
 
       await page.getByRole('button', { name: 'Pause', exact: true }).click()
       await page.getByRole('button', { name: 'Play', exact: true }).waitFor()
+      await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline'] })
       const idle = await frameDeltas(page, 4000)
+      const idleCpu = threadCpu(
+        (JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents,
+        4000
+      )
       console.log(
         `playground frame time, 512 points: training ${describeFrames(training)}; idle ${describeFrames(idle)}; ` +
-          `CPU time while training: main thread ${cpu.main.toFixed(0)} ms/s, worker ${cpu.worker.toFixed(0)} ms/s; ` +
+          `CPU time while training: main thread ${cpu.main.toFixed(0)} ms/s, worker ${cpu.worker.toFixed(0)} ms/s; idle: main thread ${idleCpu.main.toFixed(0)} ms/s; ` +
           `canvas draw ${drawMs} ms per picture; ${speed?.trim()}; load average ${os
             .loadavg()
             .map((l) => l.toFixed(2))
