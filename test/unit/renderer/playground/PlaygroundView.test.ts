@@ -89,7 +89,10 @@ describe('PlaygroundView', () => {
     const lr = w.find('#pg-lr-g')
     await lr.setValue('5')
     await lr.trigger('change')
-    expect(worker.sent.filter((m) => m.type === 'change'), JSON.stringify(worker.sent)).toEqual([])
+    expect(
+      worker.sent.filter((m) => m.type === 'change'),
+      JSON.stringify(worker.sent)
+    ).toEqual([])
     expect(w.find('#pg-lr-g-msg').text()).not.toBe('')
 
     await lr.setValue('0.01')
