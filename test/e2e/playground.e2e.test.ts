@@ -76,7 +76,7 @@ interface TraceEvent {
  * main thread and of its dedicated worker, in ms per second of the trace window: the outermost
  * top-level tasks of each thread, summed.
  */
-function threadCpu(events: TraceEvent[], windowMs: number): { main: number; worker: number } {
+function threadCpu(events: TraceEvent[], windowMs: number): { main: number; worker: number; all: number } {
   const threadOf = (name: RegExp): { pid: number; tid: number } | undefined =>
     events.find((e) => e.ph === 'M' && e.name === 'thread_name' && name.test(e.args?.name ?? ''))
   const cpu = (t: { pid: number; tid: number } | undefined): number => {
@@ -93,7 +93,12 @@ function threadCpu(events: TraceEvent[], windowMs: number): { main: number; work
     }
     return sum / 1000 / (windowMs / 1000)
   }
-  return { main: cpu(threadOf(/^CrRendererMain$/)), worker: cpu(threadOf(/DedicatedWorker/)) }
+  // Every thread of every Chromium process in the trace (compositor, raster, GPU/viz included).
+  const threads = new Map<string, { pid: number; tid: number }>()
+  for (const e of events) if (e.ph === 'X') threads.set(`${e.pid}:${e.tid}`, { pid: e.pid, tid: e.tid })
+  let all = 0
+  for (const t of threads.values()) all += cpu(t)
+  return { main: cpu(threadOf(/^CrRendererMain$/)), worker: cpu(threadOf(/DedicatedWorker/)), all }
 }
 
 function describeFrames({ deltas: frames, longTasks }: { deltas: number[]; longTasks: number }): string {
@@ -179,7 +184,7 @@ describe.skipIf(missing !== null)('playground in Chromium against gan-studio ser
       )
       console.log(
         `playground frame time, 512 points: training ${describeFrames(training)}; idle ${describeFrames(idle)}; ` +
-          `CPU time while training: main thread ${cpu.main.toFixed(0)} ms/s, worker ${cpu.worker.toFixed(0)} ms/s; idle: main thread ${idleCpu.main.toFixed(0)} ms/s; ` +
+          `CPU time while training: main thread ${cpu.main.toFixed(0)} ms/s, worker ${cpu.worker.toFixed(0)} ms/s; all browser threads ${cpu.all.toFixed(0)} ms/s; idle: main thread ${idleCpu.main.toFixed(0)} ms/s, all ${idleCpu.all.toFixed(0)} ms/s; ` +
           `canvas draw ${drawMs} ms per picture; ${speed?.trim()}; load average ${os
             .loadavg()
             .map((l) => l.toFixed(2))

@@ -25,7 +25,7 @@ export const PLAYGROUND_WORKER: InjectionKey<() => WorkerLike> = Symbol('playgro
 
 /** Chart points kept per line; beyond this every other point is dropped (the chart thins anyway). */
 const MAX_POINTS = 20_000
-const CHART_MS = 250
+const CHART_MS = 500
 
 export interface MetricSeries {
   lossD: XY[]
@@ -84,7 +84,7 @@ export function usePlayground(
   const scenarioRunning = ref<string | null>(null)
   const scenarioResult = ref<ScenarioResult | null>(null)
 
-  // Chart.js redraws cost main-thread time: the charts follow ~4 times a second while playing
+  // Chart.js redraws cost main-thread time: the charts follow twice a second while playing
   // (the picture keeps its own pace), and at once when training stops.
   let seriesTimer: ReturnType<typeof setTimeout> | null = null
   function bumpSeries(now: boolean): void {
