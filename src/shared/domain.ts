@@ -119,6 +119,8 @@ export interface BackendReport {
   cpuThreads: number
   /** Threads the wasm backend uses, when active. */
   wasmThreads?: number
+  /** Why the wasm backend runs on fewer threads than asked (a thread pool that failed to start). */
+  threadsProblem?: string
   simd?: boolean
   platform: string
   nodeVersion: string
