@@ -48,6 +48,8 @@ export interface RunRecord {
   config: Hyperparams
   dataset: { id: string; fingerprint: string; count: number; shape: [number, number, number] }
   backend: BackendName
+  /** Threads the wasm backend trained with in the latest session (absent on other backends). */
+  threads?: number
   status: RunStatus
   /** Last step that completed. */
   step: number

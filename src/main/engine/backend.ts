@@ -22,7 +22,7 @@ const defaultImporter: ModuleImporter = async (name) => createRequire(import.met
 interface Candidate {
   name: BackendName
   variant: string
-  load: (importer: ModuleImporter, threads: number) => Promise<void>
+  load: (importer: ModuleImporter) => Promise<void>
 }
 
 /** Turns a loader error into one line a user can act on. */
@@ -106,7 +106,8 @@ function useWasmThreads(pkg: WasmPackage, threads: number): void {
   registeredWasmThreads = threads
 }
 
-async function loadWasm(importer: ModuleImporter, threads: number): Promise<void> {
+async function loadWasm(importer: ModuleImporter): Promise<void> {
+  const threads = requestedThreads
   const wasm = (await importer('@tensorflow/tfjs-backend-wasm')) as WasmPackage & {
     setWasmPaths: (p: string) => void
   }
@@ -128,6 +129,8 @@ async function loadWasm(importer: ModuleImporter, threads: number): Promise<void
   wasmThreadsInUse = wasm.getThreadsCount()
 }
 
+/** Threads asked of the wasm backend by the current loadBackend call (resolved from the setting). */
+let requestedThreads = 1
 /** Threads the wasm backend reported after its last start. */
 let wasmThreadsInUse = 1
 /** The threaded factory's last error (tfjs's setBackend returns only false). */
@@ -166,7 +169,7 @@ export async function loadBackend(
   importer: ModuleImporter = defaultImporter,
   threadsSetting?: number
 ): Promise<BackendReport> {
-  const threads = resolveThreads(threadsSetting)
+  requestedThreads = resolveThreads(threadsSetting)
   threadsProblem = undefined
   // Production mode silences tfjs's "install tfjs-node" banner on stdout (our --json output).
   tf.env().set('PROD', true)
@@ -174,7 +177,7 @@ export async function loadBackend(
   const candidates = choice === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.name === choice)
   for (const c of candidates) {
     try {
-      await c.load(importer, threads)
+      await c.load(importer)
       attempts.push({ name: c.name, variant: c.variant, ok: true })
       current = makeReport(c, attempts)
       return current
