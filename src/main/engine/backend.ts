@@ -9,7 +9,7 @@ import { tf } from './tf'
 import type { BackendAttempt, BackendReport } from '../../shared/domain'
 import type { BackendChoice, BackendName } from '../../shared/hyperparams'
 import { registerWasmTrainingKernels } from './kernels/wasm'
-import { logicalCoreCount, resolveThreads } from './thread-count'
+import { logicalCoreCount, resolveThreads, threadsFromEnv } from './thread-count'
 import { createThreadedBackend, threadedFiles, type WasmPackage } from './wasm-threaded'
 
 /** Loads a module by name; replaceable in tests to simulate missing or broken packages. */
@@ -163,13 +163,16 @@ let current: BackendReport | undefined
 /**
  * Activates the first backend that loads (or only the chosen one) and returns the report. A
  * forced backend that fails throws with the reason; `auto` never throws while cpu works.
+ * `threadsSetting` is the wasm thread count (0 = one per physical core; default
+ * GAN_STUDIO_THREADS, else 0). Calling again with another count restarts the wasm backend:
+ * tensors made on the old one are gone.
  */
 export async function loadBackend(
   choice: BackendChoice = 'auto',
   importer: ModuleImporter = defaultImporter,
   threadsSetting?: number
 ): Promise<BackendReport> {
-  requestedThreads = resolveThreads(threadsSetting)
+  requestedThreads = resolveThreads(threadsSetting ?? threadsFromEnv())
   threadsProblem = undefined
   // Production mode silences tfjs's "install tfjs-node" banner on stdout (our --json output).
   tf.env().set('PROD', true)
