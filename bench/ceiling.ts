@@ -43,10 +43,20 @@ export function convShapes(
     else if (l.kind === 'reshape') shape = [...l.shape]
     else if (l.kind === 'flatten') shape = [shape.reduce((a, b) => a * b, 1)]
     else if (l.kind === 'conv') {
-      out.push({ label: `${prefix}.${i}.conv`, x: [batch, h, w, c], filter: [l.kernel, l.kernel, c, l.filters], stride: l.stride })
+      out.push({
+        label: `${prefix}.${i}.conv`,
+        x: [batch, h, w, c],
+        filter: [l.kernel, l.kernel, c, l.filters],
+        stride: l.stride
+      })
       shape = [Math.ceil(h / l.stride), Math.ceil(w / l.stride), l.filters]
     } else if (l.kind === 'convT') {
-      out.push({ label: `${prefix}.${i}.convT`, x: [batch, h, w, c], filter: [l.kernel, l.kernel, c, l.filters], stride: 1 })
+      out.push({
+        label: `${prefix}.${i}.convT`,
+        x: [batch, h, w, c],
+        filter: [l.kernel, l.kernel, c, l.filters],
+        stride: 1
+      })
       shape = [h * l.stride, w * l.stride, l.filters]
     }
   })
@@ -54,11 +64,12 @@ export function convShapes(
 }
 
 /** Times every conv shape of `archs` with the stock forward Conv2D on the active backend. */
-export async function measureCeiling(archs: GanArchs, batch: number, threads: number): Promise<CeilingResult> {
-  const shapes = [
-    ...convShapes(archs.generator, batch, 'g'),
-    ...convShapes(archs.discriminator, batch, 'd')
-  ]
+export async function measureCeiling(
+  archs: GanArchs,
+  batch: number,
+  threads: number
+): Promise<CeilingResult> {
+  const shapes = [...convShapes(archs.generator, batch, 'g'), ...convShapes(archs.discriminator, batch, 'd')]
   const timed: CeilingShape[] = []
   for (const s of shapes) {
     const x = tf.randomNormal<tf.Rank>(s.x, 0, 1, 'float32', 1) as tf.Tensor4D
@@ -86,7 +97,12 @@ export async function measureCeiling(archs: GanArchs, batch: number, threads: nu
     const [k = 1, , cin = 1, cout = 1] = s.filter
     const flop = 2 * (s.x[0] ?? 1) * oh * ow * k * k * cin * cout
     const median = quantile(times, 0.5)
-    timed.push({ ...s, gflop: round(flop / 1e9, 4), medianMs: round(median, 2), gflops: round(flop / 1e6 / median, 2) })
+    timed.push({
+      ...s,
+      gflop: round(flop / 1e9, 4),
+      medianMs: round(median, 2),
+      gflops: round(flop / 1e6 / median, 2)
+    })
   }
   const totalGflop = timed.reduce((a, s) => a + s.gflop, 0)
   const totalMs = timed.reduce((a, s) => a + s.medianMs, 0)

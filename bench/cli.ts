@@ -54,7 +54,9 @@ export interface BenchArgs {
 
 /** Parses `--threads 1,2`, `--threads max` or `--threads 1,max`. */
 export function parseThreads(v: string | undefined): number[] {
-  const parts = String(v ?? '').split(',').filter((p) => p.trim() !== '')
+  const parts = String(v ?? '')
+    .split(',')
+    .filter((p) => p.trim() !== '')
   if (parts.length === 0) throw new Error('Expected --threads N[,N...] or max, but got nothing')
   return parts.map((p) => (p.trim() === 'max' ? physicalCoreCount() : intArg('--threads', p.trim())))
 }
@@ -249,7 +251,11 @@ async function childMain(a: BenchArgs): Promise<void> {
 }
 
 /** One thread count's row: throughput, speed-up over the first (smallest) count, ceiling fraction. */
-function scalingRow(ours: SideResult, ceiling: CeilingResult | undefined, base: SideResult | undefined): ScalingRow {
+function scalingRow(
+  ours: SideResult,
+  ceiling: CeilingResult | undefined,
+  base: SideResult | undefined
+): ScalingRow {
   const threads = ours.threads ?? 1
   return {
     threads,

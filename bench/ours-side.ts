@@ -49,7 +49,10 @@ export async function runOurs(
   const inUse = await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   try {
-    return { ...(await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)), threads: inUse }
+    return {
+      ...(await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)),
+      threads: inUse
+    }
   } finally {
     w.dispose()
   }

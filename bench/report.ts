@@ -206,7 +206,8 @@ export function renderTable(report: BenchReport): string {
   if (sc.length > 0) {
     parts.push('', 'thread scaling (same run):')
     const widths = SCALING_HEAD.map((h, i) => Math.max(h.length, ...sc.map((r) => (r[i] ?? '').length)))
-    for (const r of [SCALING_HEAD, ...sc]) parts.push(`  ${r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')}`)
+    for (const r of [SCALING_HEAD, ...sc])
+      parts.push(`  ${r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')}`)
   }
   for (const w of report.workloads) {
     if (!w.profile) continue
@@ -248,7 +249,7 @@ export function renderMarkdown(report: BenchReport, previous: string): string {
   if (sc.length > 0) {
     lines.push(
       '',
-      'Thread scaling, every count from this same run (ceiling = XNNPACK\'s forward Conv2D alone on the workload\'s conv shapes at that count; GFLOP/s count conv and dense multiply-adds only):',
+      "Thread scaling, every count from this same run (ceiling = XNNPACK's forward Conv2D alone on the workload's conv shapes at that count; GFLOP/s count conv and dense multiply-adds only):",
       '',
       mdTable(SCALING_HEAD, sc)
     )

@@ -46,7 +46,10 @@ export const W1_ARCHS: GanArchs = {
 }
 
 /** W1's hyperparameters and archs. */
-export function w1Setup(opts: WorkloadOptions): { config: ReturnType<typeof hyperparamsSchema.parse>; archs: GanArchs } {
+export function w1Setup(opts: WorkloadOptions): {
+  config: ReturnType<typeof hyperparamsSchema.parse>
+  archs: GanArchs
+} {
   const config = hyperparamsSchema.parse({
     batchSize: opts.batch ?? 64,
     latentDim: 100,

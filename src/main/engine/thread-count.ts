@@ -63,7 +63,9 @@ function darwinPhysicalCores(): number | undefined {
 export function resolveThreads(setting: number | undefined, cores: () => number = physicalCoreCount): number {
   const wanted = setting === undefined || setting === 0 ? cores() : setting
   if (!Number.isInteger(wanted) || wanted < 0)
-    throw new Error(`Expected threads to be 0 (one per physical core) or a positive integer, but got ${setting}`)
+    throw new Error(
+      `Expected threads to be 0 (one per physical core) or a positive integer, but got ${setting}`
+    )
   return Math.max(1, Math.min(MAX_WASM_THREADS, wanted))
 }
 

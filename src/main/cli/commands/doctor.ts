@@ -28,7 +28,11 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
     io.stdout('Usage: gan-studio doctor [--json] [--backend auto|tensorflow|wasm|cpu] [--threads N]\n')
     return 0
   }
-  const report = await loadBackend((flags.backend ?? 'auto') as BackendChoice, undefined, threadsFlag(flags.threads))
+  const report = await loadBackend(
+    (flags.backend ?? 'auto') as BackendChoice,
+    undefined,
+    threadsFlag(flags.threads)
+  )
   if (flags.json) {
     io.stdout(JSON.stringify(report, null, 2) + '\n')
     return 0

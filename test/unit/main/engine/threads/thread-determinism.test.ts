@@ -12,7 +12,6 @@ import { loadBackend } from '../../../../../src/main/engine/backend'
 import { loadDataset } from '../../../../../src/main/engine/data/datasets'
 import { buildArchs } from '../../../../../src/main/engine/models'
 import { GanTrainer } from '../../../../../src/main/engine/trainer'
-import { tf } from '../../../../../src/main/engine/tf'
 import { makeTinyDataset, tempDir } from '../../../../helpers/engine'
 
 /** Every weight of G and D after `steps` steps, concatenated in name order. */
