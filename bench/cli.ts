@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--workload w1|seed|default|all] [--threads 1,2|max] [--backend wasm|cpu] [--json] [--steps N]`
+ * `npm run bench -- [--workload w1|w1-raw|seed|default[,...]|all] [--threads 1,2|max] [--backend wasm|cpu] [--json] [--steps N]`
  *
  * `--threads` lists wasm thread counts (`max` = one per physical core): each workload is timed at
  * each count in the same run, next to XNNPACK's forward Conv2D on the same shapes at that count
@@ -94,9 +94,14 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     switch (f) {
       case '--workload': {
         const w = next()
-        if (w === 'all') a.workloads = ['w1', 'seed', 'default']
-        else if (w === 'w1' || w === 'w1-raw' || w === 'seed' || w === 'default') a.workloads = [w]
-        else throw new Error(`Expected --workload w1, w1-raw, seed, default or all, but got ${String(w)}`)
+        const known = ['w1', 'w1-raw', 'seed', 'default']
+        const list = w === 'all' ? ['w1', 'seed', 'default'] : String(w).split(',')
+        const bad = list.find((x) => !known.includes(x))
+        if (bad !== undefined || list.length === 0)
+          throw new Error(
+            `Expected --workload w1, w1-raw, seed, default, a comma list or all, but got ${String(w)}`
+          )
+        a.workloads = list
         break
       }
       case '--backend': {
