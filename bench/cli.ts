@@ -427,7 +427,10 @@ async function parentMain(a: BenchArgs): Promise<void> {
   writeFileSync(path.join(dir, `bench-${report.date.replace(/[:.]/g, '-')}.json`), json)
   const mdPath = path.resolve('bench/RESULTS.md')
   const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : ''
-  writeFileSync(mdPath, renderMarkdown(report, previous))
+  // Formatted as `prettier --check .` expects (the file is committed).
+  const prettier = await import('prettier')
+  const mdOptions = { ...(await prettier.resolveConfig(mdPath)), filepath: mdPath }
+  writeFileSync(mdPath, await prettier.format(renderMarkdown(report, previous), mdOptions))
   // The committed copy the README's performance table is generated from (scripts/readme-perf.cjs).
   writeFileSync(path.resolve('bench/RESULTS.json'), `${json}\n`)
   if (a.json) process.stdout.write(`${json}\n`)
