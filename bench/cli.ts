@@ -392,6 +392,8 @@ async function parentMain(a: BenchArgs): Promise<void> {
       }
     } else if (w === 'default') {
       entry.peerError = 'no tf.layers version of the engine model (the engine interprets its own layer specs)'
+    } else if (!a.peer) {
+      entry.peerError = 'not run in this measurement (--no-peer)'
     }
     if (entry.ours && entry.peer) {
       entry.speedup = Math.round((entry.peer.msPerImage / entry.ours.msPerImage) * 10) / 10
