@@ -434,7 +434,8 @@ async function parentMain(a: BenchArgs): Promise<void> {
   const mdOptions = { ...(await prettier.resolveConfig(mdPath)), filepath: mdPath }
   writeFileSync(mdPath, await prettier.format(renderMarkdown(report, previous), mdOptions))
   // The committed copy the README's performance table is generated from (scripts/readme-perf.cjs).
-  writeFileSync(path.resolve('bench/RESULTS.json'), `${json}\n`)
+  const jsonPath = path.resolve('bench/RESULTS.json')
+  writeFileSync(jsonPath, await prettier.format(json, { ...mdOptions, filepath: jsonPath }))
   if (a.json) process.stdout.write(`${json}\n`)
   else process.stdout.write(`${renderTable(report)}\nSaved bench/results/latest.json and bench/RESULTS.md\n`)
 }
