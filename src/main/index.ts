@@ -87,7 +87,8 @@ if (!app.requestSingleInstanceLock()) {
       const explorer = createExplorerPorts(
         dataDir,
         () => store.get().backend,
-        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js'), 'GAN Studio inference')
+        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js'), 'GAN Studio inference'),
+        () => store.get().threads
       )
       service = new StudioService({
         dataDir,

@@ -97,7 +97,8 @@ export class StudioService {
       now: () => this.clock.now(),
       onBackend: (r) => {
         this.backendReport = r
-      }
+      },
+      threads: () => opts.settings.get().threads
     })
     for (const problem of opts.settings.problems) this.notify('warning', problem)
   }
@@ -240,7 +241,16 @@ export class StudioService {
     },
 
     'settings:get': async () => this.opts.settings.get(),
-    'settings:update': async (p) => this.opts.settings.update(p),
+    'settings:update': async (p) => {
+      const before = this.opts.settings.get()
+      const next = this.opts.settings.update(p)
+      // The cached report describes the old backend or thread count: app:info probes again.
+      if (next.backend !== before.backend || next.threads !== before.threads) {
+        this.backendReport = undefined
+        this.backendProbe = undefined
+      }
+      return next
+    },
 
     'datasets:list': async () =>
       this.datasetsPort() ? this.datasetsPort()!.list() : listDatasets(this.dataDir),
