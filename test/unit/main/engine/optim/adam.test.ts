@@ -65,7 +65,10 @@ describe('Adam', () => {
     for (const step of GRADS) {
       const g = { a: tf.tensor1d(step.a), b: tf.tensor1d(step.b) }
       adam.apply(ours, g)
-      reference.applyGradients({ 'theirs/a': g.a, 'theirs/b': g.b })
+      reference.applyGradients([
+        { name: 'theirs/a', tensor: g.a },
+        { name: 'theirs/b', tensor: g.b }
+      ])
       expectClose(await values(ours), await values(theirs), 6)
       g.a.dispose()
       g.b.dispose()
