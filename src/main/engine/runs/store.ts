@@ -89,6 +89,20 @@ export async function readMetrics(runDir: string, sinceStep = -1): Promise<StepM
   return all.filter((m) => m.step > sinceStep)
 }
 
+/**
+ * Drops metric records after `step`: a resumed or rolled-back run replays those steps, and the
+ * history must not hold them twice.
+ */
+export async function trimMetrics(runDir: string, step: number): Promise<void> {
+  const all = await readMetrics(runDir)
+  const kept = all.filter((m) => m.step <= step)
+  if (kept.length === all.length) return
+  await writeFileAtomic(
+    path.join(runDir, RUN_FILES.metrics),
+    kept.map((m) => JSON.stringify(m)).join('\n') + (kept.length ? '\n' : '')
+  )
+}
+
 export async function readEvents(runDir: string): Promise<RunEvent[]> {
   return readJsonl<RunEvent>(path.join(runDir, RUN_FILES.events))
 }
