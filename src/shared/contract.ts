@@ -27,6 +27,7 @@ import type {
   StepMetrics
 } from './domain'
 import { ERROR_CODES as ERROR_CODE_LIST, StudioError, type WireError } from './errors'
+import { describeZodError } from './zod-issues'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -696,17 +697,7 @@ export function parseRequest<K extends RequestName>(name: K, payload: unknown): 
   const schema = requests[name].payload as z.ZodType
   const r = schema.safeParse(payload === undefined ? {} : payload)
   if (!r.success) {
-    const issues = r.error.issues
-      .slice(0, 8)
-      .map((i) => {
-        const field = i.path.join('.') || '(payload)'
-        const msg =
-          i.code === 'unrecognized_keys'
-            ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
-            : i.message
-        return `${field}: ${msg}`
-      })
-      .join('; ')
+    const issues = describeZodError(r.error, { whole: '(payload)' })
     throw new StudioError('invalid-input', `Invalid ${name} request: ${issues}`)
   }
   return r.data as RequestPayload<K>

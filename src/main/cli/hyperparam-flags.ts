@@ -6,13 +6,9 @@
  * one-line descriptions are written by hand.
  */
 import type { z } from 'zod'
-import {
-  hyperparamsSchema,
-  zodIssues,
-  type Hyperparams,
-  type HyperparamsInput
-} from '../../shared/hyperparams'
+import { hyperparamsSchema, type Hyperparams, type HyperparamsInput } from '../../shared/hyperparams'
 import { fieldShape, type FieldShape } from '../../shared/schema-fields'
+import { zodIssues } from '../../shared/zod-issues'
 import { UsageError, type FlagSpec, type ParsedFlags } from './args'
 
 /** Flag names that are not the field's name in kebab case (kept so existing commands still work). */

@@ -9,11 +9,11 @@ import type { QualityScore, RunEvent, RunRecord, RunStatus, StepMetrics } from '
 import { StudioError } from '../../shared/errors'
 import {
   hyperparamsSchema,
-  zodIssues,
   type Hyperparams,
   type HyperparamsInput,
   type LiveHyperparams
 } from '../../shared/hyperparams'
+import { describeZodError } from '../../shared/zod-issues'
 import { encodePng, tileGrid } from '../imaging/png'
 import { APP_VERSION } from '../version'
 import { currentBackend, loadBackend } from './backend'
@@ -44,12 +44,7 @@ import { tf } from './tf'
 function parseConfig(input: unknown): Hyperparams {
   const r = hyperparamsSchema.safeParse(input)
   if (!r.success) {
-    throw new StudioError(
-      'invalid-input',
-      zodIssues(r.error)
-        .map((i) => `${i.field}: ${i.message}`)
-        .join('; ')
-    )
+    throw new StudioError('invalid-input', describeZodError(r.error))
   }
   return r.data
 }
