@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { QualityScore, RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
-import { StudioError } from '../../shared/errors'
+import { StudioError, describeIoError } from '../../shared/errors'
 import {
   hyperparamsSchema,
   type Hyperparams,
@@ -519,14 +519,8 @@ export class TrainingSession implements TrainingSessionApi {
       await this.emit({ kind: 'checkpoint', step: t.step, time: Date.now(), message: checkpointName(t.step) })
       return true
     } catch (err) {
-      const e = err as NodeJS.ErrnoException
-      const why =
-        e.code === 'ENOSPC'
-          ? 'the disk is full'
-          : e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM'
-            ? 'the run folder is not writable'
-            : e.message
-      const message = `Could not save checkpoint ${checkpointName(t.step)}: ${why}. Training paused; earlier checkpoints are intact. Fix the cause and resume.`
+      const io = describeIoError((err as NodeJS.ErrnoException).code)
+      const message = `Could not save checkpoint ${checkpointName(t.step)}: ${io?.problem ?? (err as Error).message}. Training paused; earlier checkpoints are intact. ${io?.fix ?? 'Fix the cause and resume.'}`
       await this.emit({ kind: 'error', step: t.step, time: Date.now(), message }).catch(() => undefined)
       this.stored = { ...this.stored, status: 'paused', message, step: t.step }
       await writeRunRecord(this.runDir, this.record).catch(() => undefined)
