@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { RunEvent, RunRecord, SampleInfo, StepMetrics } from '../../../shared/domain'
+import { writeFileSynced } from '../durable-fs'
 import { appendJsonl, readJsonl } from './jsonl'
 
 export function runsDir(dataDir: string): string {
@@ -47,13 +48,7 @@ export async function newRunDirProblem(
 /** Writes a file atomically: temp file, fsync, rename. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`
-  const fh = await fs.open(tmp, 'w')
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
+  await writeFileSynced(tmp, data)
   try {
     await fs.rename(tmp, file)
   } catch (err) {
