@@ -53,7 +53,10 @@ type Statuses = Record<string, string>
  * be done here. The child starts as root, loads every module (so the checkout need not be
  * readable by nobody), then switches user; only the temp folder has to be reachable.
  */
-async function importAsNobody(src: string, dataDir: string): Promise<{ statuses: Statuses } | { skip: string }> {
+async function importAsNobody(
+  src: string,
+  dataDir: string
+): Promise<{ statuses: Statuses } | { skip: string }> {
   const unreachable = await unreachableForOthers(tmp)
   if (unreachable) return { skip: unreachable }
   const script = path.join(tmp, 'run.mts')
