@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 import type { Plugin } from 'vite'
-import { STUDIO_CSP_META } from './src/shared/csp'
+import { META_CSP } from './src/shared/csp'
 
 /** Puts the one CSP (src/shared/csp.ts) into the renderer's index.html as its first meta tag. */
 function cspMeta(): Plugin {
@@ -11,7 +11,7 @@ function cspMeta(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: STUDIO_CSP_META },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CSP },
         injectTo: 'head-prepend'
       }
     ]
@@ -27,6 +27,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // electron-store is ESM-only ("type": "module") and out/main is CommonJS: a bare
+      // require('electron-store') depends on the runtime's require(esm). Bundled, it is plain code
+      // in the bundle (test/unit/static/built-bundles.test.ts checks every remaining require).
+      externalizeDeps: { exclude: ['electron-store'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),

@@ -1,7 +1,8 @@
 // `npm test`: build the app (the CLI, serve and worker tests run the built entries), the static
-// checks (lint, typecheck), then the unit + integration suites and the browser e2e suite, and print
-// one closing line "N passed, N failed, N skipped" over all of them, each static check counting as
-// one. Exit code 1 if anything failed. CI runs exactly this (.ci/run).
+// checks (lint, typecheck), then the unit + integration suites, the browser e2e suite (Electron's
+// under xvfb-run where the binary exists) and the desktop suite (the built app in the stand-in
+// Electron runtime), and print one closing line "N passed, N failed, N skipped" over all of them,
+// each static check counting as one. Exit code 1 if anything failed. CI runs exactly this (.ci/run).
 'use strict'
 const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -17,10 +18,20 @@ const CHECKS = [
   { name: 'typecheck', script: 'typecheck' }
 ]
 
-/** The vitest suites, each with its JSON report. */
+/** The vitest suites, each with its JSON report; `display`: needs a display for Electron. */
 const SUITES = [
   { name: 'unit + integration', config: 'vitest.config.ts', out: 'vitest-unit.json' },
-  { name: 'e2e (Chromium, Electron where installed)', config: 'vitest.e2e.config.ts', out: 'vitest-e2e.json' }
+  {
+    name: 'e2e (Chromium, Electron where installed)',
+    config: 'vitest.e2e.config.ts',
+    out: 'vitest-e2e.json',
+    display: true
+  },
+  {
+    name: 'desktop (built app, stand-in Electron runtime)',
+    config: 'vitest.desktop.config.ts',
+    out: 'vitest-desktop.json'
+  }
 ]
 
 /**
@@ -81,10 +92,14 @@ function main() {
     if (code !== 0) console.log(`${c.name}: failed (exit ${code})`)
     return code
   })
+  // Where the Electron binary exists but no display does, its suite runs under a virtual X server.
+  const { electronBinary } = require('./electron-binary.cjs')
+  const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
+  const xvfb = headless && electronBinary().bin && spawnSync('xvfb-run', ['--help']).error === undefined
   const suites = SUITES.map((s) => {
     const outFile = path.join(results, s.out)
     fs.rmSync(outFile, { force: true })
-    const code = run(bin('vitest'), [
+    const args = [
       'run',
       '--config',
       s.config,
@@ -92,7 +107,9 @@ function main() {
       '--reporter=json',
       `--outputFile.json=${outFile}`,
       ...extra
-    ])
+    ]
+    const code =
+      s.display && xvfb ? run('xvfb-run', ['-a', bin('vitest'), ...args]) : run(bin('vitest'), args)
     let report
     try {
       report = JSON.parse(fs.readFileSync(outFile, 'utf8'))

@@ -1,21 +1,29 @@
 /**
- * The studio's Content-Security-Policy, written once: serve sends it on every HTTP answer, the
- * desktop app on every app:// response, and the build puts it into the renderer's index.html
- * (electron.vite.config.ts), which covers `electron-vite dev` too.
+ * The studio's Content-Security-Policy, written once. One base policy; the variants differ only
+ * in what they must: serve's page talks to its server over a WebSocket and refuses framing, the
+ * desktop app's page talks only through the preload, so it may open no socket at all. The build
+ * puts the meta form into the renderer's index.html (electron.vite.config.ts), which covers
+ * `electron-vite dev` too; Chromium enforces the meta tag and a header together.
  */
-const DIRECTIVES = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  // app: is the desktop app's own scheme (samples, exports); data: and blob: are generated images.
-  "img-src 'self' data: blob: app:",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'self'"
-]
+function policy(connect: string, extra: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    // app: is the desktop app's own scheme (samples, exports); data: and blob: are generated images.
+    "img-src 'self' data: blob: app:",
+    `connect-src ${connect}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    ...extra
+  ].join('; ')
+}
 
-/** For response headers: the policy, and no framing by other sites. */
-export const STUDIO_CSP = [...DIRECTIVES, "frame-ancestors 'none'"].join('; ')
+/** The `<meta>` tag in index.html: allows serve's WebSocket (frame-ancestors is ignored there). */
+export const META_CSP = policy("'self' ws: wss:")
 
-/** For the `<meta>` tag: browsers ignore frame-ancestors there (and warn), so it is left out. */
-export const STUDIO_CSP_META = DIRECTIVES.join('; ')
+/** Every answer of `gan-studio serve`: its WebSocket, and no framing by other sites. */
+export const SERVE_CSP = policy("'self' ws: wss:", ["frame-ancestors 'none'"])
+
+/** Every app:// response of the desktop app: no sockets (the page talks through the preload only). */
+export const APP_CSP = policy("'self'")

@@ -14,7 +14,7 @@ import {
   SERVE_WS_PATH,
   type WsServerMessage
 } from '../../shared/contract'
-import { STUDIO_CSP } from '../../shared/csp'
+import { SERVE_CSP } from '../../shared/csp'
 import { StudioError, httpStatusOf, toWireError } from '../../shared/errors'
 import { contentTypeOf, decodeUrlPath, resolveInside } from '../services/safe-path'
 import type { StudioService } from '../services/studio-service'
@@ -85,7 +85,7 @@ function tokenOf(req: http.IncomingMessage, url: { searchParams: URLSearchParams
 
 function baseHeaders(): Record<string, string> {
   return {
-    'Content-Security-Policy': STUDIO_CSP,
+    'Content-Security-Policy': SERVE_CSP,
     'X-Content-Type-Options': 'nosniff',
     // The token is in the page URL: never send it on as a referrer.
     'Referrer-Policy': 'no-referrer',

@@ -7,7 +7,7 @@ import { protocol } from 'electron'
 import { createReadStream, promises as fs } from 'node:fs'
 import { Readable } from 'node:stream'
 import { APP_DATA_HOST, APP_RENDERER_HOST } from '../../shared/contract'
-import { STUDIO_CSP } from '../../shared/csp'
+import { APP_CSP } from '../../shared/csp'
 import { httpStatusOf, toWireError } from '../../shared/errors'
 import { contentTypeOf, decodeUrlPath, resolveFileUnder } from '../services/safe-path'
 
@@ -23,11 +23,14 @@ export function registerAppScheme(): void {
   ])
 }
 
+/** The CSP of every app:// response (shared/csp.ts). */
+export { APP_CSP }
+
 /** Serves app:// from the two roots. */
 export function handleAppProtocol(roots: { renderer: string; data: string }): void {
   const named: Record<string, string> = { [APP_RENDERER_HOST]: roots.renderer, [APP_DATA_HOST]: roots.data }
   protocol.handle(APP_SCHEME, async (request) => {
-    const headers = { 'Content-Security-Policy': STUDIO_CSP, 'X-Content-Type-Options': 'nosniff' }
+    const headers = { 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff' }
     try {
       if (request.method !== 'GET' && request.method !== 'HEAD')
         return new Response(null, { status: 405, headers })
