@@ -1,6 +1,6 @@
 /**
- * Compute-backend loading: tries `tensorflow` (tfjs-node-gpu, then tfjs-node), `wasm`, `cpu` in that
- * order, or only the one asked for, and records every failure with its real reason so `doctor`
+ * Compute-backend loading: tries tfjs-node-gpu, `webgpu` (hardware adapters only), tfjs-node,
+ * `wasm`, `cpu` in that order, or only the one asked for, and records every failure with its real reason so `doctor`
  * and the status bar can tell the user what to install.
  */
 import { createRequire } from 'node:module'
@@ -10,6 +10,7 @@ import { tf } from './tf'
 import type { BackendAttempt, BackendReport } from '../../shared/domain'
 import type { BackendChoice, BackendName } from '../../shared/hyperparams'
 import { registerWasmTrainingKernels } from './kernels/wasm'
+import { activeGpuAdapter, listGpuAdapters, loadWebGpu } from './backend-webgpu'
 
 /** Loads a module by name; replaceable in tests to simulate missing or broken packages. */
 export type ModuleImporter = (name: string) => Promise<unknown>
@@ -21,7 +22,8 @@ const defaultImporter: ModuleImporter = async (name) => createRequire(import.met
 interface Candidate {
   name: BackendName
   variant: string
-  load: (importer: ModuleImporter) => Promise<void>
+  /** `forced`: the user asked for exactly this backend (webgpu then accepts a software adapter). */
+  load: (importer: ModuleImporter, forced: boolean) => Promise<void>
 }
 
 /** Turns a loader error into one line a user can act on. */
@@ -93,6 +95,12 @@ const CANDIDATES: Candidate[] = [
     variant: '@tensorflow/tfjs-node-gpu',
     load: (i) => loadNative(i, '@tensorflow/tfjs-node-gpu')
   },
+  // Before tfjs-node: any GPU through WebGPU beats libtensorflow on the CPU.
+  {
+    name: 'webgpu',
+    variant: '@tensorflow/tfjs-backend-webgpu',
+    load: async (_i, forced) => void (await loadWebGpu(forced))
+  },
   {
     name: 'tensorflow',
     variant: '@tensorflow/tfjs-node',
@@ -103,6 +111,7 @@ const CANDIDATES: Candidate[] = [
 ]
 
 let current: BackendReport | undefined
+let gpuReport: BackendReport['gpu']
 
 /**
  * Activates the first backend that loads (or only the chosen one) and returns the report. A
@@ -115,10 +124,13 @@ export async function loadBackend(
   // Production mode silences tfjs's "install tfjs-node" banner on stdout (our --json output).
   tf.env().set('PROD', true)
   const attempts: BackendAttempt[] = []
+  // Listed whichever backend wins (when webgpu is in the running), so doctor, the status bar and
+  // About can show them.
+  if (choice === 'auto' || choice === 'webgpu') gpuReport = await listGpuAdapters()
   const candidates = choice === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.name === choice)
   for (const c of candidates) {
     try {
-      await c.load(importer)
+      await c.load(importer, choice !== 'auto')
       attempts.push({ name: c.name, variant: c.variant, ok: true })
       current = makeReport(c, attempts)
       return current
@@ -148,7 +160,9 @@ function makeReport(c: Candidate, attempts: BackendAttempt[]): BackendReport {
     wasmThreads: c.name === 'wasm' ? 1 : undefined,
     simd: c.name === 'wasm' ? true : undefined,
     platform: `${process.platform}-${process.arch}`,
-    nodeVersion: process.versions.node
+    nodeVersion: process.versions.node,
+    gpu: gpuReport,
+    gpuAdapter: c.name === 'webgpu' ? activeGpuAdapter() : undefined
   }
 }
 
