@@ -105,13 +105,15 @@ async function runProbe(importDawn: DawnImporter): Promise<Probe> {
   return { gpu, adapters, note: adapters.length === 0 ? noAdapterNote() : undefined }
 }
 
-function getProbe(importDawn: DawnImporter): Promise<Probe> {
-  probe ??= runProbe(importDawn)
+/** The process-wide probe; an injected importer (tests) gets a fresh, uncached one. */
+function getProbe(importDawn?: DawnImporter): Promise<Probe> {
+  if (importDawn) return runProbe(importDawn)
+  probe ??= runProbe(defaultDawnImporter)
   return probe
 }
 
 /** Lists the WebGPU adapters Dawn finds here, or why there are none (for doctor and About). */
-export async function listGpuAdapters(importDawn: DawnImporter = defaultDawnImporter): Promise<GpuAdapterReport> {
+export async function listGpuAdapters(importDawn?: DawnImporter): Promise<GpuAdapterReport> {
   const p = await getProbe(importDawn)
   return { adapters: p.adapters.map((a) => a.summary), note: p.note }
 }
@@ -130,7 +132,7 @@ export function activeGpuAdapter(): GpuAdapterSummary | undefined {
  */
 export async function loadWebGpu(
   allowSoftware: boolean,
-  importDawn: DawnImporter = defaultDawnImporter
+  importDawn?: DawnImporter
 ): Promise<GpuAdapterSummary> {
   const p = await getProbe(importDawn)
   if (!p.gpu || p.adapters.length === 0) throw new Error(p.note ?? 'no WebGPU adapter')

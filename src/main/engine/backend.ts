@@ -10,7 +10,13 @@ import { tf } from './tf'
 import type { BackendAttempt, BackendReport } from '../../shared/domain'
 import type { BackendChoice, BackendName } from '../../shared/hyperparams'
 import { registerWasmTrainingKernels } from './kernels/wasm'
-import { activeGpuAdapter, listGpuAdapters, loadWebGpu } from './backend-webgpu'
+import {
+  activeGpuAdapter,
+  listGpuAdapters,
+  loadWebGpu,
+  type DawnImporter,
+  type DawnModule
+} from './backend-webgpu'
 
 /** Loads a module by name; replaceable in tests to simulate missing or broken packages. */
 export type ModuleImporter = (name: string) => Promise<unknown>
@@ -18,6 +24,11 @@ export type ModuleImporter = (name: string) => Promise<unknown>
 // require, not import(): the tfjs packages are CommonJS, and a require resolves the same way in
 // the bundled app, the CLI and tests.
 const defaultImporter: ModuleImporter = async (name) => createRequire(import.meta.url)(name) as unknown
+
+/** Tests inject an importer; the real one keeps the per-process Dawn probe. */
+function dawnImporter(importer: ModuleImporter): DawnImporter | undefined {
+  return importer === defaultImporter ? undefined : async () => (await importer('webgpu')) as DawnModule
+}
 
 interface Candidate {
   name: BackendName
@@ -99,7 +110,7 @@ const CANDIDATES: Candidate[] = [
   {
     name: 'webgpu',
     variant: '@tensorflow/tfjs-backend-webgpu',
-    load: async (_i, forced) => void (await loadWebGpu(forced))
+    load: async (i, forced) => void (await loadWebGpu(forced, dawnImporter(i)))
   },
   {
     name: 'tensorflow',
@@ -126,7 +137,7 @@ export async function loadBackend(
   const attempts: BackendAttempt[] = []
   // Listed whichever backend wins (when webgpu is in the running), so doctor, the status bar and
   // About can show them.
-  if (choice === 'auto' || choice === 'webgpu') gpuReport = await listGpuAdapters()
+  if (choice === 'auto' || choice === 'webgpu') gpuReport = await listGpuAdapters(dawnImporter(importer))
   const candidates = choice === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.name === choice)
   for (const c of candidates) {
     try {
