@@ -120,6 +120,8 @@ export async function listGpuAdapters(importDawn?: DawnImporter): Promise<GpuAda
 
 /** The adapter the webgpu backend runs on, once loaded. */
 let activeAdapter: GpuAdapterSummary | undefined
+/** The adapter our `webgpu` factory was registered with. */
+let registeredOn: GPUAdapter | undefined
 
 export function activeGpuAdapter(): GpuAdapterSummary | undefined {
   return activeAdapter
@@ -153,6 +155,13 @@ export async function loadWebGpu(
     WebGPUBackend: new (device: GPUDevice, info?: GPUAdapterInfo) => tf.KernelBackend
   }
   const adapter = chosen.adapter
+  // A WebGPU adapter hands out one device: switching back to webgpu later in this process
+  // (doctor, tests, resuming a run) reuses the backend already made on it.
+  if (registeredOn === adapter && tf.findBackend('webgpu')) {
+    if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to re-activate')
+    activeAdapter = chosen.summary
+    return chosen.summary
+  }
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu')
   const registered = tf.registerBackend('webgpu', async () => {
     // The same device request tfjs makes for itself: the adapter's full limits, so large
@@ -177,6 +186,7 @@ export async function loadWebGpu(
     return new WebGPUBackend(device, adapter.info)
   })
   if (!registered) throw new Error('could not register the webgpu backend with our adapter')
+  registeredOn = adapter
   registerWebGpuTrainingKernels()
   const ok = await tf.setBackend('webgpu')
   if (!ok) throw new Error('the webgpu backend failed to initialise on the adapter Dawn offered')
