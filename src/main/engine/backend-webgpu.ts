@@ -52,8 +52,9 @@ let probe: Promise<Probe> | undefined
 /** One line a user can act on when Dawn loaded but found nothing. */
 function noAdapterNote(): string {
   if (process.platform === 'linux')
-    return 'Dawn found no Vulkan adapter: install your GPU\'s Vulkan driver (Debian/Ubuntu: mesa-vulkan-drivers, or NVIDIA\'s driver); Mesa 22.3 lavapipe is too old for Dawn, 25.0 works'
-  if (process.platform === 'win32') return 'Dawn found no Direct3D 12 or Vulkan adapter: update the GPU driver'
+    return "Dawn found no Vulkan adapter: install your GPU's Vulkan driver (Debian/Ubuntu: mesa-vulkan-drivers, or NVIDIA's driver); Mesa 22.3 lavapipe is too old for Dawn, 25.0 works"
+  if (process.platform === 'win32')
+    return 'Dawn found no Direct3D 12 or Vulkan adapter: update the GPU driver'
   return 'Dawn found no Metal adapter'
 }
 

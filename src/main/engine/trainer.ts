@@ -104,7 +104,9 @@ export class GanTrainer {
       const conv = archs.discriminator.layers.some((l) => l.kind === 'conv')
       const check = cachedSecondOrderCheck(conv)
       if (!check)
-        throw new Error('construct wgan-gp trainers with GanTrainer.create: it checks second-order gradients first')
+        throw new Error(
+          'construct wgan-gp trainers with GanTrainer.create: it checks second-order gradients first'
+        )
       if (!check.ok) throw new StudioError('unavailable', wganRefusal(tf.getBackend(), conv, check))
     }
     this.rng = new Rng(config.seed)

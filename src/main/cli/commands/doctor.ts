@@ -1,6 +1,8 @@
 /** `gan-studio doctor`: which compute backend is active, every one tried and why it failed. */
 import { BACKEND_CHOICES, type BackendChoice } from '../../../shared/hyperparams'
 import { loadBackend } from '../../engine/backend'
+import { listGpuAdapters } from '../../engine/backend-webgpu'
+import { describeGpuAdapter, describeGpuAdapters } from '../../../shared/gpu-adapters'
 import { parseArgs, type FlagSpec } from '../args'
 import type { CliIo } from '../io'
 
@@ -14,6 +16,8 @@ const FLAGS: Record<string, FlagSpec> = {
 function advice(variant: string): string {
   if (variant.endsWith('-gpu'))
     return 'needs Linux/Windows x64, an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1, and an npm install that can download libtensorflow'
+  if (variant.endsWith('-webgpu'))
+    return 'needs a GPU with a Vulkan (Linux), Direct3D 12 (Windows) or Metal (macOS) driver; a software adapter is used only with --backend webgpu'
   if (variant.endsWith('tfjs-node'))
     return 'reinstall on a machine that can reach the TensorFlow download host: npm install @tensorflow/tfjs-node'
   return ''
@@ -22,19 +26,25 @@ function advice(variant: string): string {
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags } = parseArgs(argv, FLAGS)
   if (flags.help) {
-    io.stdout('Usage: gan-studio doctor [--json] [--backend auto|tensorflow|wasm|cpu]\n')
+    io.stdout(`Usage: gan-studio doctor [--json] [--backend ${BACKEND_CHOICES.join('|')}]\n`)
     return 0
   }
-  const report = await loadBackend((flags.backend ?? 'auto') as BackendChoice)
+  const loaded = await loadBackend((flags.backend ?? 'auto') as BackendChoice)
+  // The adapters are listed whichever backend was asked for.
+  const report = { ...loaded, gpu: loaded.gpu ?? (await listGpuAdapters()) }
   if (flags.json) {
     io.stdout(JSON.stringify(report, null, 2) + '\n')
     return 0
   }
   const lines = [
     `Active backend: ${report.active} (${report.variant})`,
+    ...(report.gpuAdapter ? [`GPU adapter:    ${describeGpuAdapter(report.gpuAdapter)}`] : []),
     `TensorFlow.js:  ${report.tfjsVersion}`,
     `CPU threads:    ${report.cpuThreads}${report.wasmThreads ? ` (wasm uses ${report.wasmThreads})` : ''}`,
     `Platform:       ${report.platform}, Node ${report.nodeVersion}`,
+    '',
+    'WebGPU adapters (Dawn):',
+    ...describeGpuAdapters(report.gpu).map((l) => `  ${l}`),
     '',
     'Backends tried, in order:'
   ]

@@ -50,13 +50,16 @@ const CASES: Record<string, Case> = {
   Cast: (r) => tf.cast(tf.cast(r.rand([50], -5, 5), 'int32'), 'float32'),
   ClipByValue: (r) => tf.clipByValue(r.rand([100], -2, 2), -1, 1),
   Concat: (r) => tf.concat([r.rand([4, 7, 7, 16]), r.rand([4, 7, 7, 10])], 3),
-  Conv2D: (r) => tf.conv2d(r.rand([4, 14, 14, 8]) as tf.Tensor4D, r.rand([4, 4, 8, 16]) as tf.Tensor4D, 2, 'same'),
+  Conv2D: (r) =>
+    tf.conv2d(r.rand([4, 14, 14, 8]) as tf.Tensor4D, r.rand([4, 4, 8, 16]) as tf.Tensor4D, 2, 'same'),
   Conv2DBackpropFilter: (r) =>
-    tf.engine().runKernel(
-      'Conv2DBackpropFilter',
-      { x: r.rand([4, 14, 14, 8]), dy: r.rand([4, 7, 7, 16]) },
-      { ...conv, dataFormat: 'NHWC', filterShape: [4, 4, 8, 16] }
-    ) as tf.Tensor,
+    tf
+      .engine()
+      .runKernel(
+        'Conv2DBackpropFilter',
+        { x: r.rand([4, 14, 14, 8]), dy: r.rand([4, 7, 7, 16]) },
+        { ...conv, dataFormat: 'NHWC', filterShape: [4, 4, 8, 16] }
+      ) as tf.Tensor,
   Conv2DBackpropInput: (r) =>
     tf.conv2dTranspose(
       r.rand([4, 7, 7, 16]) as tf.Tensor4D,
