@@ -5,7 +5,8 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { tf } from '../src/main/engine/tf'
-import { wasmDir } from '../src/main/engine/backend'
+import { loadBackend, wasmDir } from '../src/main/engine/backend'
+import { gpuBuffersInUse } from '../src/main/engine/backend-webgpu'
 import { registerWasmTrainingKernels } from '../src/main/engine/kernels/wasm'
 import { startKernelProfiler } from './kernel-profiler'
 import { measure, type SideResult } from './measure'
@@ -13,9 +14,23 @@ import { round, rssMb } from './stats'
 import { oursSeed, oursW1 } from './workloads/ours'
 import type { BenchWorkload, WorkloadOptions } from './workloads/types'
 
-/** Activates `backend` for ours: wasm always with the project's kernels. */
-export async function setupOursBackend(backend: 'wasm' | 'cpu'): Promise<void> {
+/** Backends ours can run on. */
+export type OursBackend = 'wasm' | 'cpu' | 'webgpu'
+
+/**
+ * Activates `backend` for ours: wasm always with the project's kernels; webgpu through the
+ * engine's loader (its adapter choice and kernels; a software adapter is allowed, as with
+ * `--backend webgpu`). Returns the adapter for webgpu.
+ */
+export async function setupOursBackend(backend: OursBackend): Promise<string | undefined> {
   tf.env().set('PROD', true)
+  if (backend === 'webgpu') {
+    const r = await loadBackend('webgpu')
+    const a = r.gpuAdapter
+    return a
+      ? `${a.description || a.device} (${a.vendor}, ${a.architecture}${a.software ? ', software' : ''})`
+      : undefined
+  }
   if (backend === 'wasm') {
     setWasmPaths(wasmDir())
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
@@ -24,6 +39,7 @@ export async function setupOursBackend(backend: 'wasm' | 'cpu'): Promise<void> {
   } else if (!(await tf.setBackend('cpu'))) {
     throw new Error('the cpu backend failed to initialise')
   }
+  return undefined
 }
 
 /** Builds one of our workloads by id. */
@@ -40,16 +56,17 @@ export async function makeOursWorkload(name: string, opts: WorkloadOptions): Pro
 /** Times one workload on ours. */
 export async function runOurs(
   name: string,
-  backend: 'wasm' | 'cpu',
+  backend: OursBackend,
   warmup: number,
   steps: number,
   opts: WorkloadOptions,
   log: (msg: string) => void
 ): Promise<SideResult> {
-  await setupOursBackend(backend)
+  const adapter = await setupOursBackend(backend)
   const w = await makeOursWorkload(name, opts)
   try {
-    return await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)
+    const r = await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)
+    return adapter ? { ...r, adapter } : r
   } finally {
     w.dispose()
   }
@@ -69,7 +86,7 @@ export interface KernelProfileRow {
  */
 export async function profileOurs(
   name: string,
-  backend: 'wasm' | 'cpu',
+  backend: OursBackend,
   steps: number,
   opts: WorkloadOptions
 ): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number; cpuMsPerStep: number }> {
@@ -107,7 +124,7 @@ export async function profileOurs(
  */
 export async function memoryCheck(
   name: string,
-  backend: 'wasm' | 'cpu',
+  backend: OursBackend,
   steps: number,
   opts: WorkloadOptions,
   log: (msg: string) => void
@@ -119,18 +136,23 @@ export async function memoryCheck(
   rssMbAt10: number
   rssMbAtEnd: number
   rssGrowthMb: number
+  /** GPU buffers the webgpu backend holds (webgpu only). */
+  gpuBuffersAt10?: number
+  gpuBuffersAtEnd?: number
   pass: boolean
 }> {
   await setupOursBackend(backend)
   const w = await makeOursWorkload(name, opts)
   let tensorsAt10 = 0
   let rssAt10 = 0
+  let buffersAt10: number | undefined
   try {
     for (let i = 0; i < steps; i++) {
       await w.step()
       if (i === 9) {
         tensorsAt10 = tf.memory().numTensors
         rssAt10 = rssMb()
+        buffersAt10 = gpuBuffersInUse()
       }
       if (i % 100 === 99)
         log(
@@ -140,7 +162,9 @@ export async function memoryCheck(
     const tensorsAtEnd = tf.memory().numTensors
     const rssEnd = rssMb()
     const growth = rssEnd - rssAt10
+    const buffersAtEnd = gpuBuffersInUse()
     return {
+      ...(buffersAt10 !== undefined ? { gpuBuffersAt10: buffersAt10, gpuBuffersAtEnd: buffersAtEnd } : {}),
       workload: name,
       steps,
       tensorsAt10,
@@ -148,7 +172,7 @@ export async function memoryCheck(
       rssMbAt10: round(rssAt10, 1),
       rssMbAtEnd: round(rssEnd, 1),
       rssGrowthMb: round(growth, 1),
-      pass: tensorsAtEnd === tensorsAt10 && growth < 50
+      pass: tensorsAtEnd === tensorsAt10 && growth < 50 && buffersAtEnd === buffersAt10
     }
   } finally {
     w.dispose()

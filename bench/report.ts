@@ -17,6 +17,9 @@ export interface MemoryResult {
   rssMbAt10: number
   rssMbAtEnd: number
   rssGrowthMb: number
+  /** GPU buffers the webgpu backend holds at step 10 and at the end (webgpu only). */
+  gpuBuffersAt10?: number
+  gpuBuffersAtEnd?: number
   pass: boolean
 }
 

@@ -1,7 +1,8 @@
 /**
- * Compute-backend loading: tries tfjs-node-gpu, `webgpu` (hardware adapters only), tfjs-node,
- * `wasm`, `cpu` in that order, or only the one asked for, and records every failure with its real reason so `doctor`
- * and the status bar can tell the user what to install.
+ * Compute-backend loading: tries tfjs-node-gpu, `webgpu` (hardware adapters only; see
+ * backend-webgpu.ts), tfjs-node, `wasm`, `cpu` in that order, or only the one asked for, and
+ * records every failure with its real reason so `doctor` and the status bar can tell the user
+ * what to install.
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -33,8 +34,7 @@ function dawnImporter(importer: ModuleImporter): DawnImporter | undefined {
 interface Candidate {
   name: BackendName
   variant: string
-  /** `forced`: the user asked for exactly this backend (webgpu then accepts a software adapter). */
-  load: (importer: ModuleImporter, forced: boolean) => Promise<void>
+  load: (importer: ModuleImporter) => Promise<void>
 }
 
 /** Turns a loader error into one line a user can act on. */
@@ -110,7 +110,7 @@ const CANDIDATES: Candidate[] = [
   {
     name: 'webgpu',
     variant: '@tensorflow/tfjs-backend-webgpu',
-    load: async (i, forced) => void (await loadWebGpu(forced, dawnImporter(i)))
+    load: async (i) => void (await loadWebGpu(webgpuForced, dawnImporter(i)))
   },
   {
     name: 'tensorflow',
@@ -123,6 +123,7 @@ const CANDIDATES: Candidate[] = [
 
 let current: BackendReport | undefined
 let gpuReport: BackendReport['gpu']
+let webgpuForced = false
 
 /**
  * Activates the first backend that loads (or only the chosen one) and returns the report. A
@@ -138,10 +139,12 @@ export async function loadBackend(
   // Listed whichever backend wins (when webgpu is in the running), so doctor, the status bar and
   // About can show them.
   if (choice === 'auto' || choice === 'webgpu') gpuReport = await listGpuAdapters(dawnImporter(importer))
+  // Only an explicit `webgpu` may train on a software adapter.
+  webgpuForced = choice === 'webgpu'
   const candidates = choice === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.name === choice)
   for (const c of candidates) {
     try {
-      await c.load(importer, choice !== 'auto')
+      await c.load(importer)
       attempts.push({ name: c.name, variant: c.variant, ok: true })
       current = makeReport(c, attempts)
       return current
