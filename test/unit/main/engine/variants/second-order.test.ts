@@ -46,7 +46,7 @@ describe('second-order gradients', () => {
       const r = await checkSecondOrderGradients({ conv: false })
       expect(r.ok).toBe(false)
       expect(r.reason).toMatch(/differs from finite differences|failed/)
-      expect(() => tinyTrainer(data, { loss: 'wgan-gp' })).toThrow(
+      await expect(tinyTrainer(data, { loss: 'wgan-gp' })).rejects.toThrow(
         /WGAN-GP needs second-order gradients, which the cpu backend cannot compute for dense layers .*; use the hinge loss/
       )
     } finally {
