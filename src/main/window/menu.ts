@@ -7,13 +7,12 @@ import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions 
 import { VIEWS, type AppCommand, type AppInfo } from '../../shared/contract'
 import { describeGpuAdapter, describeGpuAdapters } from '../../shared/gpu-adapters'
 
-const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
+/** Menu labels of the views (the sidebar's names). */
+export const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   datasets: 'Datasets',
   train: 'Train',
   runs: 'Runs',
-  explorer: 'Explorer',
-  export: 'Export',
-  settings: 'Settings'
+  explore: 'Explore'
 }
 
 /** What the menu needs from the rest of the app. */
