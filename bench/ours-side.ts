@@ -28,7 +28,7 @@ export async function setupOursBackend(backend: OursBackend): Promise<string | u
     const r = await loadBackend('webgpu')
     const a = r.gpuAdapter
     return a
-      ? `${a.description || a.device} (${a.vendor}, ${a.architecture}${a.software ? ', software' : ''})`
+      ? `${a.description || a.device} (${a.vendor}, ${a.architecture}${a.software ? '; software adapter' : '; hardware'})`
       : undefined
   }
   if (backend === 'wasm') {
