@@ -97,7 +97,7 @@ const truncationSchema = z.number().min(0).max(4).default(1)
  * Views of the app, by route name (src/renderer/src/router.ts): the native menu lists exactly
  * these, and a test checks each is a route. A new view adds its name here and its route there.
  */
-export const VIEWS = ['datasets', 'train', 'runs', 'explore'] as const
+export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'playground'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */

@@ -12,7 +12,8 @@ export const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   datasets: 'Datasets',
   train: 'Train',
   runs: 'Runs',
-  explore: 'Explore'
+  explore: 'Explore',
+  playground: 'Playground'
 }
 
 /** What the menu needs from the rest of the app. */
