@@ -23,7 +23,7 @@ export const AUGMENT_KINDS = ['translation', 'cutout', 'color'] as const
 export type AugmentKind = (typeof AUGMENT_KINDS)[number]
 
 /** Compute backends, in the order `auto` tries them. */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
 export const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const
 export type BackendChoice = (typeof BACKEND_CHOICES)[number]

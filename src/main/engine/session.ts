@@ -144,7 +144,7 @@ export class TrainingSession implements TrainingSessionApi {
           `Cannot resume ${record.name}: ${problems.join('; ')}. Use --force to resume anyway, or branch a new run.`
         )
       }
-      const trainer = new GanTrainer(config, data, archs)
+      const trainer = await GanTrainer.create(config, data, archs)
       try {
         restoreTensors(trainer, ckpt)
       } catch (err) {
@@ -215,7 +215,7 @@ export class TrainingSession implements TrainingSessionApi {
         )
       }
     }
-    const trainer = new GanTrainer(config, data, archs)
+    const trainer = await GanTrainer.create(config, data, archs)
     if (parentCkpt) restoreTensors(trainer, parentCkpt)
     await fs.mkdir(path.join(runDir, RUN_FILES.samples), { recursive: true })
     await fs.mkdir(ckptDir, { recursive: true })

@@ -7,7 +7,7 @@ import type { Hyperparams, LiveHyperparams } from '../../shared/hyperparams'
 import { StudioError } from '../../shared/errors'
 import { applyAugment, drawAugmentParams, type AugmentParams } from './augment/diffaugment'
 import type { CachedDataset } from './data/cache'
-import { checkSecondOrderGradients, gradientPenalty, wganRefusal } from './gp'
+import { cachedSecondOrderCheck, checkSecondOrderGradients, gradientPenalty, wganRefusal } from './gp'
 import { discriminatorLoss, generatorLoss, meanScore } from './losses'
 import type { GanArchs } from './models'
 import { Network } from './models/network'
@@ -77,6 +77,15 @@ export class GanTrainer {
     return this.current
   }
   private current: Hyperparams
+  /**
+   * Builds a trainer after the async checks it needs (WGAN-GP's second-order gradient check reads
+   * back with `await data()`, which the webgpu backend requires).
+   */
+  static async create(config: Hyperparams, data: CachedDataset, archs: GanArchs): Promise<GanTrainer> {
+    if (config.loss === 'wgan-gp')
+      await checkSecondOrderGradients({ conv: archs.discriminator.layers.some((l) => l.kind === 'conv') })
+    return new GanTrainer(config, data, archs)
+  }
 
   constructor(
     config: Hyperparams,
@@ -99,7 +108,11 @@ export class GanTrainer {
     }
     if (config.loss === 'wgan-gp') {
       const conv = archs.discriminator.layers.some((l) => l.kind === 'conv')
-      const check = checkSecondOrderGradients({ conv })
+      const check = cachedSecondOrderCheck(conv)
+      if (!check)
+        throw new Error(
+          'construct wgan-gp trainers with GanTrainer.create: it checks second-order gradients first'
+        )
       if (!check.ok) throw new StudioError('unavailable', wganRefusal(tf.getBackend(), conv, check))
     }
     this.rng = new Rng(config.seed)

@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs'
 import { openSession } from '../engine/session'
 import { currentBackend, loadBackend } from '../engine/backend'
+import { listGpuAdapters } from '../engine/backend-webgpu'
 import { appendEvents, writeRunRecord } from '../engine/runs/store'
 import type { ProgressInfo, SessionListener } from '../engine/session-types'
 import { toWireError } from '../../shared/errors'
@@ -142,7 +143,9 @@ async function handle(msg: ToWorker): Promise<void> {
       session?.update(msg.live)
       return
     case 'probe': {
-      const report = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
+      const loaded = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
+      // The status bar and About list the WebGPU adapters whichever backend the settings force.
+      const report = { ...loaded, gpu: loaded.gpu ?? (await listGpuAdapters()) }
       await channel.post({ type: 'backend', report })
       await exitWith(0)
       return

@@ -137,6 +137,28 @@ describe('electron-builder.yml', () => {
         'tfjs-backend-wasm-threaded-simd.worker.js'
       ])
     )
+    // Dawn's addon for the webgpu backend, every platform's copy (each installer drops the others).
+    const dawn = matches('**/node_modules/webgpu/dist/**').map((f) =>
+      path.relative(root, f).split(path.sep).join('/')
+    )
+    expect(dawn).toEqual(
+      expect.arrayContaining([
+        'node_modules/webgpu/dist/linux-x64/dawn.node',
+        'node_modules/webgpu/dist/win32-x64/dawn.node',
+        'node_modules/webgpu/dist/darwin-universal/dawn.node'
+      ])
+    )
+  })
+
+  it("ships only the installer's own platform of Dawn's addon", () => {
+    const own: Record<string, string> = { linux: 'linux-x64', win: 'win32-x64', mac: 'darwin-universal' }
+    for (const [platform, keep] of Object.entries(own)) {
+      const ignore = strings(at(config, platform, 'files'), `${platform}.files`)
+        .filter((p) => p.startsWith('!'))
+        .map((p) => p.slice(1))
+      const kept = globSync(['node_modules/webgpu/dist/*/dawn.node'], { cwd: root, ignore })
+      expect(kept, `${platform} keeps only ${keep}`).toEqual([`node_modules/webgpu/dist/${keep}/dawn.node`])
+    }
   })
 
   it('does not rebuild N-API addons (no Electron headers download)', () => {
