@@ -86,7 +86,7 @@ describe('training over the WebSocket contract', () => {
     await expect(h.studio.training.pause({ runId: record.id })).rejects.toMatchObject({ code: 'conflict' })
     await expect(h.studio.runs.get({ runId: 'no-such-run' })).rejects.toMatchObject({ code: 'not-found' })
     await expect(
-      h.studio.explorer.generate({ runId: record.id, source: { seeds: [1] } })
+      h.studio.explorer.generate({ model: { runId: record.id }, source: { seeds: [1] } })
     ).rejects.toMatchObject({ code: 'unavailable' })
   })
 

@@ -71,6 +71,8 @@ export class TrainingSession implements TrainingSessionApi {
   private pauseRequested = false
   private stopRequested = false
   private pendingLive: LiveHyperparams | undefined
+  /** Callers of snapshot() waiting for the step in progress to end. */
+  private snapshotWaiters: Array<(ok: boolean) => void> = []
   private running = false
   private lastCheckpointStep = -1
   private lastSampleStep = -1
@@ -282,6 +284,30 @@ export class TrainingSession implements TrainingSessionApi {
     if (this.running) this.stopRequested = true
   }
 
+  /**
+   * Checkpoints the current weights for the explorer: between two steps while training, at once
+   * while paused (the pause already wrote one at this step). Returns the checkpoint's name.
+   */
+  async snapshot(): Promise<{ checkpoint: string; step: number }> {
+    const ok = this.running
+      ? await new Promise<boolean>((resolve) => this.snapshotWaiters.push(resolve))
+      : await this.checkpoint()
+    if (!ok)
+      throw new StudioError(
+        'io',
+        this.record.message ?? 'Could not write a checkpoint of the current weights'
+      )
+    return { checkpoint: checkpointName(this.trainer.step), step: this.trainer.step }
+  }
+
+  private async answerSnapshots(): Promise<boolean> {
+    const waiters = this.snapshotWaiters.splice(0)
+    if (waiters.length === 0) return true
+    const ok = await this.checkpoint()
+    for (const w of waiters) w(ok)
+    return ok
+  }
+
   update(live: LiveHyperparams): void {
     this.pendingLive = { ...(this.pendingLive ?? {}), ...live }
     if (!this.running) void this.applyLive()
@@ -376,10 +402,14 @@ export class TrainingSession implements TrainingSessionApi {
           const ok = await this.checkpoint()
           if (!ok) return this.record.status
         }
+        if (!(await this.answerSnapshots())) return this.record.status
         await yieldToEventLoop()
       }
       const final: RunStatus = this.stopRequested ? 'stopped' : this.pauseRequested ? 'paused' : 'finished'
-      if (!(await this.checkpoint())) return this.record.status
+      const saved = await this.checkpoint()
+      // A snapshot asked for during the last step is this final checkpoint.
+      for (const w of this.snapshotWaiters.splice(0)) w(saved)
+      if (!saved) return this.record.status
       await this.emit({
         kind: final === 'paused' ? 'pause' : final === 'stopped' ? 'stop' : 'finish',
         step: t.step,
@@ -389,6 +419,8 @@ export class TrainingSession implements TrainingSessionApi {
       return final
     } finally {
       this.running = false
+      // The loop ended another way (a failed checkpoint, a rollback): no snapshot at this step.
+      for (const w of this.snapshotWaiters.splice(0)) w(false)
     }
   }
 

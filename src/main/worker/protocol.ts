@@ -16,6 +16,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'update'; live: LiveHyperparams }
+  /** Checkpoint the current weights now (for the explorer); answered by `snapshot` with the same id. */
+  | { type: 'snapshot'; id: number }
   /** Rename the run (the session owns run.json while it lives, so the rename goes through it). */
   | { type: 'rename'; name: string }
   /** A short throwaway dry run; answered by `estimate`. */
@@ -43,6 +45,8 @@ export type FromWorker =
   | { type: 'error'; error: WireError; fatal: boolean }
   | { type: 'estimate'; msPerStep: number; imagesPerSec: number; steps: number; backend: string }
   | { type: 'backend'; report: BackendReport }
+  /** The answer to a `snapshot` request: the checkpoint written, or why none was. */
+  | { type: 'snapshot'; id: number; checkpoint?: string; step?: number; error?: WireError }
 
 /** Statuses after which the worker exits on its own. */
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['stopped', 'finished', 'crashed']

@@ -165,6 +165,19 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'update':
       session?.update(msg.live)
       return
+    case 'snapshot': {
+      if (!session) {
+        const error = { code: 'conflict' as const, message: 'The trainer has no open run' }
+        await channel.post({ type: 'snapshot', id: msg.id, error })
+        return
+      }
+      try {
+        await channel.post({ type: 'snapshot', id: msg.id, ...(await session.snapshot()) })
+      } catch (err) {
+        await channel.post({ type: 'snapshot', id: msg.id, error: toWireError(err) })
+      }
+      return
+    }
     case 'probe': {
       const report = await loadBackend(msg.backend ?? 'auto')
       await channel.post({ type: 'backend', report })

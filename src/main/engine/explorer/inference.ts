@@ -188,6 +188,7 @@ export class InferenceEngine {
       checkpoint: info.checkpoint,
       step: info.step,
       ema: info.ema,
+      ...(info.conditional ? { label: ref.label ?? 0 } : {}),
       ...(p.seeds ? { seeds: p.seeds } : {}),
       latents: (p.latents ?? rendered).map(toF32),
       truncation,

@@ -191,11 +191,11 @@ describe('StudioService with a fake trainer', () => {
   it('routes explorer and export to "unavailable" until they are implemented', async () => {
     const rec = await svc.call('training:start', { config: { model: 'mlp' } })
     for (const [name, payload] of [
-      ['explorer:generate', { runId: rec.id, source: { seeds: [1] } }],
-      ['explorer:interpolate', { runId: rec.id, from: { seeds: [1] }, to: { seeds: [2] } }],
-      ['export:png', { runId: rec.id, source: { seeds: [1] } }],
-      ['export:gif', { runId: rec.id, from: { seeds: [1] }, to: { seeds: [2] } }],
-      ['export:model', { runId: rec.id }]
+      ['explorer:generate', { model: { runId: rec.id }, source: { seeds: [1] } }],
+      ['explorer:interpolate', { model: { runId: rec.id }, from: { seeds: [1] }, to: { seeds: [2] } }],
+      ['export:png', { model: { runId: rec.id }, source: { seeds: [1] } }],
+      ['export:gif', { model: { runId: rec.id }, from: { seeds: [1] }, to: { seeds: [2] } }],
+      ['export:model', { model: { runId: rec.id } }]
     ] as const) {
       const env = await svc.dispatch(name, payload)
       expect(env).toMatchObject({ ok: false, error: { code: 'unavailable' } })
