@@ -237,7 +237,17 @@ export class StudioService {
     },
 
     'settings:get': async () => this.opts.settings.get(),
-    'settings:update': async (p) => this.opts.settings.update(p),
+    'settings:update': async (p) => {
+      const before = this.opts.settings.get()
+      const next = this.opts.settings.update(p)
+      if (next.backend !== before.backend || next.threads !== before.threads) {
+        // New runs load what the settings say now: probe again so app:info reports that.
+        this.backendReport = undefined
+        this.backendProbe = undefined
+        this.backendError = undefined
+      }
+      return next
+    },
 
     'datasets:list': async () =>
       this.datasetsPort() ? this.datasetsPort()!.list() : listDatasets(this.dataDir),

@@ -1,4 +1,28 @@
 import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router'
+import type { ViewName } from '../../shared/contract'
+
+/** The route of each view the settings and the native menu name (`export` is a panel of Explore). */
+export const VIEW_ROUTES: Record<ViewName, string> = {
+  datasets: '/datasets',
+  train: '/train',
+  runs: '/runs',
+  explorer: '/explore',
+  export: '/explore',
+  settings: '/settings'
+}
+
+/** The view a route belongs to, for "restore the last view"; undefined for other routes. */
+export function viewOfRoute(name: unknown): ViewName | undefined {
+  if (name === 'explore') return 'explorer'
+  return typeof name === 'string' && name in VIEW_ROUTES ? (name as ViewName) : undefined
+}
+
+/**
+ * True when the window opened without a view in its URL: the app then restores the last view.
+ * Read at import, before the router redirects `/` to the default view.
+ */
+export const OPENED_WITHOUT_VIEW =
+  typeof window !== 'undefined' && ['', '#', '#/'].includes(window.location.hash)
 
 /** The views. Hash history: the app loads from app:// and serve puts the token in the query. */
 export const routes: RouteRecordRaw[] = [
@@ -22,6 +46,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'explore',
     component: () => import('./views/ExploreView.vue'),
     meta: { title: 'Explore' }
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('./views/SettingsView.vue'),
+    meta: { title: 'Settings' }
   },
   { path: '/:pathMatch(.*)*', redirect: '/datasets' }
 ]

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { studio } from '../api'
-import type { AppInfo, Settings } from '../api'
+import type { AppInfo, Settings, SettingsPatch } from '../api'
 import { useNotifyStore } from './notify'
 
 /** App-wide facts: versions, the compute backend, settings, notices from the service. */
@@ -50,10 +50,50 @@ export const useAppStore = defineStore('app', () => {
     }
   }
 
+  /**
+   * Saves some settings; the service answers with all of them. A change of backend or threads
+   * makes the service probe again, so the app facts (status bar) are read again too.
+   */
+  async function updateSettings(patch: SettingsPatch): Promise<boolean> {
+    const before = settings.value
+    try {
+      settings.value = await studio.settings.update(patch)
+    } catch (err) {
+      useNotifyStore().error('Could not save the settings', err)
+      return false
+    }
+    if (before && (before.backend !== settings.value.backend || before.threads !== settings.value.threads)) {
+      try {
+        info.value = await studio.app.info()
+      } catch (err) {
+        useNotifyStore().error('Could not read the compute backend', err)
+      }
+    }
+    return true
+  }
+
+  /** Remembers the view the app opens with next time (no message: it is a convenience). */
+  function rememberView(view: Settings['lastView']): void {
+    if (!settings.value || settings.value.lastView === view) return
+    settings.value = { ...settings.value, lastView: view }
+    studio.settings.update({ lastView: view }).catch(() => undefined)
+  }
+
   function dispose(): void {
     unsubscribe?.()
     unsubscribe = null
   }
 
-  return { info, settings, loading, failed, backendLabel, load, rememberPreset, dispose }
+  return {
+    info,
+    settings,
+    loading,
+    failed,
+    backendLabel,
+    load,
+    rememberPreset,
+    updateSettings,
+    rememberView,
+    dispose
+  }
 })

@@ -35,6 +35,25 @@ class FakeWorker implements WorkerHandle {
       })
     }
     if (msg.type === 'pause') queueMicrotask(() => this.push({ type: 'status', status: 'paused', step: 10 }))
+    if (msg.type === 'snapshot')
+      queueMicrotask(() => this.push({ type: 'snapshot', id: msg.id, checkpoint: 'ckpt-000017', step: 17 }))
+    if (msg.type === 'probe') {
+      const active = msg.backend === 'auto' || !msg.backend ? 'wasm' : msg.backend
+      queueMicrotask(() =>
+        this.push({
+          type: 'backend',
+          report: {
+            active,
+            variant: active,
+            attempts: [],
+            tfjsVersion: '4',
+            cpuThreads: 2,
+            platform: 'test',
+            nodeVersion: '20'
+          }
+        })
+      )
+    }
   }
   onMessage(cb: (m: FromWorker) => void): void {
     this.onMsg = cb
@@ -213,5 +232,27 @@ describe('StudioService with a fake trainer', () => {
       const env = await svc.dispatch(n, p)
       expect(env.ok).toBe(false)
     }
+  })
+})
+
+describe('settings and live weights', () => {
+  it('a new backend setting is probed again, so the status bar shows what new runs will use', async () => {
+    expect((await svc.call('app:info', {})).backend?.active).toBe('wasm')
+    await svc.call('settings:update', { backend: 'cpu' })
+    expect((await svc.call('app:info', {})).backend?.active).toBe('cpu')
+    await svc.call('training:start', { config: { model: 'mlp' } })
+    expect(workers.at(-1)?.sent[0]).toMatchObject({ type: 'start', backend: 'cpu' })
+    await svc.call('settings:update', { maxConcurrentRuns: 1 })
+    await expect(svc.call('training:start', { config: { model: 'mlp' } })).rejects.toThrow(/the limit is 1/)
+  })
+
+  it('training:snapshot asks the live trainer for a checkpoint of its current weights', async () => {
+    const rec = await svc.call('training:start', { config: { model: 'mlp' } })
+    await vi.waitFor(() => expect(svc.workerPid(rec.id)).toBe(4242))
+    expect(await svc.call('training:snapshot', { runId: rec.id })).toEqual({
+      checkpoint: 'ckpt-000017',
+      step: 17
+    })
+    expect(workers.at(-1)?.sent.some((m) => m.type === 'snapshot')).toBe(true)
   })
 })
