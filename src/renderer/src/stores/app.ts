@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { studio } from '../api'
+import { onConnection, studio } from '../api'
 import type { AppInfo, Settings, SettingsPatch } from '../api'
 import { useNotifyStore } from './notify'
 
@@ -10,7 +10,12 @@ export const useAppStore = defineStore('app', () => {
   const settings = ref<Settings | null>(null)
   const loading = ref(false)
   const failed = ref<string | null>(null)
+  /** False while serve mode's connection to the studio is lost (the status bar says so). */
+  const connected = ref(true)
+  /** Bumped each time the connection comes back, so views fetch what they may have missed. */
+  const reconnects = ref(0)
   let unsubscribe: (() => void) | null = null
+  let unsubscribeConnection: (() => void) | null = null
 
   const backendLabel = computed(() => {
     if (!info.value) return failed.value ? 'unavailable' : 'connecting…'
@@ -20,8 +25,19 @@ export const useAppStore = defineStore('app', () => {
     return `${b.active} (${b.variant}${threads})`
   })
 
+  function watchConnection(): void {
+    unsubscribeConnection ??= onConnection((up) => {
+      if (up === connected.value) return
+      connected.value = up
+      if (!up) return
+      reconnects.value++
+      void load()
+    })
+  }
+
   async function load(): Promise<void> {
     const notify = useNotifyStore()
+    watchConnection()
     if (!unsubscribe) {
       unsubscribe = studio.on.notice((n) => notify.push(n.level, 'GAN Studio', n.message))
     }
@@ -82,6 +98,8 @@ export const useAppStore = defineStore('app', () => {
   function dispose(): void {
     unsubscribe?.()
     unsubscribe = null
+    unsubscribeConnection?.()
+    unsubscribeConnection = null
   }
 
   return {
@@ -89,6 +107,8 @@ export const useAppStore = defineStore('app', () => {
     settings,
     loading,
     failed,
+    connected,
+    reconnects,
     backendLabel,
     load,
     rememberPreset,

@@ -190,3 +190,32 @@ describe('useTrainingStore', () => {
     expect(fake.listenerCount()).toBe(0)
   })
 })
+
+describe('catching up after a lost connection', () => {
+  test('catchUp() fetches the metrics logged meanwhile and the current status, keeping the chart', async () => {
+    fake.fn('runs', 'get').mockResolvedValue({
+      record: runRecord('r1', { status: 'running', step: 40 }),
+      live: true,
+      checkpoints: [],
+      samples: []
+    })
+    fake.fn('runs', 'metrics').mockResolvedValue([metric(0), metric(20), metric(40)])
+    fake.fn('runs', 'events').mockResolvedValue([])
+    const store = useTrainingStore()
+    expect(await store.open('r1')).toBe(true)
+    // While disconnected the run went on to step 80 and paused.
+    fake.fn('runs', 'get').mockResolvedValue({
+      record: runRecord('r1', { status: 'paused', step: 80 }),
+      live: true,
+      checkpoints: [],
+      samples: [{ step: 80, path: 'runs/r1/samples/step-000080.png' }]
+    })
+    fake.fn('runs', 'metrics').mockResolvedValue([metric(60), metric(80)])
+    expect(await store.catchUp()).toBe(true)
+    expect(fake.fn('runs', 'metrics')).toHaveBeenLastCalledWith({ runId: 'r1', sinceStep: 40 })
+    expect(store.metrics.map((m) => m.step)).toEqual([0, 20, 40, 60, 80])
+    expect(store.state).toBe('paused')
+    expect(store.step).toBe(80)
+    expect(store.samples).toHaveLength(1)
+  })
+})
