@@ -51,7 +51,8 @@ export function archCosts(arch: ArchSpec, prefix: string): LayerCost[] {
 /** The default workload: GanTrainer.trainStep() + one host read of the step metrics. */
 export async function oursDefault(opts: WorkloadOptions): Promise<BenchWorkload> {
   const config = { ...defaultHyperparams(), ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}) }
-  const size = config.imageSize
+  // The default run trains MNIST at its own size.
+  const size = config.imageSize ?? 28
   const shape: [number, number, number] = [size, size, 1]
   const archs = buildArchs(config, shape)
   const count = Math.max(1024, config.batchSize * 4)

@@ -21,7 +21,7 @@ import { CHECKPOINT_FORMAT_VERSION, checkpointName, type CheckpointState } from 
 import { findLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint/reader'
 import { readHostTensors, restoreTensors, resumeMismatches } from './checkpoint/trainer-io'
 import { removeStaleTemps, saveCheckpoint, type WriteHook } from './checkpoint/writer'
-import { loadDataset } from './data/datasets'
+import { loadTrainingData } from './data/datasets'
 import { buildArchs } from './models'
 import { TrainingGuard } from './guard'
 import { HealthCoach } from './health'
@@ -121,7 +121,7 @@ export class TrainingSession implements TrainingSessionApi {
         ...(mode.config ?? {}),
         ...(mode.steps ? { steps: mode.steps } : {})
       })
-      const data = await loadDataset(record.dataDir ?? opts.dataDir, config.dataset)
+      const data = await loadTrainingData(record.dataDir ?? opts.dataDir, config.dataset, config.imageSize)
       config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
       const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
       const problems = resumeMismatches(ckpt.state, config, archs, data.index)
@@ -195,7 +195,8 @@ export class TrainingSession implements TrainingSessionApi {
       input = mode.config
     }
     const config = parseConfig(input)
-    const data = await loadDataset(opts.dataDir, config.dataset)
+    // The size asked for, or the dataset's own; either way the run records the size it trains at.
+    const data = await loadTrainingData(opts.dataDir, config.dataset, config.imageSize)
     config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
     const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
     if (parentCkpt) {

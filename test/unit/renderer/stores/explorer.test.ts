@@ -13,7 +13,8 @@ const fake: FakeStudio = vi.hoisted(() => ({}) as FakeStudio)
 vi.mock('../../../../src/renderer/src/api', () => ({
   get studio() {
     return fake.api
-  }
+  },
+  onConnection: (cb: (up: boolean) => void) => fake.onConnection(cb)
 }))
 
 import { useExplorerStore } from '../../../../src/renderer/src/stores/explorer'
