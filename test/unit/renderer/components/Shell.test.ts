@@ -90,10 +90,12 @@ describe('BaseLineChart', () => {
       }
     })
     const canvas = w.find('canvas')
-    expect(canvas.attributes('aria-label')).toBe('Loss chart')
-    expect(canvas.attributes('role')).toBe('img')
+    // The canvas is hidden from assistive technology; the text beside it names and describes it.
+    expect(canvas.attributes('aria-hidden')).toBe('true')
+    expect(canvas.attributes('role')).toBeUndefined()
     expect(canvas.attributes('data-points')).toBe('1')
-    expect(canvas.text()).toContain('D loss 1.50')
+    expect(w.get('.base-line-chart__text').text()).toContain('Loss chart: 1 points')
+    expect(w.get('.base-line-chart__text').text()).toContain('D loss 1.50')
     w.unmount()
   })
 })
