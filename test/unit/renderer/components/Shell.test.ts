@@ -90,12 +90,13 @@ describe('BaseLineChart', () => {
       }
     })
     const canvas = w.find('canvas')
-    // The canvas is hidden from assistive technology; the text beside it names and describes it.
-    expect(canvas.attributes('aria-hidden')).toBe('true')
-    expect(canvas.attributes('role')).toBeUndefined()
+    expect(canvas.attributes('aria-label')).toBe('Loss chart')
+    expect(canvas.attributes('role')).toBe('img')
     expect(canvas.attributes('data-points')).toBe('1')
-    expect(w.get('.base-line-chart__text').text()).toContain('Loss chart: 1 points')
-    expect(w.get('.base-line-chart__text').text()).toContain('D loss 1.50')
+    // The description is a sibling the canvas points to (content inside a role="img" is never read).
+    expect(canvas.text()).toBe('')
+    const desc = w.get(`#${canvas.attributes('aria-describedby')}`)
+    expect(desc.text()).toContain('D loss 1.50')
     w.unmount()
   })
 })
