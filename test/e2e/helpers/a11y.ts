@@ -21,6 +21,14 @@ interface AxeResult {
 
 /** Serious and critical axe violations on the page as it is now, one line each (empty when none). */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  // Loading overlays dim what they cover: judge the page once they are gone.
+  await page.waitForFunction(
+    () => document.querySelectorAll('.n-spin-content--spinning').length === 0,
+    null,
+    {
+      timeout: 60_000
+    }
+  )
   // Judge the page at rest: a fading-in card has the colours of half its opacity.
   await page.evaluate(() =>
     Promise.all(
