@@ -11,6 +11,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // electron-store is ESM-only ("type": "module") and out/main is CommonJS: a bare
+      // require('electron-store') depends on the runtime's require(esm). Bundled, it is plain code
+      // in the bundle (test/unit/static/built-bundles.test.ts checks every remaining require).
+      externalizeDeps: { exclude: ['electron-store'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),

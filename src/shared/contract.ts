@@ -117,8 +117,11 @@ export type ModelRefPayload = z.output<typeof modelRefSchema>
 // Settings (one schema: electron-store in the app, settings.json under serve and the CLI)
 // ---------------------------------------------------------------------------------------------
 
-/** Views of the app; the last one is restored on start. */
-export const VIEWS = ['datasets', 'train', 'runs', 'explorer', 'export', 'settings'] as const
+/**
+ * Views of the app, by route name (src/renderer/src/router.ts): the native menu lists exactly
+ * these, and a test checks each is a route. A new view adds its name here and its route there.
+ */
+export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'settings'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */
@@ -258,6 +261,13 @@ export interface FileRef {
   bytes: number
 }
 
+/** Result of `export:save`: where the files went, or `canceled` when the user closed the dialog. */
+export interface SavedFiles {
+  canceled: boolean
+  /** Absolute paths of the copies. */
+  saved: string[]
+}
+
 /** Result of `training:estimate`. */
 export interface Estimate {
   msPerStep: number
@@ -292,14 +302,12 @@ export interface TrainingStatus {
 }
 
 /**
- * A command from the desktop app's native menu for the UI to carry out (never sent under serve).
- * `import-dataset` carries the folder the user picked in the native dialog.
+ * A command from the desktop app's native menu for the UI to carry out (never sent under serve;
+ * src/renderer/src/composables/useAppCommands.ts carries them out). `import-dataset` carries the
+ * folder the user picked in the native dialog; `export` saves the explorer's current image.
  */
 export type AppCommand =
-  | { action: 'navigate'; view: ViewName }
-  | { action: 'import-dataset'; source: string }
-  | { action: 'export' }
-  | { action: 'about' }
+  { action: 'navigate'; view: ViewName } | { action: 'import-dataset'; source: string } | { action: 'export' }
 
 /** A line appended to a run's events.jsonl. */
 export interface RunEventMessage {
@@ -540,6 +548,15 @@ export const requests = {
   'export:model': request<FileRef>()(
     z.object({ model: modelRefSchema }).strict(),
     'Writes the generator as a tfjs model into the exports folder.'
+  ),
+
+  /**
+   * Desktop app only: asks where to save exported files (the native save dialog for one file, a
+   * folder picker for several) and copies them there. Under serve the browser downloads instead.
+   */
+  'export:save': request<SavedFiles>()(
+    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(16) }).strict(),
+    'Saves exported files where the user picks (native dialog, desktop app).'
   ),
 
   /** Facts about the generator the explorer would use: sizes, EMA, conditional, checkpoint and step. */

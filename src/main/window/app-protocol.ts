@@ -22,9 +22,13 @@ export function registerAppScheme(): void {
   ])
 }
 
-/** The CSP of every app:// response; the same policy as the meta tag in src/renderer/index.html. */
+/**
+ * The CSP of every app:// response: the meta tag's policy (src/renderer/index.html) without
+ * WebSocket. The meta tag allows ws: for serve mode; Chromium enforces both policies, so the app's
+ * page can open no socket at all (it talks only through the preload).
+ */
 export const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: app:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'"
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: app:; connect-src 'self'; object-src 'none'; base-uri 'self'"
 
 /** Serves app:// from the two roots. */
 export function handleAppProtocol(roots: { renderer: string; data: string }): void {

@@ -6,12 +6,12 @@
 import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron'
 import { VIEWS, type AppCommand, type AppInfo } from '../../shared/contract'
 
-const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
+/** Menu labels of the views (the sidebar's names). */
+export const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   datasets: 'Datasets',
   train: 'Train',
   runs: 'Runs',
-  explorer: 'Explorer',
-  export: 'Export',
+  explore: 'Explore',
   settings: 'Settings'
 }
 

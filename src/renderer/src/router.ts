@@ -1,20 +1,9 @@
 import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router'
-import type { ViewName } from '../../shared/contract'
+import { VIEWS, type ViewName } from '../../shared/contract'
 
-/** The route of each view the settings and the native menu name (`export` is a panel of Explore). */
-export const VIEW_ROUTES: Record<ViewName, string> = {
-  datasets: '/datasets',
-  train: '/train',
-  runs: '/runs',
-  explorer: '/explore',
-  export: '/explore',
-  settings: '/settings'
-}
-
-/** The view a route belongs to, for "restore the last view"; undefined for other routes. */
+/** The view a route belongs to (views are route names), for "restore the last view". */
 export function viewOfRoute(name: unknown): ViewName | undefined {
-  if (name === 'explore') return 'explorer'
-  return typeof name === 'string' && name in VIEW_ROUTES ? (name as ViewName) : undefined
+  return (VIEWS as readonly unknown[]).includes(name) ? (name as ViewName) : undefined
 }
 
 /**
