@@ -106,6 +106,9 @@ describe.skipIf(missing !== null)('Settings and reconnect in Chromium against ga
       await page.getByLabel('Light', { exact: true }).check()
       await expect.poll(() => settingsOnDisk().theme, WAIT).toBe('light')
       await page.screenshot({ path: path.join(RESULTS_DIR, 'settings.png') })
+      // Back to the fastest backend for the training below.
+      await page.getByLabel('Compute backend', { exact: true }).selectOption('auto')
+      await expect.poll(() => settingsOnDisk().backend, WAIT).toBe('auto')
       expect(errors).toEqual([])
     } catch (err) {
       await page.screenshot({ path: path.join(RESULTS_DIR, 'failure-settings.png') }).catch(() => undefined)
@@ -128,7 +131,8 @@ describe.skipIf(missing !== null)('Settings and reconnect in Chromium against ga
       await page
         .getByRole('status')
         .filter({ hasText: /^Running: step [1-9]/ })
-        .waitFor()
+        // The first start converts MNIST into the data folder: minutes on a loaded machine.
+        .waitFor({ timeout: 420_000 })
       const runsDir = path.join(served.dataDir, 'runs')
       const runDir = path.join(runsDir, readdirSync(runsDir)[0] ?? '')
 
@@ -166,5 +170,5 @@ describe.skipIf(missing !== null)('Settings and reconnect in Chromium against ga
       console.error(`page errors: ${JSON.stringify(errors)}\nserve stderr:\n${served.stderr().slice(-4000)}`)
       throw err
     }
-  }, 420_000)
+  }, 900_000)
 })
