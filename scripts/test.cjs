@@ -1,5 +1,6 @@
 // `npm test`: build the app (the CLI, serve and worker tests run the built entries), then the
-// unit + integration suites, then the browser e2e suite, and print one closing line
+// unit + integration suites, then the browser e2e suite (Electron's under xvfb-run where the binary
+// exists), then the desktop suite (the built app in the stand-in Electron runtime), and print one closing line
 // "N passed, N failed, N skipped" over all of them. Exit code 1 if anything failed.
 'use strict'
 const { spawnSync } = require('node:child_process')
@@ -34,13 +35,27 @@ if (
 }
 const suites = [
   { name: 'unit + integration', config: 'vitest.config.ts', out: 'vitest-unit.json' },
-  { name: 'e2e (Chromium, Electron where installed)', config: 'vitest.e2e.config.ts', out: 'vitest-e2e.json' }
+  {
+    name: 'e2e (Chromium, Electron where installed)',
+    config: 'vitest.e2e.config.ts',
+    out: 'vitest-e2e.json',
+    display: true
+  },
+  {
+    name: 'desktop (built app, stand-in Electron runtime)',
+    config: 'vitest.desktop.config.ts',
+    out: 'vitest-desktop.json'
+  }
 ]
+// Where the Electron binary exists but no display does, its suite runs under a virtual X server.
+const { electronBinary } = require('./electron-binary.cjs')
+const headless = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
+const xvfb = headless && electronBinary().bin && spawnSync('xvfb-run', ['--help']).error === undefined
 const totals = { passed: 0, failed: 0, skipped: 0 }
 for (const s of suites) {
   const outFile = path.join(results, s.out)
   fs.rmSync(outFile, { force: true })
-  const code = run(bin('vitest'), [
+  const args = [
     'run',
     '--config',
     s.config,
@@ -48,7 +63,8 @@ for (const s of suites) {
     '--reporter=json',
     `--outputFile.json=${outFile}`,
     ...extra
-  ])
+  ]
+  const code = s.display && xvfb ? run('xvfb-run', ['-a', bin('vitest'), ...args]) : run(bin('vitest'), args)
   let counted = false
   try {
     const j = JSON.parse(fs.readFileSync(outFile, 'utf8'))

@@ -28,13 +28,13 @@ registerAppScheme()
 
 // Tests point an unpackaged app at a temp data dir (must precede 'ready'); an installed app
 // always keeps its data in its own userData, whatever the environment says.
-if (!app.isPackaged && process.env.GAN_STUDIO_USER_DATA)
-  app.setPath('userData', process.env.GAN_STUDIO_USER_DATA)
+const userDataFromEnv = !app.isPackaged ? process.env.GAN_STUDIO_USER_DATA : undefined
+if (userDataFromEnv) app.setPath('userData', userDataFromEnv)
 
 /** `--self-test` (self-test.ts): a hidden window, a few real requests, exit 0 or 1 with the reason. */
 const selfTest = isSelfTest(process.argv)
 // The self-test never touches the user's data (nor the lock of a running studio's data dir).
-if (selfTest && !(!app.isPackaged && process.env.GAN_STUDIO_USER_DATA))
+if (selfTest && !userDataFromEnv)
   app.setPath('userData', mkdtempSync(path.join(os.tmpdir(), 'gan-studio-self-test-')))
 
 if (!app.requestSingleInstanceLock()) {
@@ -87,7 +87,8 @@ if (!app.requestSingleInstanceLock()) {
       const explorer = createExplorerPorts(
         dataDir,
         () => store.get().backend,
-        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js'), 'GAN Studio inference')
+        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js'), 'GAN Studio inference'),
+        () => store.get().threads
       )
       service = new StudioService({
         dataDir,

@@ -121,7 +121,7 @@ export type ModelRefPayload = z.output<typeof modelRefSchema>
  * Views of the app, by route name (src/renderer/src/router.ts): the native menu lists exactly
  * these, and a test checks each is a route. A new view adds its name here and its route there.
  */
-export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'settings'] as const
+export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'playground', 'settings'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */

@@ -97,7 +97,8 @@ export class StudioService {
       now: () => this.clock.now(),
       onBackend: (r) => {
         this.backendReport = r
-      }
+      },
+      threads: () => opts.settings.get().threads
     })
     for (const problem of opts.settings.problems) this.notify('warning', problem)
   }
@@ -243,8 +244,8 @@ export class StudioService {
     'settings:update': async (p) => {
       const before = this.opts.settings.get()
       const next = this.opts.settings.update(p)
+      // The cached report describes the old backend or thread count: app:info probes again.
       if (next.backend !== before.backend || next.threads !== before.threads) {
-        // New runs load what the settings say now: probe again so app:info reports that.
         this.backendReport = undefined
         this.backendProbe = undefined
         this.backendError = undefined

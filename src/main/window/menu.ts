@@ -12,6 +12,7 @@ export const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   train: 'Train',
   runs: 'Runs',
   explore: 'Explore',
+  playground: 'Playground',
   settings: 'Settings'
 }
 

@@ -98,7 +98,8 @@ async function handle(msg: ToWorker): Promise<void> {
         dataDir: msg.dataDir,
         runDir: msg.runDir,
         mode: msg.mode,
-        backend: msg.backend
+        backend: msg.backend,
+        threads: msg.threads
       })
       await channel.post({
         type: 'ready',
@@ -154,7 +155,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return
     }
     case 'probe': {
-      const report = await loadBackend(msg.backend ?? 'auto')
+      const report = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
       await channel.post({ type: 'backend', report })
       await exitWith(0)
       return
@@ -175,6 +176,7 @@ async function estimate(msg: Extract<ToWorker, { type: 'estimate' }>): Promise<v
     dataDir: msg.dataDir,
     runDir: msg.scratchDir,
     backend: msg.backend,
+    threads: msg.threads,
     mode: {
       kind: 'new',
       name: 'estimate',

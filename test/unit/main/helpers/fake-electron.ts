@@ -142,7 +142,9 @@ export function fakeElectron(s: FakeElectronState): Record<string, unknown> {
         if (s.handlers.has(name)) throw new Error(`Attempted to register a second handler for '${name}'`)
         s.handlers.set(name, h)
       },
-      removeHandler: (name: string): void => void s.handlers.delete(name)
+      removeHandler: (name: string): void => void s.handlers.delete(name),
+      // electron-store listens for its renderer helper's channel; nothing sends on it here.
+      on: (): void => undefined
     },
     Menu: { buildFromTemplate: (): object => ({}), setApplicationMenu: (): void => undefined },
     protocol: { registerSchemesAsPrivileged: (): void => undefined, handle: (): void => undefined },
