@@ -1,6 +1,22 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
+import { META_CSP } from './src/shared/csp'
+
+/** Puts the one CSP (src/shared/csp.ts) into the renderer's index.html as its first meta tag. */
+function cspMeta(): Plugin {
+  return {
+    name: 'gan-studio-csp',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CSP },
+        injectTo: 'head-prepend'
+      }
+    ]
+  }
+}
 
 /**
  * Three bundles: main (app lifecycle + the plain-Node entries that run without Electron: the CLI
@@ -40,6 +56,6 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }
     },
     resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
-    plugins: [vue()]
+    plugins: [vue(), cspMeta()]
   }
 })

@@ -27,6 +27,7 @@ import type {
   StepMetrics
 } from './domain'
 import { ERROR_CODES as ERROR_CODE_LIST, StudioError, type WireError } from './errors'
+import { describeZodError } from './zod-issues'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -66,6 +67,13 @@ export const IMPORT_SIZES = [28, 32, 64, 128] as const
 export const IMPORT_FIT_MODES = ['crop', 'letterbox', 'stretch'] as const
 
 /** Latent vectors or seeds the explorer generates from. Seeds are reproducible; latents are exact. */
+/**
+ * Largest base64 payload of `explorer:openImage`. The renderer sends only the chunks before the
+ * image data, and GAN Studio's biggest provenance (64 latents of 1024 numbers) is about 2 MB in
+ * base64; anything larger is refused before it is decoded.
+ */
+export const OPEN_IMAGE_MAX_CHARS = 4 * 1024 * 1024
+
 const latentSourceSchema = z
   .object({
     seeds: z
@@ -635,7 +643,10 @@ export const requests = {
       .strict(),
     "Saves the run's latent bookmarks."
   ),
-  /** Reads an exported PNG's provenance (base64 bytes) so the explorer can restore its latents. */
+  /**
+   * Reads an exported PNG's provenance (base64 bytes) so the explorer can restore its latents. The
+   * client sends `pngHead(bytes)`: the text chunks, without the image data.
+   */
   'explorer:openImage': request<{
     runId?: string
     checkpoint?: string
@@ -650,7 +661,17 @@ export const requests = {
     kind: string
     interpolation?: { mode: 'linear' | 'slerp'; steps: number }
   }>()(
-    z.object({ png: z.string().min(8).max(24_000_000) }).strict(),
+    z
+      .object({
+        png: z
+          .string()
+          .min(8)
+          .max(
+            OPEN_IMAGE_MAX_CHARS,
+            'The image is too large to read here: send only its chunks before the image data (pngHead)'
+          )
+      })
+      .strict(),
     "An exported PNG's provenance (run, seeds, latents, truncation)."
   ),
   /** Writes an interpolation strip PNG (with its interpolation parameters) into `<dataDir>/exports/`. */
@@ -719,17 +740,7 @@ export function parseRequest<K extends RequestName>(name: K, payload: unknown): 
   const schema = requests[name].payload as z.ZodType
   const r = schema.safeParse(payload === undefined ? {} : payload)
   if (!r.success) {
-    const issues = r.error.issues
-      .slice(0, 8)
-      .map((i) => {
-        const field = i.path.join('.') || '(payload)'
-        const msg =
-          i.code === 'unrecognized_keys'
-            ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
-            : i.message
-        return `${field}: ${msg}`
-      })
-      .join('; ')
+    const issues = describeZodError(r.error, { whole: '(payload)' })
     throw new StudioError('invalid-input', `Invalid ${name} request: ${issues}`)
   }
   return r.data as RequestPayload<K>

@@ -11,7 +11,7 @@ import { checkSecondOrderGradients, gradientPenalty, wganRefusal } from './gp'
 import { discriminatorLoss, generatorLoss, meanScore } from './losses'
 import type { GanArchs } from './models'
 import { Network } from './models/network'
-import { Adam } from './optim/adam'
+import { Adam, type AdamConfig } from './optim/adam'
 import { Ema } from './optim/ema'
 import { Rng, type RngState } from './rng'
 import { tf } from './tf'
@@ -72,11 +72,18 @@ export class GanTrainer {
   /** Labels of the real batch nextBatch() drew last (conditional runs). */
   private batchLabels: Int32Array | undefined
 
+  /** The run's hyperparameters; only `setLive` changes them. */
+  get config(): Hyperparams {
+    return this.current
+  }
+  private current: Hyperparams
+
   constructor(
-    public config: Hyperparams,
+    config: Hyperparams,
     readonly data: CachedDataset,
     readonly archs: GanArchs
   ) {
+    this.current = config
     const n = data.index.count
     if (config.batchSize > n) {
       throw new Error(
@@ -98,14 +105,21 @@ export class GanTrainer {
     this.rng = new Rng(config.seed)
     this.G = new Network('generator', archs.generator, this.rng)
     this.D = new Network('discriminator', archs.discriminator, this.rng)
-    const adam = (lr: number): { lr: number; beta1: number; beta2: number; epsilon: number } => ({
-      lr,
-      beta1: config.beta1,
-      beta2: config.beta2,
-      epsilon: 1e-8
-    })
-    this.optG = new Adam(adam(config.lrG), this.G.weights)
-    this.optD = new Adam(adam(config.lrD), this.D.weights)
+    // The learning rates are read from this.config at each update, never copied: a live change
+    // (setLive) has one place to go.
+    const adam = (lr: 'lrG' | 'lrD'): AdamConfig => {
+      const trainer = this as GanTrainer
+      return {
+        get lr(): number {
+          return trainer.config[lr]
+        },
+        beta1: config.beta1,
+        beta2: config.beta2,
+        epsilon: 1e-8
+      }
+    }
+    this.optG = new Adam(adam('lrG'), this.G.weights)
+    this.optD = new Adam(adam('lrD'), this.D.weights)
     if (config.ema > 0) this.ema = new Ema(config.ema, this.G)
     this.epochSeed = this.rng.nextUint32()
     this.perm = new Rng(this.epochSeed).permutation(n)
@@ -364,11 +378,9 @@ export class GanTrainer {
     return Uint8Array.from(data)
   }
 
-  /** Changes live hyperparameters (learning rates reach the Adams) from the next step on. */
+  /** Changes live hyperparameters from the next step on (the optimizers read their rates from here). */
   setLive(v: LiveHyperparams): void {
-    if (v.lrG !== undefined) this.optG.config.lr = v.lrG
-    if (v.lrD !== undefined) this.optD.config.lr = v.lrD
-    this.config = { ...this.config, ...v }
+    this.current = { ...this.current, ...v }
   }
 
   /** Everything besides tensors that resuming needs. */

@@ -1,6 +1,6 @@
 import { shallowRef, watch, type Ref } from 'vue'
 import type { StepMetrics } from '../../../shared/domain'
-import type { XY } from '../utils/series'
+import { EmaSmoother, type XY } from '../utils/series'
 
 /** Metric keys the charts draw. */
 export type MetricKey = 'lossD' | 'lossG' | 'dReal' | 'dFake' | 'imagesPerSec'
@@ -40,22 +40,22 @@ export function useMetricSeries(
   let lastBuiltStep = Number.NaN
   let mode: XMode = xMode.value
   let weight = smoothing.value
-  let ema: Record<MetricKey, { last: number; n: number }> = fresh()
+  let ema = fresh(weight)
   let pts = empty()
 
-  function fresh(): Record<MetricKey, { last: number; n: number }> {
+  function fresh(w: number): Record<MetricKey, EmaSmoother> {
     return {
-      lossD: { last: 0, n: 0 },
-      lossG: { last: 0, n: 0 },
-      dReal: { last: 0, n: 0 },
-      dFake: { last: 0, n: 0 },
-      imagesPerSec: { last: 0, n: 0 }
+      lossD: new EmaSmoother(w),
+      lossG: new EmaSmoother(w),
+      dReal: new EmaSmoother(w),
+      dFake: new EmaSmoother(w),
+      imagesPerSec: new EmaSmoother(w)
     }
   }
 
   function update(): void {
     const ms = metrics.value
-    const w = Math.min(Math.max(smoothing.value, 0), 0.999)
+    const w = smoothing.value
     const first = ms[0]
     const rebuild =
       ms !== source ||
@@ -69,7 +69,7 @@ export function useMetricSeries(
       built = 0
       mode = xMode.value
       weight = w
-      ema = fresh()
+      ema = fresh(w)
       pts = empty()
       firstStep = first?.step ?? Number.NaN
     }
@@ -77,17 +77,7 @@ export function useMetricSeries(
     for (let i = built; i < ms.length; i++) {
       const m = ms[i] as StepMetrics
       const x = mode === 'step' ? m.step : (m.time - t0) / 1000
-      for (const k of KEYS) {
-        const y = m[k]
-        if (!Number.isFinite(y) || w === 0) {
-          pts[k].push({ x, y })
-          continue
-        }
-        const e = ema[k]
-        e.last = e.last * w + (1 - w) * y
-        e.n++
-        pts[k].push({ x, y: e.last / (1 - Math.pow(w, e.n)) })
-      }
+      for (const k of KEYS) pts[k].push({ x, y: ema[k].next(m[k]) })
     }
     built = ms.length
     lastBuiltStep = (ms[built - 1] as StepMetrics | undefined)?.step ?? Number.NaN
