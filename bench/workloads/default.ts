@@ -100,7 +100,7 @@ export function trainerWorkload(name: string, config: Hyperparams, archs: GanArc
 /** The default workload: the app's default hyperparameters (defaultHyperparams()) on 28 px MNIST shapes. */
 export function defaultSetup(opts: WorkloadOptions): { config: Hyperparams; archs: GanArchs } {
   const config = { ...defaultHyperparams(), ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}) }
-  const size = config.imageSize
+  const size = config.imageSize ?? 28 // the default run trains MNIST at its own size
   return { config, archs: buildArchs(config, [size, size, 1]) }
 }
 

@@ -121,7 +121,7 @@ export async function runSelfTest(call: PageCall, opts: SelfTestOptions): Promis
     step(`trained 2 steps in a worker (run ${record.id})`)
 
     const ref = (await call('export:png', {
-      runId: record.id,
+      model: { runId: record.id },
       source: { seeds: [1, 2, 3, 4] },
       columns: 2
     })) as FileRef

@@ -97,6 +97,30 @@ const latentSourceSchema = z
 
 const truncationSchema = z.number().min(0).max(4).default(1)
 
+/** How two latents are joined: straight line or great circle. */
+const interpolationModeSchema = z.enum(['linear', 'slerp']).default('slerp')
+
+/**
+ * Which generator an explorer or export request renders with: a run, one of its checkpoints (the
+ * newest when omitted), its EMA or raw weights, and the class of a conditional model. Every
+ * explorer and export request carries this one object, so an export renders exactly what the
+ * explorer showed.
+ */
+export const modelRefSchema = z
+  .object({
+    runId: idSchema,
+    checkpoint: idSchema.optional(),
+    /** EMA weights (when the checkpoint has them) or the raw generator weights. */
+    ema: z.boolean().default(true),
+    /** Class of a conditional model (0 when omitted); unconditional models ignore it. */
+    label: z.number().int().min(0).max(65535).optional()
+  })
+  .strict()
+/** A model reference as the UI sends it. */
+export type ModelRefInput = z.input<typeof modelRefSchema>
+/** A model reference after validation (defaults filled in). */
+export type ModelRefPayload = z.output<typeof modelRefSchema>
+
 // ---------------------------------------------------------------------------------------------
 // Settings (one schema: electron-store in the app, settings.json under serve and the CLI)
 // ---------------------------------------------------------------------------------------------
@@ -105,7 +129,7 @@ const truncationSchema = z.number().min(0).max(4).default(1)
  * Views of the app, by route name (src/renderer/src/router.ts): the native menu lists exactly
  * these, and a test checks each is a route. A new view adds its name here and its route there.
  */
-export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'playground'] as const
+export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'playground', 'settings'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */
@@ -445,6 +469,14 @@ export const requests = {
     z.object({ runId: idSchema, live: liveHyperparamsSchema }).strict(),
     'Changes live hyperparameters from the next step on.'
   ),
+  /**
+   * Writes a checkpoint of a running or paused run's current weights now (between two steps) so
+   * the explorer can open them; returns its name and step.
+   */
+  'training:snapshot': request<{ checkpoint: string; step: number }>()(
+    runRef,
+    "Checkpoints a live run's current weights now, for the explorer."
+  ),
   /** A short dry run of a configuration in a throwaway process; measures ms/step. */
   'training:estimate': request<Estimate>()(
     z
@@ -469,12 +501,9 @@ export const requests = {
   'explorer:generate': request<{ images: string[] }>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
+        model: modelRefSchema,
         source: latentSourceSchema,
-        truncation: truncationSchema,
-        ema: z.boolean().default(true),
-        label: z.number().int().min(0).max(65535).optional()
+        truncation: truncationSchema
       })
       .strict(),
     'Generates images from seeds or latents; PNG data URLs.'
@@ -483,14 +512,12 @@ export const requests = {
   'explorer:interpolate': request<{ frames: string[] }>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
+        model: modelRefSchema,
         from: latentSourceSchema,
         to: latentSourceSchema,
         frames: z.number().int().min(2).max(120).default(16),
-        mode: z.enum(['linear', 'slerp']).default('slerp'),
-        truncation: truncationSchema,
-        ema: z.boolean().default(true)
+        mode: interpolationModeSchema,
+        truncation: truncationSchema
       })
       .strict(),
     'Frames interpolated between two latents.'
@@ -500,8 +527,7 @@ export const requests = {
   'export:png': request<FileRef>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
+        model: modelRefSchema,
         source: latentSourceSchema,
         truncation: truncationSchema,
         columns: z.number().int().min(1).max(64).default(8),
@@ -514,12 +540,12 @@ export const requests = {
   'export:gif': request<FileRef>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
+        model: modelRefSchema,
         from: latentSourceSchema,
         to: latentSourceSchema,
         frames: z.number().int().min(2).max(240).default(32),
         fps: z.number().int().min(1).max(60).default(12),
+        mode: interpolationModeSchema,
         truncation: truncationSchema,
         scale: z.number().int().min(1).max(16).default(2)
       })
@@ -528,7 +554,7 @@ export const requests = {
   ),
   /** Writes the generator as a tfjs model (model.json + weights) into `<dataDir>/exports/`. */
   'export:model': request<FileRef>()(
-    z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) }).strict(),
+    z.object({ model: modelRefSchema }).strict(),
     'Writes the generator as a tfjs model into the exports folder.'
   ),
 
@@ -554,16 +580,14 @@ export const requests = {
     datasetId: string
     model: string
   }>()(
-    z.object({ runId: idSchema, checkpoint: idSchema.optional(), ema: z.boolean().default(true) }).strict(),
+    z.object({ model: modelRefSchema }).strict(),
     "The explorer's generator: latent size, image shape, EMA, classes."
   ),
   /** GANSpace directions: unit latent directions (PCA of the first layer, regressed to latent space). */
   'explorer:directions': request<{ directions: number[][]; explained: number[]; scale: number[] }>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
-        ema: z.boolean().default(true),
+        model: modelRefSchema,
         count: z.number().int().min(1).max(32).default(8)
       })
       .strict(),
@@ -578,9 +602,7 @@ export const requests = {
   }>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
-        ema: z.boolean().default(true),
+        model: modelRefSchema,
         source: latentSourceSchema,
         truncation: truncationSchema,
         count: z.number().int().min(1).max(32).default(8)
@@ -629,6 +651,10 @@ export const requests = {
     runId?: string
     checkpoint?: string
     step?: number
+    /** Whether the image was rendered with the EMA weights (absent in older exports). */
+    ema?: boolean
+    /** Class of a conditional model. */
+    label?: number
     seeds?: number[]
     latents: number[][]
     truncation: number
@@ -652,13 +678,11 @@ export const requests = {
   'export:strip': request<FileRef>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
-        ema: z.boolean().default(true),
+        model: modelRefSchema,
         from: latentSourceSchema,
         to: latentSourceSchema,
         frames: z.number().int().min(2).max(120).default(16),
-        mode: z.enum(['linear', 'slerp']).default('slerp'),
+        mode: interpolationModeSchema,
         truncation: truncationSchema,
         scale: z.number().int().min(1).max(8).default(2)
       })
@@ -669,8 +693,7 @@ export const requests = {
   'explorer:latents': request<{ latents: number[][] }>()(
     z
       .object({
-        runId: idSchema,
-        checkpoint: idSchema.optional(),
+        model: modelRefSchema,
         seeds: z
           .array(
             z

@@ -42,7 +42,11 @@ export const hyperparamsSchema = z
       .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'use letters, digits, dot, dash or underscore')
       .default('mnist'),
     model: z.enum(MODEL_KINDS).default('dcgan'),
-    imageSize: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).default(28),
+    /**
+     * Size the run trains at. Omitted: the dataset's own size (the run records it). Another size
+     * resizes the dataset's images when the run opens.
+     */
+    imageSize: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).optional(),
     /** Width multiplier for the dcgan channel counts. */
     width: z.number().min(0.125).max(4).default(0.5),
     latentDim: int(1, 1024).default(64),

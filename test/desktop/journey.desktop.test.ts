@@ -187,9 +187,9 @@ describe.skipIf(missing !== null)('the desktop app in the stand-in Electron runt
         const checkpoint = await page.getByLabel('Checkpoint', { exact: true }).inputValue()
         await shot('explore')
 
-        await page.getByRole('listitem', { name: 'Seed 3', exact: true }).click()
+        await page.getByRole('button', { name: 'Seed 3', exact: true }).click()
         await page.getByRole('img', { name: 'Image A' }).waitFor()
-        await page.getByRole('listitem', { name: 'Seed 7', exact: true }).click()
+        await page.getByRole('button', { name: 'Seed 7', exact: true }).click()
         await page.getByRole('img', { name: 'Image B' }).waitFor()
 
         // Two bookmarks: A (seed 3), then A and B swapped (seed 7).

@@ -1,15 +1,19 @@
 /**
  * The Explore view in Debian's Chromium against `gan-studio serve`: a real trained fixture run
- * (mlp on MNIST, trained by the CLI into the served data dir), two images picked from the seed
- * grid, a spherical interpolation, and an exported PNG whose text chunks name the run and seed.
- * Screenshots go to test-results/.
+ * (class-conditional mlp on MNIST, trained by the CLI into the served data dir), raw weights
+ * (EMA off) and a class picked, two images picked from the seed grid, a spherical interpolation,
+ * and an exported PNG whose pixels are the explorer's image and whose text chunks name the run,
+ * seed, class and weights. axe finds no serious or critical violation. Screenshots go to
+ * test-results/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import sharp from 'sharp'
 import { readPngText } from '../../src/main/imaging/png'
+import { seriousViolations } from './helpers/a11y'
 import {
   RESULTS_DIR,
   ROOT,
@@ -47,6 +51,7 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
         '60',
         '--batch',
         '16',
+        '--conditional',
         '--name',
         'Explorer fixture',
         '--out',
@@ -87,6 +92,13 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
         .toBe('ckpt-000060')
       const grid = page.getByRole('list', { name: 'Generated images' })
       await expect.poll(() => grid.locator('img').count(), WAIT).toBe(64)
+      // Raw weights and class 5: every image and export below must use both.
+      const firstCell = await grid.locator('img').first().getAttribute('src')
+      await page.getByRole('switch', { name: 'EMA weights' }).click()
+      await expect.poll(() => grid.locator('img').first().getAttribute('src'), WAIT).not.toBe(firstCell)
+      const rawCell = await grid.locator('img').first().getAttribute('src')
+      await page.getByLabel('Class', { exact: true }).selectOption({ label: '5' })
+      await expect.poll(() => grid.locator('img').first().getAttribute('src'), WAIT).not.toBe(rawCell)
       // Every grid image decoded (crisp rendering is CSS; check it is applied).
       expect(
         await grid
@@ -95,9 +107,9 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
           .evaluate((el) => getComputedStyle(el).imageRendering)
       ).toBe('pixelated')
 
-      await page.getByRole('listitem', { name: 'Seed 3', exact: true }).click()
+      await page.getByRole('button', { name: 'Seed 3', exact: true }).click()
       await page.getByRole('img', { name: 'Image A' }).waitFor()
-      await page.getByRole('listitem', { name: 'Seed 7', exact: true }).click()
+      await page.getByRole('button', { name: 'Seed 7', exact: true }).click()
       await page.getByRole('img', { name: 'Image B' }).waitFor()
 
       await page.getByLabel('Interpolation', { exact: true }).selectOption({ label: 'Spherical' })
@@ -107,6 +119,8 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
       const strip = page.getByRole('list', { name: 'Interpolation strip' })
       await expect.poll(() => strip.getByRole('listitem').count(), WAIT).toBe(8)
       await page.screenshot({ path: path.join(RESULTS_DIR, 'explore-interpolation.png') })
+      expect(await seriousViolations(page)).toEqual([])
+      const shown = await page.getByRole('img', { name: 'Image A' }).getAttribute('src')
 
       // Export PNG: A (seed 3) as one image; the download's text chunks name the run and the seed.
       const [download] = await Promise.all([
@@ -119,7 +133,16 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
       expect(text.run).toBe(RUN_ID)
       expect(text.seed).toBe('3')
       expect(text.checkpoint).toBe('ckpt-000060')
-      expect(JSON.parse(text['gan-studio'] ?? '{}').latents[0]).toHaveLength(64)
+      expect(text.label).toBe('5')
+      const record = JSON.parse(text['gan-studio'] ?? '{}') as { latents: number[][]; ema: boolean }
+      expect(record.latents[0]).toHaveLength(64)
+      expect(record.ema).toBe(false)
+      // The exported pixels are the explorer's image (exported ×8 with nearest-neighbour).
+      const exported = await sharp(saved).resize(28, 28, { kernel: 'nearest' }).raw().toBuffer()
+      const onScreen = await sharp(Buffer.from((shown ?? '').replace(/^data:[^,]*,/, ''), 'base64'))
+        .raw()
+        .toBuffer()
+      expect(exported.equals(onScreen)).toBe(true)
 
       // Directions and nearest images render.
       await page.getByRole('button', { name: 'Find directions (PCA)' }).click()
@@ -129,6 +152,7 @@ describe.skipIf(missing !== null)('Explore view in Chromium against gan-studio s
         .poll(() => page.getByRole('list', { name: 'Nearest training images' }).locator('img').count(), WAIT)
         .toBe(8)
       await page.screenshot({ path: path.join(RESULTS_DIR, 'explore-edit.png'), fullPage: true })
+      expect(await seriousViolations(page)).toEqual([])
 
       // Open image… restores the latent from the exported PNG.
       await page.getByLabel('Open an exported PNG').setInputFiles(saved)

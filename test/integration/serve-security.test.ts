@@ -165,7 +165,7 @@ describe('payload fuzz over the socket', () => {
       ['settings:update', { theme: { $gt: '' } }],
       ['settings:update', JSON.parse('{"__proto__":{"polluted":true}}')],
       ['settings:update', JSON.parse('{"constructor":{"prototype":{"polluted":true}}}')],
-      ['explorer:generate', { runId: 'r1', source: { seeds: Array(10_000).fill(1) } }],
+      ['explorer:generate', { model: { runId: 'r1' }, source: { seeds: Array(10_000).fill(1) } }],
       ['datasets:thumbnails', { id: 'mnist', limit: 1e9 }],
       ['checkpoints:pin', { runId: 'r1', checkpoint: '../../x', pinned: true }]
     ]

@@ -62,7 +62,14 @@ describe('training over the WebSocket contract', () => {
     })
     expect(pinned.find((c) => c.name === ckpts[0]!.name)?.pinned).toBe(true)
 
+    // Explore the current weights of a paused run: its pause checkpoint.
+    const paused = await h.studio.training.snapshot({ runId: record.id })
+    expect(paused.checkpoint).toBe(ckpts[0]!.name)
     await h.studio.training.resume({ runId: record.id })
+    // ...and of a running one: the trainer checkpoints between two steps.
+    const live = await h.studio.training.snapshot({ runId: record.id })
+    expect(live.checkpoint).toBe(`ckpt-${String(live.step).padStart(6, '0')}`)
+    expect(live.step).toBeGreaterThanOrEqual(paused.step)
     await h.studio.training.update({ runId: record.id, live: { lrG: 1e-3 } })
     await runEvents.waitFor((e) => e.runId === record.id && e.event.kind === 'hyperparams')
     await h.studio.runs.rename({ runId: record.id, name: 'renamed live' })
@@ -87,7 +94,7 @@ describe('training over the WebSocket contract', () => {
     await expect(h.studio.training.pause({ runId: record.id })).rejects.toMatchObject({ code: 'conflict' })
     await expect(h.studio.runs.get({ runId: 'no-such-run' })).rejects.toMatchObject({ code: 'not-found' })
     await expect(
-      h.studio.explorer.generate({ runId: record.id, source: { seeds: [1] } })
+      h.studio.explorer.generate({ model: { runId: record.id }, source: { seeds: [1] } })
     ).rejects.toMatchObject({ code: 'unavailable' })
   })
 

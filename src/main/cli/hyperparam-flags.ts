@@ -22,7 +22,7 @@ const FLAG_NAMES: Partial<Record<string, string>> = {
 const DESCRIPTIONS: Partial<Record<keyof Hyperparams, string>> = {
   dataset: 'dataset id: mnist, fashion-mnist or an imported one',
   model: 'model family',
-  imageSize: 'image size in pixels',
+  imageSize: "size to train at, in pixels (omitted: the dataset's own size; another size resizes the images)",
   width: 'model width multiplier',
   latentDim: 'latent size',
   batchSize: 'batch size',

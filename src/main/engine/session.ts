@@ -22,7 +22,7 @@ import { CHECKPOINT_FORMAT_VERSION, checkpointName, type CheckpointState } from 
 import { findLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint/reader'
 import { readHostTensors, restoreTensors, resumeMismatches } from './checkpoint/trainer-io'
 import { removeStaleTemps, saveCheckpoint, type WriteHook } from './checkpoint/writer'
-import { loadDataset } from './data/datasets'
+import { loadTrainingData } from './data/datasets'
 import { buildArchs } from './models'
 import { TrainingGuard } from './guard'
 import { HealthCoach } from './health'
@@ -67,6 +67,8 @@ export class TrainingSession implements TrainingSessionApi {
   private pauseRequested = false
   private stopRequested = false
   private pendingLive: LiveHyperparams | undefined
+  /** Callers of snapshot() waiting for the step in progress to end. */
+  private snapshotWaiters: Array<(ok: boolean) => void> = []
   private running = false
   private lastCheckpointStep = -1
   private lastSampleStep = -1
@@ -134,7 +136,7 @@ export class TrainingSession implements TrainingSessionApi {
         ...(mode.config ?? {}),
         ...(mode.steps ? { steps: mode.steps } : {})
       })
-      const data = await loadDataset(record.dataDir ?? opts.dataDir, config.dataset)
+      const data = await loadTrainingData(record.dataDir ?? opts.dataDir, config.dataset, config.imageSize)
       config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
       const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
       const problems = resumeMismatches(ckpt.state, config, archs, data.index)
@@ -203,7 +205,8 @@ export class TrainingSession implements TrainingSessionApi {
       input = mode.config
     }
     const config = parseConfig(input)
-    const data = await loadDataset(opts.dataDir, config.dataset)
+    // The size asked for, or the dataset's own; either way the run records the size it trains at.
+    const data = await loadTrainingData(opts.dataDir, config.dataset, config.imageSize)
     config.imageSize = data.index.shape[0] as Hyperparams['imageSize']
     const archs = buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
     if (parentCkpt) {
@@ -290,6 +293,30 @@ export class TrainingSession implements TrainingSessionApi {
 
   stop(): void {
     if (this.running) this.stopRequested = true
+  }
+
+  /**
+   * Checkpoints the current weights for the explorer: between two steps while training, at once
+   * while paused (the pause already wrote one at this step). Returns the checkpoint's name.
+   */
+  async snapshot(): Promise<{ checkpoint: string; step: number }> {
+    const ok = this.running
+      ? await new Promise<boolean>((resolve) => this.snapshotWaiters.push(resolve))
+      : await this.checkpoint()
+    if (!ok)
+      throw new StudioError(
+        'io',
+        this.record.message ?? 'Could not write a checkpoint of the current weights'
+      )
+    return { checkpoint: checkpointName(this.trainer.step), step: this.trainer.step }
+  }
+
+  private async answerSnapshots(): Promise<boolean> {
+    const waiters = this.snapshotWaiters.splice(0)
+    if (waiters.length === 0) return true
+    const ok = await this.checkpoint()
+    for (const w of waiters) w(ok)
+    return ok
   }
 
   update(live: LiveHyperparams): void {
@@ -390,10 +417,14 @@ export class TrainingSession implements TrainingSessionApi {
           const ok = await this.checkpoint()
           if (!ok) return this.record.status
         }
+        if (!(await this.answerSnapshots())) return this.record.status
         await yieldToEventLoop()
       }
       const final: RunStatus = this.stopRequested ? 'stopped' : this.pauseRequested ? 'paused' : 'finished'
-      if (!(await this.checkpoint())) return this.record.status
+      const saved = await this.checkpoint()
+      // A snapshot asked for during the last step is this final checkpoint.
+      for (const w of this.snapshotWaiters.splice(0)) w(saved)
+      if (!saved) return this.record.status
       await this.emit({
         kind: final === 'paused' ? 'pause' : final === 'stopped' ? 'stop' : 'finish',
         step: t.step,
@@ -403,6 +434,8 @@ export class TrainingSession implements TrainingSessionApi {
       return final
     } finally {
       this.running = false
+      // The loop ended another way (a failed checkpoint, a rollback): no snapshot at this step.
+      for (const w of this.snapshotWaiters.splice(0)) w(false)
     }
   }
 

@@ -248,6 +248,7 @@ export class StudioService {
       if (next.backend !== before.backend || next.threads !== before.threads) {
         this.backendReport = undefined
         this.backendProbe = undefined
+        this.backendError = undefined
       }
       return next
     },
@@ -404,6 +405,15 @@ export class StudioService {
       if (Object.keys(p.live).length === 0) return
       this.training.update(p.runId, p.live)
     },
+    'training:snapshot': async (p) => {
+      await requireRun(this.dataDir, p.runId)
+      if (!this.training.isLive(p.runId))
+        throw new StudioError(
+          'conflict',
+          'This run is not training: open one of its checkpoints in the explorer instead'
+        )
+      return this.training.snapshot(p.runId)
+    },
     'training:estimate': async (p) => {
       const scratch = scratchDir(this.dataDir)
       try {
@@ -436,23 +446,23 @@ export class StudioService {
       pinCheckpoint((await requireRun(this.dataDir, p.runId)).runDir, p.checkpoint, p.pinned),
 
     'explorer:generate': async (p) => {
-      await requireRun(this.dataDir, p.runId)
+      await requireRun(this.dataDir, p.model.runId)
       return (this.opts.explorer ?? this.unavailable('The latent explorer')).generate(p)
     },
     'explorer:interpolate': async (p) => {
-      await requireRun(this.dataDir, p.runId)
+      await requireRun(this.dataDir, p.model.runId)
       return (this.opts.explorer ?? this.unavailable('The latent explorer')).interpolate(p)
     },
     'export:png': async (p) => {
-      await requireRun(this.dataDir, p.runId)
+      await requireRun(this.dataDir, p.model.runId)
       return (this.opts.exporter ?? this.unavailable('PNG export')).png(p)
     },
     'export:gif': async (p) => {
-      await requireRun(this.dataDir, p.runId)
+      await requireRun(this.dataDir, p.model.runId)
       return (this.opts.exporter ?? this.unavailable('GIF export')).gif(p)
     },
     'export:model': async (p) => {
-      await requireRun(this.dataDir, p.runId)
+      await requireRun(this.dataDir, p.model.runId)
       return (this.opts.exporter ?? this.unavailable('Model export')).model(p)
     },
     'explorer:info': async (p) => (this.opts.explorer ?? this.unavailable('The latent explorer')).info(p),

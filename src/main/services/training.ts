@@ -39,6 +39,8 @@ export class LiveRun {
   record: RunRecord | undefined
   exited = false
   lastError: WireError | undefined
+  /** Answers to `snapshot` requests by id, until their caller takes them. */
+  readonly snapshots = new Map<number, Extract<FromWorker, { type: 'snapshot' }>>()
   private pending: StepMetrics[] = []
   private lastFlush = 0
   private flushTimer: NodeJS.Timeout | undefined
@@ -144,6 +146,7 @@ export interface TrainingManagerOptions {
 /** Owns every live run of one service. */
 export class TrainingManager {
   private readonly live = new Map<string, LiveRun>()
+  private nextSnapshotId = 1
 
   constructor(private readonly opts: TrainingManagerOptions) {}
 
@@ -225,6 +228,9 @@ export class TrainingManager {
       case 'error':
         run.lastError = msg.error
         break
+      case 'snapshot':
+        run.snapshots.set(msg.id, msg)
+        break
       default:
         break
     }
@@ -288,6 +294,22 @@ export class TrainingManager {
     const run = this.require(runId)
     run.send({ type: 'stop' })
     await run.waitFor((r) => r.exited, 'stop')
+  }
+
+  /** Asks a live run to checkpoint its current weights now; resolves with the checkpoint's name. */
+  async snapshot(runId: string): Promise<{ checkpoint: string; step: number }> {
+    const run = this.require(runId)
+    const id = this.nextSnapshotId++
+    run.send({ type: 'snapshot', id })
+    await run.waitFor((r) => r.snapshots.has(id), 'write a checkpoint')
+    const reply = run.snapshots.get(id)
+    run.snapshots.delete(id)
+    if (!reply?.checkpoint || reply.step === undefined)
+      throw new StudioError(
+        reply?.error?.code ?? 'internal',
+        reply?.error?.message ?? 'The trainer wrote no checkpoint'
+      )
+    return { checkpoint: reply.checkpoint, step: reply.step }
   }
 
   update(runId: string, live: LiveHyperparams): void {

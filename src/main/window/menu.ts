@@ -13,7 +13,8 @@ export const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   train: 'Train',
   runs: 'Runs',
   explore: 'Explore',
-  playground: 'Playground'
+  playground: 'Playground',
+  settings: 'Settings'
 }
 
 /** What the menu needs from the rest of the app. */

@@ -24,6 +24,8 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'update'; live: LiveHyperparams }
+  /** Checkpoint the current weights now (for the explorer); answered by `snapshot` with the same id. */
+  | { type: 'snapshot'; id: number }
   /** Rename the run (the session owns run.json while it lives, so the rename goes through it). */
   | { type: 'rename'; name: string }
   /** A short throwaway dry run; answered by `estimate`. */
@@ -54,6 +56,8 @@ export type FromWorker =
   | { type: 'error'; error: WireError; fatal: boolean }
   | { type: 'estimate'; msPerStep: number; imagesPerSec: number; steps: number; backend: string }
   | { type: 'backend'; report: BackendReport }
+  /** The answer to a `snapshot` request: the checkpoint written, or why none was. */
+  | { type: 'snapshot'; id: number; checkpoint?: string; step?: number; error?: WireError }
   /**
    * The worker's last message: it exits (with `code`) once the parent answers `exit-ack`. Electron
    * closes a utility process's port before it emits `exit`, dropping messages the parent has not

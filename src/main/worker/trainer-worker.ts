@@ -142,6 +142,19 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'update':
       session?.update(msg.live)
       return
+    case 'snapshot': {
+      if (!session) {
+        const error = { code: 'conflict' as const, message: 'The trainer has no open run' }
+        await channel.post({ type: 'snapshot', id: msg.id, error })
+        return
+      }
+      try {
+        await channel.post({ type: 'snapshot', id: msg.id, ...(await session.snapshot()) })
+      } catch (err) {
+        await channel.post({ type: 'snapshot', id: msg.id, error: toWireError(err) })
+      }
+      return
+    }
     case 'probe': {
       const loaded = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
       // The status bar and About list the WebGPU adapters whichever backend the settings force.

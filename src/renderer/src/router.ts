@@ -1,4 +1,17 @@
 import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw } from 'vue-router'
+import { VIEWS, type ViewName } from '../../shared/contract'
+
+/** The view a route belongs to (views are route names), for "restore the last view". */
+export function viewOfRoute(name: unknown): ViewName | undefined {
+  return (VIEWS as readonly unknown[]).includes(name) ? (name as ViewName) : undefined
+}
+
+/**
+ * True when the window opened without a view in its URL: the app then restores the last view.
+ * Read at import, before the router redirects `/` to the default view.
+ */
+export const OPENED_WITHOUT_VIEW =
+  typeof window !== 'undefined' && ['', '#', '#/'].includes(window.location.hash)
 
 /** The views. Hash history: the app loads from app:// and serve puts the token in the query. */
 export const routes: RouteRecordRaw[] = [
@@ -28,6 +41,12 @@ export const routes: RouteRecordRaw[] = [
     name: 'explore',
     component: () => import('./views/ExploreView.vue'),
     meta: { title: 'Explore' }
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('./views/SettingsView.vue'),
+    meta: { title: 'Settings' }
   },
   { path: '/:pathMatch(.*)*', redirect: '/datasets' }
 ]

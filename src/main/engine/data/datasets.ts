@@ -5,6 +5,7 @@
 import type { DatasetInfo } from '../../../shared/domain'
 import { StudioError } from '../../../shared/errors'
 import { BUILTINS, builtinSpec, convertBuiltin } from './builtin'
+import { resizeDataset } from './resize'
 import {
   listCachedIds,
   readDatasetCache,
@@ -41,6 +42,18 @@ export async function loadDataset(dataDir: string, id: string): Promise<CachedDa
     'not-found',
     `Unknown dataset '${id}'. Available: ${known}. Import a folder with: gan-studio dataset import <folder> --name <name>`
   )
+}
+
+/**
+ * A dataset as a run trains on it: at `imageSize` px (resized when the dataset has another size),
+ * or at its own size when `imageSize` is omitted.
+ */
+export async function loadTrainingData(
+  dataDir: string,
+  id: string,
+  imageSize: number | undefined
+): Promise<CachedDataset> {
+  return resizeDataset(await loadDataset(dataDir, id), imageSize)
 }
 
 export function toDatasetInfo(index: DatasetIndex): DatasetInfo {

@@ -6,7 +6,7 @@
  * behind a training step. Only numbers, typed arrays and bytes go in and out.
  */
 import { loadBackend } from '../backend'
-import { loadDataset } from '../data/datasets'
+import { loadTrainingData } from '../data/datasets'
 import { encodePng, tileGrid } from '../../imaging/png'
 import { encodeGif } from '../../imaging/gif'
 import { APP_VERSION } from '../../version'
@@ -192,6 +192,7 @@ export class InferenceEngine {
       checkpoint: info.checkpoint,
       step: info.step,
       ema: info.ema,
+      ...(info.conditional ? { label: ref.label ?? 0 } : {}),
       ...(p.seeds ? { seeds: p.seeds } : {}),
       latents: (p.latents ?? rendered).map(toF32),
       truncation,
@@ -268,7 +269,8 @@ export class InferenceEngine {
   }> {
     const info = await this.info(ref)
     const g = await this.generate(ref, [latent], opts.truncation ?? 1)
-    const ds = await loadDataset(dataDir, info.datasetId)
+    // The run trained on the dataset at the generator's size: compare at that size too.
+    const ds = await loadTrainingData(dataDir, info.datasetId, g.height === g.width ? g.height : undefined)
     const [h, w, c] = ds.index.shape
     if (h !== g.height || w !== g.width || c !== g.channels) {
       throw new Error(

@@ -19,6 +19,8 @@ export interface Provenance {
   step?: number
   /** Whether the EMA weights were used. */
   ema?: boolean
+  /** Class of a conditional model. */
+  label?: number
   /** Seeds of the images, in order, where they came from seeds. */
   seeds?: number[]
   /** Latent vector of every image (or of the two endpoints for an interpolation), in order. */
@@ -48,6 +50,7 @@ export function provenanceText(p: Provenance): Record<string, string> {
   if (p.runId) text.run = p.runId
   if (p.checkpoint) text.checkpoint = p.checkpoint
   if (p.step !== undefined) text.step = String(p.step)
+  if (p.label !== undefined) text.label = String(p.label)
   if (p.seeds && p.seeds.length > 0) text.seed = p.seeds.join(',')
   if (p.latents.length === 1) text.latent = (p.latents[0] ?? []).join(',')
   text.truncation = String(p.truncation)

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { FileRef, RequestPayload, RequestResult } from '../../../shared/contract'
+import type { FileRef, ModelRefPayload, RequestPayload, RequestResult } from '../../../shared/contract'
 import { StudioError } from '../../../shared/errors'
 import { readDatasetIndex } from '../../engine/data/cache'
 import { RUN_FILES, writeFileAtomic } from '../../engine/runs/store'
@@ -44,13 +44,9 @@ export class ExplorerService implements ExplorerPort, ExportPort {
     private readonly now: () => Date = () => new Date()
   ) {}
 
-  /** The checkpoint folder for a run and an optional checkpoint id (default: the newest). */
-  private async ref(
-    runId: string,
-    checkpoint: string | undefined,
-    ema = true,
-    label?: number
-  ): Promise<ModelRef & { checkpointName: string }> {
+  /** The engine's reference for the contract's: the checkpoint folder (default: the newest), EMA, class. */
+  private async ref(m: ModelRefPayload): Promise<ModelRef & { checkpointName: string }> {
+    const { runId, checkpoint, ema, label } = m
     const { runDir } = await requireRun(this.dataDir, runId)
     const infos = await listCheckpointInfos(runDir)
     const name = checkpoint ?? infos[0]?.name
@@ -112,13 +108,13 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   }
 
   async info(p: RequestPayload<'explorer:info'>): Promise<RequestResult<'explorer:info'>> {
-    const ref = await this.ref(p.runId, p.checkpoint, p.ema)
+    const ref = await this.ref(p.model)
     const i = await this.inference.info(ref)
     const index = i.conditional
       ? await readDatasetIndex(this.dataDir, i.datasetId).catch(() => undefined)
       : undefined
     return {
-      runId: p.runId,
+      runId: p.model.runId,
       checkpoint: ref.checkpointName,
       step: i.step,
       latentDim: i.latentDim,
@@ -138,24 +134,24 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   }
 
   async generate(p: RequestPayload<'explorer:generate'>): Promise<{ images: string[] }> {
-    const ref = await this.ref(p.runId, p.checkpoint, p.ema, p.label)
+    const ref = await this.ref(p.model)
     const { latents } = this.latentsOf(p.source, await this.latentDim(ref))
     return { images: (await this.inference.imagePngs(ref, latents, p.truncation)).map(dataUrl) }
   }
 
   async interpolate(p: RequestPayload<'explorer:interpolate'>): Promise<{ frames: string[] }> {
-    const ref = await this.ref(p.runId, p.checkpoint, p.ema)
+    const ref = await this.ref(p.model)
     const dim = await this.latentDim(ref)
     const path_ = interpolatePath(this.endpoint(p.from, dim).z, this.endpoint(p.to, dim).z, p.frames, p.mode)
     return { frames: (await this.inference.imagePngs(ref, path_, p.truncation)).map(dataUrl) }
   }
 
   async directions(p: RequestPayload<'explorer:directions'>): Promise<RequestResult<'explorer:directions'>> {
-    return this.inference.directions(await this.ref(p.runId, p.checkpoint, p.ema), p.count)
+    return this.inference.directions(await this.ref(p.model), p.count)
   }
 
   async nearest(p: RequestPayload<'explorer:nearest'>): Promise<RequestResult<'explorer:nearest'>> {
-    const ref = await this.ref(p.runId, p.checkpoint, p.ema)
+    const ref = await this.ref(p.model)
     const { z } = this.endpoint(p.source, await this.latentDim(ref))
     const r = await this.inference.nearest(ref, this.dataDir, z, { truncation: p.truncation, k: p.count })
     return {
@@ -172,7 +168,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   }
 
   async png(p: RequestPayload<'export:png'>): Promise<FileRef> {
-    const ref = await this.ref(p.runId, p.checkpoint)
+    const ref = await this.ref(p.model)
     const { latents, seeds } = this.latentsOf(p.source, await this.latentDim(ref))
     const kind = latents.length === 1 ? 'image' : 'grid'
     const png = await this.inference.gridPng(ref, latents, {
@@ -182,7 +178,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
       provenance: { kind, ...(seeds ? { seeds } : {}) }
     })
     return this.writeExport(
-      p.runId,
+      p.model.runId,
       ref.checkpointName,
       seeds?.length === 1 ? `seed${seeds[0]}` : kind,
       'png',
@@ -191,7 +187,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   }
 
   async strip(p: RequestPayload<'export:strip'>): Promise<FileRef> {
-    const ref = await this.ref(p.runId, p.checkpoint, p.ema)
+    const ref = await this.ref(p.model)
     const dim = await this.latentDim(ref)
     const a = this.endpoint(p.from, dim)
     const b = this.endpoint(p.to, dim)
@@ -212,29 +208,24 @@ export class ExplorerService implements ExplorerPort, ExportPort {
         }
       }
     })
-    return this.writeExport(p.runId, ref.checkpointName, 'strip', 'png', png)
+    return this.writeExport(p.model.runId, ref.checkpointName, 'strip', 'png', png)
   }
 
   async gif(p: RequestPayload<'export:gif'>): Promise<FileRef> {
-    const ref = await this.ref(p.runId, p.checkpoint)
+    const ref = await this.ref(p.model)
     const dim = await this.latentDim(ref)
-    const frames = interpolatePath(
-      this.endpoint(p.from, dim).z,
-      this.endpoint(p.to, dim).z,
-      p.frames,
-      'slerp'
-    )
+    const frames = interpolatePath(this.endpoint(p.from, dim).z, this.endpoint(p.to, dim).z, p.frames, p.mode)
     const gif = await this.inference.gif(ref, frames, {
       truncation: p.truncation,
       fps: p.fps,
       scale: p.scale
     })
-    return this.writeExport(p.runId, ref.checkpointName, 'walk', 'gif', gif)
+    return this.writeExport(p.model.runId, ref.checkpointName, 'walk', 'gif', gif)
   }
 
   async model(p: RequestPayload<'export:model'>): Promise<FileRef> {
-    const ref = await this.ref(p.runId, p.checkpoint, p.ema)
-    const rel = path.join('exports', `${p.runId}-${ref.checkpointName}-tfjs-${stamp(this.now())}`)
+    const ref = await this.ref(p.model)
+    const rel = path.join('exports', `${p.model.runId}-${ref.checkpointName}-tfjs-${stamp(this.now())}`)
     const r = await this.inference.exportModel(ref, path.join(this.dataDir, rel))
     return { path: `${rel.split(path.sep).join('/')}/model.json`, bytes: r.bytes }
   }
@@ -262,6 +253,8 @@ export class ExplorerService implements ExplorerPort, ExportPort {
       ...(prov.runId ? { runId: prov.runId } : {}),
       ...(prov.checkpoint ? { checkpoint: prov.checkpoint } : {}),
       ...(prov.step !== undefined ? { step: prov.step } : {}),
+      ...(prov.ema !== undefined ? { ema: prov.ema } : {}),
+      ...(prov.label !== undefined ? { label: prov.label } : {}),
       ...(prov.seeds ? { seeds: prov.seeds } : {}),
       ...(prov.interpolation
         ? { interpolation: { mode: prov.interpolation.mode, steps: prov.interpolation.steps } }
@@ -270,7 +263,7 @@ export class ExplorerService implements ExplorerPort, ExportPort {
   }
 
   async latents(p: RequestPayload<'explorer:latents'>): Promise<RequestResult<'explorer:latents'>> {
-    const ref = await this.ref(p.runId, p.checkpoint)
+    const ref = await this.ref(p.model)
     return { latents: latentsForSeeds(p.seeds, await this.latentDim(ref)).map((z) => Array.from(z)) }
   }
 

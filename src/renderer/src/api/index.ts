@@ -8,13 +8,30 @@ import type { StudioApi } from '../../../shared/contract'
 import { bridgedStudio } from './bridge'
 import { createWsStudio, readToken, wsUrlFor } from './ws-transport'
 
+const connectionListeners = new Set<(up: boolean) => void>()
+
+/**
+ * Hears when the connection to the studio goes down or comes back (serve mode's WebSocket; the
+ * desktop app's IPC never drops). Returns the unsubscribe function.
+ */
+export function onConnection(cb: (up: boolean) => void): () => void {
+  connectionListeners.add(cb)
+  return () => connectionListeners.delete(cb)
+}
+
 function connect(): StudioApi {
   // contextBridge refuses Proxies in payloads and flattens errors: bridge.ts handles both.
   if (typeof window !== 'undefined' && window.studio) return bridgedStudio(window.studio)
   const token = readToken(window.location, window.sessionStorage) ?? ''
   // Without a token every request fails with `unauthorized`, which the UI shows with advice.
-  return createWsStudio({ wsUrl: wsUrlFor(window.location), httpOrigin: window.location.origin, token })
-    .studio
+  return createWsStudio({
+    wsUrl: wsUrlFor(window.location),
+    httpOrigin: window.location.origin,
+    token,
+    onConnection: (up) => {
+      for (const cb of connectionListeners) cb(up)
+    }
+  }).studio
 }
 
 /** The studio API for this window. */

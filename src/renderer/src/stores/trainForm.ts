@@ -25,7 +25,8 @@ function toRaw(config: Hyperparams): Record<string, RawValue> {
     const v = config[f.key]
     if (f.kind === 'boolean') raw[f.key] = Boolean(v)
     else if (f.kind === 'multi') raw[f.key] = [...(v as string[])]
-    else raw[f.key] = String(v)
+    // An optional field left out (image size: the dataset's own) is the empty choice.
+    else raw[f.key] = v === undefined ? '' : String(v)
   }
   return raw
 }
@@ -86,8 +87,9 @@ export const useTrainFormStore = defineStore('trainForm', () => {
           continue
         }
         input[f.key] = n
-      } else if (f.kind === 'select' && typeof f.options[0] === 'number') input[f.key] = Number(v)
-      else input[f.key] = v
+      } else if (f.kind === 'select' && typeof f.options[0] === 'number') {
+        if (v !== '') input[f.key] = Number(v)
+      } else input[f.key] = v
     }
     const r = validateHyperparams(input)
     if (!r.ok) {

@@ -206,6 +206,48 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
+  /**
+   * Fetches the open run again after the connection to the studio came back: status, samples,
+   * events and every metric logged while the events could not arrive, so no progress is missing.
+   */
+  async function catchUp(): Promise<boolean> {
+    const id = runId.value
+    if (!id || busy.value === 'open') return false
+    const since = metrics.value[metrics.value.length - 1]?.step ?? -1
+    pending = []
+    try {
+      const [detail, ms, evs] = await Promise.all([
+        studio.runs.get({ runId: id }),
+        studio.runs.metrics({ runId: id, sinceStep: since }),
+        studio.runs.events({ runId: id })
+      ])
+      if (runId.value !== id) return false
+      record.value = detail.record
+      state.value = detail.record.status
+      step.value = Math.max(step.value, detail.record.step)
+      totalSteps.value = detail.record.config.steps
+      message.value = detail.record.message
+      samples.value = detail.samples
+      events.value = evs
+      appendMetrics(metrics.value, ms)
+      const queued = pending
+      pending = null
+      // Progress that came in meanwhile may repeat steps just read from disk: keep the new ones.
+      for (const p of queued) {
+        const last = metrics.value[metrics.value.length - 1]?.step ?? -1
+        const fresh = p.metrics.filter((m) => m.step > last)
+        if (fresh.length > 0) applyProgress({ ...p, metrics: fresh })
+      }
+      metricsVersion.value++
+      return true
+    } catch (err) {
+      notify.error(`Could not fetch run ${id} again`, err)
+      return false
+    } finally {
+      pending = null
+    }
+  }
+
   /** Picks the run to show after a reload or restart: a live one first, else the newest. */
   async function restore(): Promise<void> {
     try {
@@ -317,6 +359,7 @@ export const useTrainingStore = defineStore('training', () => {
     description,
     active,
     open,
+    catchUp,
     restore,
     start,
     pause: (): Promise<void> => control('pause'),

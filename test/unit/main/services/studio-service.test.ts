@@ -35,6 +35,25 @@ class FakeWorker implements WorkerHandle {
       })
     }
     if (msg.type === 'pause') queueMicrotask(() => this.push({ type: 'status', status: 'paused', step: 10 }))
+    if (msg.type === 'snapshot')
+      queueMicrotask(() => this.push({ type: 'snapshot', id: msg.id, checkpoint: 'ckpt-000017', step: 17 }))
+    if (msg.type === 'probe') {
+      const active = msg.backend === 'auto' || !msg.backend ? 'wasm' : msg.backend
+      queueMicrotask(() =>
+        this.push({
+          type: 'backend',
+          report: {
+            active,
+            variant: active,
+            attempts: [],
+            tfjsVersion: '4',
+            cpuThreads: 2,
+            platform: 'test',
+            nodeVersion: '20'
+          }
+        })
+      )
+    }
   }
   onMessage(cb: (m: FromWorker) => void): void {
     this.onMsg = cb
@@ -191,11 +210,11 @@ describe('StudioService with a fake trainer', () => {
   it('routes explorer and export to "unavailable" until they are implemented', async () => {
     const rec = await svc.call('training:start', { config: { model: 'mlp' } })
     for (const [name, payload] of [
-      ['explorer:generate', { runId: rec.id, source: { seeds: [1] } }],
-      ['explorer:interpolate', { runId: rec.id, from: { seeds: [1] }, to: { seeds: [2] } }],
-      ['export:png', { runId: rec.id, source: { seeds: [1] } }],
-      ['export:gif', { runId: rec.id, from: { seeds: [1] }, to: { seeds: [2] } }],
-      ['export:model', { runId: rec.id }]
+      ['explorer:generate', { model: { runId: rec.id }, source: { seeds: [1] } }],
+      ['explorer:interpolate', { model: { runId: rec.id }, from: { seeds: [1] }, to: { seeds: [2] } }],
+      ['export:png', { model: { runId: rec.id }, source: { seeds: [1] } }],
+      ['export:gif', { model: { runId: rec.id }, from: { seeds: [1] }, to: { seeds: [2] } }],
+      ['export:model', { model: { runId: rec.id } }]
     ] as const) {
       const env = await svc.dispatch(name, payload)
       expect(env).toMatchObject({ ok: false, error: { code: 'unavailable' } })
@@ -213,5 +232,27 @@ describe('StudioService with a fake trainer', () => {
       const env = await svc.dispatch(n, p)
       expect(env.ok).toBe(false)
     }
+  })
+})
+
+describe('settings and live weights', () => {
+  it('a new backend setting is probed again, so the status bar shows what new runs will use', async () => {
+    expect((await svc.call('app:info', {})).backend?.active).toBe('wasm')
+    await svc.call('settings:update', { backend: 'cpu' })
+    expect((await svc.call('app:info', {})).backend?.active).toBe('cpu')
+    await svc.call('training:start', { config: { model: 'mlp' } })
+    expect(workers.at(-1)?.sent[0]).toMatchObject({ type: 'start', backend: 'cpu' })
+    await svc.call('settings:update', { maxConcurrentRuns: 1 })
+    await expect(svc.call('training:start', { config: { model: 'mlp' } })).rejects.toThrow(/the limit is 1/)
+  })
+
+  it('training:snapshot asks the live trainer for a checkpoint of its current weights', async () => {
+    const rec = await svc.call('training:start', { config: { model: 'mlp' } })
+    await vi.waitFor(() => expect(svc.workerPid(rec.id)).toBe(4242))
+    expect(await svc.call('training:snapshot', { runId: rec.id })).toEqual({
+      checkpoint: 'ckpt-000017',
+      step: 17
+    })
+    expect(workers.at(-1)?.sent.some((m) => m.type === 'snapshot')).toBe(true)
   })
 })

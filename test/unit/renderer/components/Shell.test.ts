@@ -9,12 +9,14 @@ const fake: FakeStudio = vi.hoisted(() => ({}) as FakeStudio)
 vi.mock('../../../../src/renderer/src/api', () => ({
   get studio() {
     return fake.api
-  }
+  },
+  onConnection: (cb: (up: boolean) => void) => fake.onConnection(cb)
 }))
 
 import DatasetsView from '../../../../src/renderer/src/views/DatasetsView.vue'
 import BaseLineChart from '../../../../src/renderer/src/components/BaseLineChart.vue'
 import TheStatusBar from '../../../../src/renderer/src/components/TheStatusBar.vue'
+import SettingsView from '../../../../src/renderer/src/views/SettingsView.vue'
 import { NDialogProvider } from 'naive-ui'
 import { h } from 'vue'
 import { useAppStore } from '../../../../src/renderer/src/stores/app'
@@ -91,7 +93,10 @@ describe('BaseLineChart', () => {
     expect(canvas.attributes('aria-label')).toBe('Loss chart')
     expect(canvas.attributes('role')).toBe('img')
     expect(canvas.attributes('data-points')).toBe('1')
-    expect(canvas.text()).toContain('D loss 1.50')
+    // The description is a sibling the canvas points to (content inside a role="img" is never read).
+    expect(canvas.text()).toBe('')
+    const desc = w.get(`#${canvas.attributes('aria-describedby')}`)
+    expect(desc.text()).toContain('D loss 1.50')
     w.unmount()
   })
 })
@@ -173,5 +178,82 @@ describe('TheStatusBar', () => {
       'none: Dawn found no Vulkan adapter: install a driver'
     )
     w2.unmount()
+  })
+
+  test('says when the connection is lost, and reads the studio again when it is back', async () => {
+    const info = {
+      appVersion: '0.1.0',
+      versions: { node: '20' },
+      backend: null,
+      dataDir: '/tmp',
+      transport: 'serve',
+      platform: 'linux',
+      notices: []
+    }
+    fake.fn('app', 'info').mockResolvedValue(info)
+    fake.fn('settings', 'get').mockResolvedValue({ theme: 'system' })
+    const app = useAppStore()
+    await app.load()
+    const w = mount(TheStatusBar, { global: { plugins: [pinia] } })
+    expect(w.text()).not.toContain('Connection to the studio lost')
+    fake.connection(false)
+    await flushPromises()
+    expect(w.get('[role="alert"]').text()).toContain('Connection to the studio lost')
+    fake.connection(true)
+    await flushPromises()
+    expect(w.text()).not.toContain('Connection to the studio lost')
+    expect(app.reconnects).toBe(1)
+    expect(fake.fn('app', 'info')).toHaveBeenCalledTimes(2)
+    w.unmount()
+  })
+})
+
+describe('SettingsView', () => {
+  test('shows every setting with its label, saves a change at once, and shows the data folder', async () => {
+    const settings = {
+      backend: 'auto',
+      theme: 'system',
+      lastView: 'settings',
+      lastPreset: 'quick-demo',
+      maxConcurrentRuns: 1,
+      threads: 0,
+      confirmDelete: true,
+      window: { width: 1280, height: 800, maximized: false }
+    }
+    fake.fn('app', 'info').mockResolvedValue({
+      appVersion: '0.1.0',
+      versions: { node: '20' },
+      backend: null,
+      dataDir: '/data/gan',
+      transport: 'serve',
+      platform: 'linux',
+      notices: []
+    })
+    fake.fn('settings', 'get').mockResolvedValue(settings)
+    fake.fn('settings', 'update').mockImplementation(async (p: object) => ({ ...settings, ...p }))
+    await useAppStore().load()
+    const w = mount(SettingsView, { global: { plugins: [pinia] } })
+    await flushPromises()
+    const byLabel = (text: string): ReturnType<typeof w.get> => {
+      const label = w.findAll('label').find((l) => l.text() === text)
+      if (!label) throw new Error(`no label ${text}`)
+      return w.get(`#${label.attributes('for')}`)
+    }
+    expect((byLabel('Data folder').element as HTMLInputElement).value).toBe('/data/gan')
+    await byLabel('Compute backend').setValue('cpu')
+    expect(fake.fn('settings', 'update')).toHaveBeenLastCalledWith({ backend: 'cpu' })
+    await byLabel('Threads').setValue('3')
+    await byLabel('Threads').trigger('change')
+    expect(fake.fn('settings', 'update')).toHaveBeenLastCalledWith({ threads: 3 })
+    await byLabel('Runs at the same time').setValue('12')
+    await byLabel('Runs at the same time').trigger('change')
+    expect(w.text()).toContain('Enter a number from 1 to 8.')
+    expect(fake.fn('settings', 'update')).not.toHaveBeenCalledWith({ maxConcurrentRuns: 12 })
+    await byLabel('Ask before deleting').setValue(false)
+    expect(fake.fn('settings', 'update')).toHaveBeenLastCalledWith({ confirmDelete: false })
+    expect(byLabel('Ask before deleting').attributes('aria-describedby')).toBe('settings-confirm-hint')
+    await w.get('input[type="radio"][value="dark"]').setValue(true)
+    expect(fake.fn('settings', 'update')).toHaveBeenLastCalledWith({ theme: 'dark' })
+    w.unmount()
   })
 })

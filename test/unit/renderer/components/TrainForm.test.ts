@@ -11,7 +11,8 @@ const fake: FakeStudio = vi.hoisted(() => ({}) as FakeStudio)
 vi.mock('../../../../src/renderer/src/api', () => ({
   get studio() {
     return fake.api
-  }
+  },
+  onConnection: (cb: (up: boolean) => void) => fake.onConnection(cb)
 }))
 
 import TrainHyperparamsForm from '../../../../src/renderer/src/components/train/TrainHyperparamsForm.vue'

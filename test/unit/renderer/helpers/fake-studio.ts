@@ -15,11 +15,16 @@ export interface FakeStudio {
   fn(domain: string, verb: string): Mock
   emit<K extends keyof EventMap>(event: K, data: EventMap[K]): void
   listenerCount(): number
+  /** Stand-in for the api module's `onConnection`. */
+  onConnection(cb: (up: boolean) => void): () => void
+  /** Reports the connection going down or coming back to every `onConnection` listener. */
+  connection(up: boolean): void
 }
 
 export function createFakeStudio(): FakeStudio {
   const groups: Record<string, Record<string, Mock>> = {}
   const listeners = new Map<string, Set<Listener>>()
+  const connectionListeners = new Set<(up: boolean) => void>()
   const on: Record<string, (cb: Listener) => () => void> = {}
   for (const [handler, event] of Object.entries(EVENT_HANDLERS) as Array<[Handler, string]>) {
     on[handler] = (cb: Listener): (() => void) => {
@@ -52,6 +57,13 @@ export function createFakeStudio(): FakeStudio {
     emit: (event, data) => {
       for (const cb of listeners.get(event) ?? []) cb(data)
     },
-    listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0)
+    listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
+    onConnection: (cb) => {
+      connectionListeners.add(cb)
+      return () => connectionListeners.delete(cb)
+    },
+    connection: (up) => {
+      for (const cb of connectionListeners) cb(up)
+    }
   }
 }

@@ -8,7 +8,8 @@ const fake: FakeStudio = vi.hoisted(() => ({}) as FakeStudio)
 vi.mock('../../../../src/renderer/src/api', () => ({
   get studio() {
     return fake.api
-  }
+  },
+  onConnection: (cb: (up: boolean) => void) => fake.onConnection(cb)
 }))
 
 import { metricsToCsv, useRunsStore } from '../../../../src/renderer/src/stores/runs'

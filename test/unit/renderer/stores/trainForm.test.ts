@@ -7,7 +7,8 @@ const fake: FakeStudio = vi.hoisted(() => ({}) as FakeStudio)
 vi.mock('../../../../src/renderer/src/api', () => ({
   get studio() {
     return fake.api
-  }
+  },
+  onConnection: (cb: (up: boolean) => void) => fake.onConnection(cb)
 }))
 
 import { FIELDS, presetConfig, useTrainFormStore } from '../../../../src/renderer/src/stores/trainForm'

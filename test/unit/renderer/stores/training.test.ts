@@ -8,7 +8,8 @@ const fake: FakeStudio = vi.hoisted(() => ({}) as FakeStudio)
 vi.mock('../../../../src/renderer/src/api', () => ({
   get studio() {
     return fake.api
-  }
+  },
+  onConnection: (cb: (up: boolean) => void) => fake.onConnection(cb)
 }))
 
 import { appendMetrics, describeState, useTrainingStore } from '../../../../src/renderer/src/stores/training'
@@ -200,5 +201,34 @@ describe('useTrainingStore', () => {
     expect(fake.listenerCount()).toBeGreaterThan(0)
     store.dispose()
     expect(fake.listenerCount()).toBe(0)
+  })
+})
+
+describe('catching up after a lost connection', () => {
+  test('catchUp() fetches the metrics logged meanwhile and the current status, keeping the chart', async () => {
+    fake.fn('runs', 'get').mockResolvedValue({
+      record: runRecord('r1', { status: 'running', step: 40 }),
+      live: true,
+      checkpoints: [],
+      samples: []
+    })
+    fake.fn('runs', 'metrics').mockResolvedValue([metric(0), metric(20), metric(40)])
+    fake.fn('runs', 'events').mockResolvedValue([])
+    const store = useTrainingStore()
+    expect(await store.open('r1')).toBe(true)
+    // While disconnected the run went on to step 80 and paused.
+    fake.fn('runs', 'get').mockResolvedValue({
+      record: runRecord('r1', { status: 'paused', step: 80 }),
+      live: true,
+      checkpoints: [],
+      samples: [{ step: 80, path: 'runs/r1/samples/step-000080.png' }]
+    })
+    fake.fn('runs', 'metrics').mockResolvedValue([metric(60), metric(80)])
+    expect(await store.catchUp()).toBe(true)
+    expect(fake.fn('runs', 'metrics')).toHaveBeenLastCalledWith({ runId: 'r1', sinceStep: 40 })
+    expect(store.metrics.map((m) => m.step)).toEqual([0, 20, 40, 60, 80])
+    expect(store.state).toBe('paused')
+    expect(store.step).toBe(80)
+    expect(store.samples).toHaveLength(1)
   })
 })

@@ -21,6 +21,8 @@ export interface FixtureOptions {
   ema?: boolean
   step?: number
   runId?: string
+  /** Classes of a conditional generator (unconditional when omitted). */
+  classes?: number
 }
 
 function tensorsFor(
@@ -53,9 +55,10 @@ export async function makeFixtureRun(
     model: o.model ?? 'mlp',
     latentDim: o.latentDim ?? 16,
     width: o.width ?? 0.25,
-    ema: o.ema === false ? 0 : 0.999
+    ema: o.ema === false ? 0 : 0.999,
+    conditional: (o.classes ?? 0) > 0
   }
-  const archs = buildArchs(config, [28, 28, 1])
+  const archs = buildArchs(config, [28, 28, 1], o.classes ?? 0)
   const generator = tensorsFor(archs.generator, 1)
   const tensors: HostTensors = {
     generator,

@@ -15,6 +15,18 @@ import { OPEN_IMAGE_MAX_CHARS } from '../../../../../src/shared/contract'
 import { pngHead } from '../../../../../src/shared/png-chunks'
 import { compressedITxt, pngWithChunks, zlibBomb } from '../../../../fixtures/zlib-bomb'
 import { makeFixtureRun } from '../../engine/explorer/fixture'
+import sharp from 'sharp'
+
+/** Raw pixels of a PNG (data URL or bytes), downscaled ×`scale` by taking every scale-th pixel. */
+async function pixelsOf(png: string | Buffer, scale = 1): Promise<number[]> {
+  const bytes = typeof png === 'string' ? Buffer.from(png.replace(/^data:[^,]*,/, ''), 'base64') : png
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true })
+  const out: number[] = []
+  for (let y = 0; y < info.height; y += scale)
+    for (let x = 0; x < info.width; x += scale)
+      for (let c = 0; c < info.channels; c++) out.push(data[(y * info.width + x) * info.channels + c] ?? -1)
+  return out
+}
 
 const noWorkers: WorkerLauncher = {
   launch: () => {
@@ -26,6 +38,7 @@ describe('explorer requests through the StudioService (in-process inference)', (
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gs-explorer-svc-'))
   let service: StudioService
   beforeAll(async () => {
+    await makeFixtureRun({ model: 'mlp', runId: 'cond-run', classes: 3 }, path.join(dataDir, 'runs'))
     const f = await makeFixtureRun({ model: 'mlp', runId: 'svc-run' }, path.join(dataDir, 'runs'))
     const record: RunRecord = {
       id: 'svc-run',
@@ -40,6 +53,7 @@ describe('explorer requests through the StudioService (in-process inference)', (
       appVersion: '0.0.0-test'
     }
     await writeRunRecord(f.runDir, record)
+    await writeRunRecord(path.join(dataDir, 'runs', 'cond-run'), { ...record, id: 'cond-run' })
     const explorer = new ExplorerService(dataDir, new InferenceEngine('cpu'), () => new Date(0))
     service = new StudioService({
       dataDir,
@@ -52,7 +66,7 @@ describe('explorer requests through the StudioService (in-process inference)', (
   })
 
   test('info, latents, generate and interpolate', async () => {
-    expect(await service.call('explorer:info', { runId: 'svc-run' })).toMatchObject({
+    expect(await service.call('explorer:info', { model: { runId: 'svc-run' } })).toMatchObject({
       checkpoint: 'ckpt-000100',
       step: 100,
       latentDim: 16,
@@ -60,14 +74,20 @@ describe('explorer requests through the StudioService (in-process inference)', (
       ema: true,
       conditional: false
     })
-    const { latents } = await service.call('explorer:latents', { runId: 'svc-run', seeds: [5] })
+    const { latents } = await service.call('explorer:latents', { model: { runId: 'svc-run' }, seeds: [5] })
     expect(Float32Array.from(latents[0] ?? [])).toEqual(latentForSeed(5, 16))
-    const bySeed = await service.call('explorer:generate', { runId: 'svc-run', source: { seeds: [5] } })
-    const byLatent = await service.call('explorer:generate', { runId: 'svc-run', source: { latents } })
+    const bySeed = await service.call('explorer:generate', {
+      model: { runId: 'svc-run' },
+      source: { seeds: [5] }
+    })
+    const byLatent = await service.call('explorer:generate', {
+      model: { runId: 'svc-run' },
+      source: { latents }
+    })
     expect(bySeed.images[0]).toMatch(/^data:image\/png;base64,/)
     expect(byLatent.images).toEqual(bySeed.images)
     const strip = await service.call('explorer:interpolate', {
-      runId: 'svc-run',
+      model: { runId: 'svc-run' },
       from: { seeds: [1] },
       to: { seeds: [2] },
       frames: 5,
@@ -75,23 +95,23 @@ describe('explorer requests through the StudioService (in-process inference)', (
     })
     expect(strip.frames).toHaveLength(5)
     expect(strip.frames[0]).toEqual(
-      (await service.call('explorer:generate', { runId: 'svc-run', source: { seeds: [1] } })).images[0]
+      (await service.call('explorer:generate', { model: { runId: 'svc-run' }, source: { seeds: [1] } }))
+        .images[0]
     )
   })
 
   test('bad input is refused with a message', async () => {
     await expect(
-      service.call('explorer:generate', { runId: 'svc-run', source: { latents: [[1, 2, 3]] } })
+      service.call('explorer:generate', { model: { runId: 'svc-run' }, source: { latents: [[1, 2, 3]] } })
     ).rejects.toThrow('Expected latents of 16 numbers for this model, but got one of 3')
     await expect(
       service.call('explorer:generate', {
-        runId: 'svc-run',
-        checkpoint: 'ckpt-000999',
+        model: { runId: 'svc-run', checkpoint: 'ckpt-000999' },
         source: { seeds: [1] }
       })
     ).rejects.toThrow("no complete checkpoint 'ckpt-000999'")
     await expect(
-      service.call('explorer:generate', { runId: 'nope', source: { seeds: [1] } })
+      service.call('explorer:generate', { model: { runId: 'nope' }, source: { seeds: [1] } })
     ).rejects.toThrow("There is no run 'nope'")
     await expect(
       service.call('explorer:openImage', { png: Buffer.from('not a png at all').toString('base64') })
@@ -114,7 +134,7 @@ describe('explorer requests through the StudioService (in-process inference)', (
 
   test('PNG and strip exports land in exports/ and open again with their latents', async () => {
     const png = await service.call('export:png', {
-      runId: 'svc-run',
+      model: { runId: 'svc-run' },
       source: { seeds: [9] },
       columns: 1,
       scale: 4
@@ -137,7 +157,7 @@ describe('explorer requests through the StudioService (in-process inference)', (
     })
     expect(Float32Array.from(opened.latents[0] ?? [])).toEqual(latentForSeed(9, 16))
     const strip = await service.call('export:strip', {
-      runId: 'svc-run',
+      model: { runId: 'svc-run' },
       from: { seeds: [1] },
       to: { seeds: [2] },
       frames: 4,
@@ -149,15 +169,61 @@ describe('explorer requests through the StudioService (in-process inference)', (
     expect(s).toMatchObject({ kind: 'strip', seeds: [1, 2], interpolation: { mode: 'slerp', steps: 4 } })
     expect(s.latents).toHaveLength(2)
     const gif = await service.call('export:gif', {
-      runId: 'svc-run',
+      model: { runId: 'svc-run' },
       from: { seeds: [1] },
       to: { seeds: [2] },
       frames: 6,
       fps: 12
     })
     expect(readFileSync(path.join(dataDir, gif.path)).subarray(0, 6).toString('latin1')).toBe('GIF89a')
-    const model = await service.call('export:model', { runId: 'svc-run' })
+    const model = await service.call('export:model', { model: { runId: 'svc-run' } })
     expect(model.path).toMatch(/^exports\/svc-run-ckpt-000100-tfjs-.*\/model\.json$/)
+  })
+
+  test('every export renders with the model reference it is given: raw weights, class, path mode', async () => {
+    const model = { runId: 'cond-run', ema: false, label: 2 }
+    const shown = await service.call('explorer:generate', { model, source: { seeds: [4] } })
+    const other = [
+      await service.call('explorer:generate', { model: { ...model, ema: true }, source: { seeds: [4] } }),
+      await service.call('explorer:generate', { model: { ...model, label: 0 }, source: { seeds: [4] } })
+    ]
+    // The reference matters: EMA and class each change the picture.
+    for (const o of other) expect(await pixelsOf(o.images[0]!)).not.toEqual(await pixelsOf(shown.images[0]!))
+    const png = await service.call('export:png', { model, source: { seeds: [4] }, columns: 1, scale: 8 })
+    const bytes = readFileSync(path.join(dataDir, png.path))
+    expect(await pixelsOf(bytes, 8)).toEqual(await pixelsOf(shown.images[0]!))
+    const opened = await service.call('explorer:openImage', { png: bytes.toString('base64') })
+    expect(opened).toMatchObject({ runId: 'cond-run', ema: false, label: 2, seeds: [4] })
+
+    const frames = await service.call('explorer:interpolate', {
+      model,
+      from: { seeds: [1] },
+      to: { seeds: [2] },
+      frames: 4,
+      mode: 'linear'
+    })
+    const strip = await service.call('export:strip', {
+      model,
+      from: { seeds: [1] },
+      to: { seeds: [2] },
+      frames: 4,
+      mode: 'linear',
+      scale: 1
+    })
+    // The strip is the frames side by side with 1 px gaps around them: compare its second frame.
+    const { data, info } = await sharp(readFileSync(path.join(dataDir, strip.path)))
+      .extract({ left: 30, top: 1, width: 28, height: 28 })
+      .raw()
+      .toBuffer({ resolveWithObject: true })
+    expect(Array.from(data).filter((_, i) => i % info.channels === 0)).toEqual(
+      (await pixelsOf(frames.frames[1]!)).filter((_, i) => i % info.channels === 0)
+    )
+    const gif = (mode: 'linear' | 'slerp'): Promise<Buffer> =>
+      service
+        .call('export:gif', { model, from: { seeds: [1] }, to: { seeds: [2] }, frames: 4, fps: 12, mode })
+        .then((r) => readFileSync(path.join(dataDir, r.path)))
+    // Linear and spherical paths give different middle frames, so the GIF follows the mode asked for.
+    expect((await gif('linear')).equals(await gif('slerp'))).toBe(false)
   })
 
   test('bookmarks are kept per run', async () => {
