@@ -20,6 +20,20 @@ export interface StepMetrics {
    * comparable to published FID.
    */
   quality?: QualityScore
+  /** Mean gradient norms over the logged interval (computed on the device with the losses). */
+  gradNorm?: GradientNorms
+}
+
+/**
+ * L2 norms of each network's loss gradient w.r.t. its weights, before clipping: over all weights
+ * and per layer (the weights sharing a name prefix: `conv1/kernel` + `conv1/bias` → `conv1`).
+ * D's is the mean over its dSteps updates.
+ */
+export interface GradientNorms {
+  g: number
+  d: number
+  gLayers: Record<string, number>
+  dLayers: Record<string, number>
 }
 
 /** The app's quality score on a built-in dataset (engine/quality), computed at a sample interval. */

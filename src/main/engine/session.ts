@@ -360,7 +360,8 @@ export class TrainingSession implements TrainingSessionApi {
             msPerStep: ms,
             imagesPerSec: (cfg().batchSize * 1000) / ms,
             time: Date.now(),
-            ...(this.pendingQuality ? { quality: this.pendingQuality } : {})
+            ...(this.pendingQuality ? { quality: this.pendingQuality } : {}),
+            ...(avg.gradNorm ? { gradNorm: avg.gradNorm } : {})
           }
           this.pendingQuality = undefined
           await appendMetrics(this.runDir, [m])

@@ -9,6 +9,7 @@ import {
   BACKEND_CHOICES,
   LOSS_KINDS,
   MODEL_KINDS,
+  OPTIMIZER_KINDS,
   hyperparamsSchema,
   type BackendChoice,
   type HyperparamsInput
@@ -48,6 +49,19 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   beta1: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta1 (default 0.5)' },
   beta2: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta2 (default 0.999)' },
   'd-steps': { type: 'int', min: 1, max: 10, help: 'discriminator steps per generator step (default 1)' },
+  'optimizer-g': {
+    type: 'enum',
+    values: OPTIMIZER_KINDS,
+    help: `generator optimizer: ${OPTIMIZER_KINDS.join(', ')} (default adam)`
+  },
+  'optimizer-d': {
+    type: 'enum',
+    values: OPTIMIZER_KINDS,
+    help: `discriminator optimizer: ${OPTIMIZER_KINDS.join(', ')} (default adam)`
+  },
+  momentum: { type: 'number', min: 0, max: 0.999999, help: 'momentum of sgd-momentum (default 0.9)' },
+  'rms-decay': { type: 'number', min: 0, max: 0.999999, help: 'RMSProp mean-square decay (default 0.9)' },
+  r1: { type: 'number', min: 0, max: 1000, help: 'R1 penalty weight gamma on real images (default 0 = off)' },
   loss: { type: 'enum', values: LOSS_KINDS, help: `loss: ${LOSS_KINDS.join(', ')} (default ns)` },
   ema: { type: 'number', min: 0, max: 0.999999, help: 'EMA decay of G (default 0.999; 0 turns it off)' },
   'spectral-norm': { type: 'bool', help: 'spectral normalisation in D' },
@@ -91,6 +105,11 @@ const FIELD_OF_FLAG: Record<string, keyof HyperparamsInput> = {
   beta1: 'beta1',
   beta2: 'beta2',
   'd-steps': 'dSteps',
+  'optimizer-g': 'optimizerG',
+  'optimizer-d': 'optimizerD',
+  momentum: 'momentum',
+  'rms-decay': 'rmsDecay',
+  r1: 'r1Gamma',
   loss: 'loss',
   ema: 'ema',
   'spectral-norm': 'spectralNorm',
