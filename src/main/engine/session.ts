@@ -365,7 +365,12 @@ export class TrainingSession implements TrainingSessionApi {
           }
           this.pendingQuality = undefined
           await appendMetrics(this.runDir, [m])
-          await this.coachWarnings((this.coach ??= new HealthCoach(cfg().loss)).onMetrics(m))
+          await this.coachWarnings(
+            (this.coach ??= new HealthCoach(cfg().loss)).onMetrics({
+              ...m,
+              ...(m.gradNorm ? { gradG: m.gradNorm.g, gradD: m.gradNorm.d } : {})
+            })
+          )
           this.listener.progress?.({
             ...m,
             totalSteps: cfg().steps,
