@@ -111,6 +111,8 @@ export interface CheckpointInfo {
   step: number
   pinned: boolean
   latest: boolean
+  /** GAN Studio FD when this is the run's best checkpoint (checkpoints/best.json; never pruned). */
+  bestFd?: number
   bytes: number
   time: number
 }

@@ -18,6 +18,7 @@ import { encodePng, tileGrid } from '../imaging/png'
 import { APP_VERSION } from '../version'
 import { currentBackend, loadBackend } from './backend'
 import { CHECKPOINT_FORMAT_VERSION, checkpointName, type CheckpointState } from './checkpoint/format'
+import { readBest, writeBest } from './checkpoint/best'
 import { findLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint/reader'
 import { readHostTensors, restoreTensors, resumeMismatches } from './checkpoint/trainer-io'
 import { removeStaleTemps, saveCheckpoint, type WriteHook } from './checkpoint/writer'
@@ -79,6 +80,10 @@ export class TrainingSession implements TrainingSessionApi {
   private coach: HealthCoach | undefined
   private qualityClassifier: QualityClassifier | null | undefined
   private pendingQuality: QualityScore | undefined
+  /** Best FD of the run so far (its checkpoint is named by checkpoints/best.json). */
+  private bestFd: number | undefined
+  /** Set when the latest score beat bestFd: a checkpoint of this step becomes the best one. */
+  private newBest: QualityScore | undefined
   private hook: WriteHook | undefined = crashHookFromEnv()
 
   private constructor(
@@ -174,6 +179,7 @@ export class TrainingSession implements TrainingSessionApi {
         })
       }
       session.resumedFrom = ckpt.name
+      session.bestFd = (await readBest(ckptDir))?.fd
       session.useHook(opts.checkpointHook)
       return session
     }
@@ -378,6 +384,7 @@ export class TrainingSession implements TrainingSessionApi {
           })
         }
         if (sampleStep) await this.writeSample()
+        if (this.newBest && !(await this.keepBest())) return this.record.status
         if (s % cfg().checkpointEvery === 0 && s !== cfg().steps) {
           const ok = await this.checkpoint()
           if (!ok) return this.record.status
@@ -448,6 +455,7 @@ export class TrainingSession implements TrainingSessionApi {
     this.lastCheckpointStep = out.restoredStep
     this.lastSampleStep = Math.min(this.lastSampleStep, out.restoredStep)
     this.pendingQuality = undefined
+    this.newBest = undefined
     this.coach?.rewind(out.restoredStep)
     currentStep = this.trainer.step
     return true
@@ -477,10 +485,35 @@ export class TrainingSession implements TrainingSessionApi {
     if (!clf) return
     const images = t.renderQualityImages(256)
     try {
-      this.pendingQuality = { step: t.step, ...(await scoreImages(clf, images)) }
+      const q: QualityScore = { step: t.step, ...(await scoreImages(clf, images)) }
+      this.pendingQuality = q
+      if (Number.isFinite(q.fd) && (this.bestFd === undefined || q.fd < this.bestFd)) this.newBest = q
     } finally {
       images.dispose()
     }
+  }
+
+  /**
+   * A new best FD: checkpoint this step (unless just saved) and point best.json at it, so the
+   * best model survives a later collapse and pruning. False when the checkpoint failed (paused).
+   */
+  private async keepBest(): Promise<boolean> {
+    const q = this.newBest
+    this.newBest = undefined
+    if (!q || q.step !== this.trainer.step) return true
+    if (!(await this.checkpoint())) return false
+    const dir = path.join(this.runDir, RUN_FILES.checkpoints)
+    const name = checkpointName(q.step)
+    await writeBest(dir, { name, step: q.step, fd: q.fd })
+    this.bestFd = q.fd
+    await this.emit({
+      kind: 'checkpoint',
+      step: q.step,
+      time: Date.now(),
+      message: `${name} is the best so far (GAN Studio FD ${q.fd.toFixed(2)}): kept until a better one comes`,
+      data: { best: true, fd: q.fd }
+    })
+    return true
   }
 
   /**

@@ -14,6 +14,7 @@ import { buildArchs } from '../../../src/main/engine/models'
 import { openSession } from '../../../src/main/engine/session'
 import { GanTrainer } from '../../../src/main/engine/trainer'
 import { tf } from '../../../src/main/engine/tf'
+import type { OptimizerKind } from '../../../src/shared/hyperparams'
 import { makeTinyDataset, tempDir } from '../../helpers/engine'
 
 async function weights(t: GanTrainer): Promise<number[]> {
@@ -22,11 +23,11 @@ async function weights(t: GanTrainer): Promise<number[]> {
   return out
 }
 
-describe.each([
+describe.each<[string, { optimizerG?: OptimizerKind; optimizerD?: OptimizerKind }]>([
   ['adam', {}],
   ['rmsprop D, optimistic Adam G', { optimizerD: 'rmsprop', optimizerG: 'optimistic-adam' }],
   ['sgd-momentum D, extragradient G', { optimizerD: 'sgd-momentum', optimizerG: 'extragradient' }]
-] as const)('optimizer state is really restored (%s)', (_label, optimizers) => {
+])('optimizer state is really restored (%s)', (_label, optimizers) => {
   let dataDir: string
   let runDir: string
   beforeAll(async () => {

@@ -11,15 +11,21 @@ import { layerOf } from '../../../../src/main/engine/trainer'
 import { tf } from '../../../../src/main/engine/tf'
 import { tinyData, tinyTrainer } from './variants/helpers'
 
-function snapshot(net: Network): Map<string, Float32Array> {
-  return new Map([...net.weights].map(([k, v]) => [k, v.dataSync().slice()]))
+async function snapshot(net: Network): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>()
+  for (const [k, v] of net.weights) out.set(k, new Float32Array(await v.data()))
+  return out
 }
 
-function moved(net: Network, before: Map<string, Float32Array>, lr: number): Record<string, number> {
+async function moved(
+  net: Network,
+  before: Map<string, Float32Array>,
+  lr: number
+): Promise<Record<string, number>> {
   const sq: Record<string, number> = {}
   for (const [k, v] of net.weights) {
     const a = before.get(k) as Float32Array
-    const b = v.dataSync()
+    const b = await v.data()
     let s = 0
     for (let i = 0; i < a.length; i++) s += (((b[i] as number) - (a[i] as number)) / lr) ** 2
     const layer = layerOf(k)
@@ -49,14 +55,14 @@ describe('gradient norms', () => {
       lrD: lr,
       ema: 0
     })
-    const g0 = snapshot(t.G)
-    const d0 = snapshot(t.D)
+    const g0 = await snapshot(t.G)
+    const d0 = await snapshot(t.D)
     t.trainStep()
     const avg = await t.readAverages()
     const norms = avg.gradNorm
     expect(norms).toBeDefined()
-    const gMoved = moved(t.G, g0, lr)
-    const dMoved = moved(t.D, d0, lr)
+    const gMoved = await moved(t.G, g0, lr)
+    const dMoved = await moved(t.D, d0, lr)
     expect(Object.keys(norms!.gLayers).sort()).toEqual(Object.keys(gMoved).sort())
     expect(Object.keys(norms!.dLayers).sort()).toEqual(Object.keys(dMoved).sort())
     for (const [layer, n] of Object.entries(gMoved)) expect(norms!.gLayers[layer]).toBeCloseTo(n, 3)
