@@ -72,7 +72,22 @@ export interface RunRecord {
   appVersion: string
   /** Data dir whose datasets the run trains on (runs may live outside it, e.g. CLI --out). */
   dataDir?: string
+  /** GAN Studio FD summary, kept current by the session at every score. */
+  quality?: RunQuality
 }
+
+/** A run's quality-score summary (run.json), for the Runs table and `gan-studio runs`. */
+export interface RunQuality {
+  /** Lowest FD so far; its checkpoint is kept (checkpoints/best.json). */
+  best?: { fd: number; step: number }
+  /** The most recent score. */
+  latest?: { fd: number; step: number; classCoverage: number }
+  /** Why there is no score, in words (e.g. "no classifier for imported datasets"). */
+  unavailable?: string
+}
+
+/** What the UI and CLI say where an imported dataset's quality score would be. */
+export const NO_CLASSIFIER_MESSAGE = 'no classifier for imported datasets'
 
 export const RUN_EVENT_KINDS = [
   'start',

@@ -5,7 +5,15 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { QualityScore, RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
+import {
+  NO_CLASSIFIER_MESSAGE,
+  type QualityScore,
+  type RunEvent,
+  type RunQuality,
+  type RunRecord,
+  type RunStatus,
+  type StepMetrics
+} from '../../shared/domain'
 import { StudioError } from '../../shared/errors'
 import {
   hyperparamsSchema,
@@ -482,15 +490,30 @@ export class TrainingSession implements TrainingSessionApi {
       }
     }
     const clf = this.qualityClassifier
-    if (!clf) return
+    if (!clf) {
+      if (!this.record.quality?.unavailable) await this.setQuality({ unavailable: NO_CLASSIFIER_MESSAGE })
+      return
+    }
     const images = t.renderQualityImages(256)
     try {
       const q: QualityScore = { step: t.step, ...(await scoreImages(clf, images)) }
       this.pendingQuality = q
-      if (Number.isFinite(q.fd) && (this.bestFd === undefined || q.fd < this.bestFd)) this.newBest = q
+      const isBest = Number.isFinite(q.fd) && (this.bestFd === undefined || q.fd < this.bestFd)
+      if (isBest) this.newBest = q
+      const prevBest = this.record.quality?.best
+      await this.setQuality({
+        latest: { fd: q.fd, step: q.step, classCoverage: q.classCoverage },
+        ...(isBest ? { best: { fd: q.fd, step: q.step } } : prevBest ? { best: prevBest } : {})
+      })
     } finally {
       images.dispose()
     }
+  }
+
+  /** Records the run's quality summary in run.json (one small atomic write per score). */
+  private async setQuality(quality: RunQuality): Promise<void> {
+    this.record = { ...this.record, quality }
+    await writeRunRecord(this.runDir, this.record)
   }
 
   /**
