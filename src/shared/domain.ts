@@ -89,6 +89,16 @@ export interface RunQuality {
 /** What the UI and CLI say where an imported dataset's quality score would be. */
 export const NO_CLASSIFIER_MESSAGE = 'no classifier for imported datasets'
 
+/** Datasets the app ships a quality-score classifier for (assets/classifiers/). */
+export const SCORED_DATASETS: readonly string[] = ['mnist', 'fashion-mnist']
+
+/** Why a run has no quality score, or undefined when it has (or will have) one. */
+export function qualityUnavailable(run: Pick<RunRecord, 'quality' | 'dataset'>): string | undefined {
+  return (
+    run.quality?.unavailable ?? (SCORED_DATASETS.includes(run.dataset.id) ? undefined : NO_CLASSIFIER_MESSAGE)
+  )
+}
+
 export const RUN_EVENT_KINDS = [
   'start',
   'pause',

@@ -152,6 +152,13 @@ export const PRESETS: ReadonlyArray<{
   values: HyperparamsInput
 }> = [
   {
+    id: 'mnist-default',
+    label: 'MNIST default',
+    description:
+      'The defaults of the Train form and the CLI, chosen by the sweep in bench/QUALITY.md for clean MNIST digits.',
+    values: { dataset: 'mnist' }
+  },
+  {
     id: 'quick-demo',
     label: 'Quick demo',
     description: 'A small DCGAN that shows digit strokes within a few hundred steps on any machine.',
@@ -191,6 +198,28 @@ export const PRESETS: ReadonlyArray<{
       batchSize: 32,
       diffAugment: ['translation', 'cutout', 'color'],
       ema: 0.999,
+      steps: 5000
+    }
+  },
+  {
+    id: 'fashion-mnist',
+    label: 'Fashion-MNIST',
+    description: 'The MNIST default on Fashion-MNIST, trained longer (bench/QUALITY.md).',
+    values: { dataset: 'fashion-mnist', steps: 4000 }
+  },
+  {
+    id: 'your-images-64',
+    label: 'Your images (64×64 RGB)',
+    description:
+      'For an imported folder of colour images at 64×64: DiffAugment, spectral norm in D and the hinge loss (bench/QUALITY.md).',
+    values: {
+      model: 'dcgan',
+      imageSize: 64,
+      width: 0.5,
+      batchSize: 32,
+      loss: 'hinge',
+      spectralNorm: true,
+      diffAugment: ['translation', 'color'],
       steps: 5000
     }
   },

@@ -3,8 +3,37 @@ import type { StepMetrics } from '../../../shared/domain'
 import type { XY } from '../utils/series'
 
 /** Metric keys the charts draw. */
-export type MetricKey = 'lossD' | 'lossG' | 'dReal' | 'dFake' | 'imagesPerSec'
-const KEYS: MetricKey[] = ['lossD', 'lossG', 'dReal', 'dFake', 'imagesPerSec']
+export type MetricKey =
+  'lossD' | 'lossG' | 'dReal' | 'dFake' | 'imagesPerSec' | 'gradG' | 'gradD' | 'fd' | 'coverage'
+const KEYS: MetricKey[] = [
+  'lossD',
+  'lossG',
+  'dReal',
+  'dFake',
+  'imagesPerSec',
+  'gradG',
+  'gradD',
+  'fd',
+  'coverage'
+]
+/** Scores computed every sampleEvery steps: drawn as they are, never smoothed. */
+const RAW = new Set<MetricKey>(['fd', 'coverage'])
+
+/** A record's value for a key; undefined where the record has none (no score, older runs). */
+function valueOf(m: StepMetrics, k: MetricKey): number | undefined {
+  switch (k) {
+    case 'gradG':
+      return m.gradNorm?.g
+    case 'gradD':
+      return m.gradNorm?.d
+    case 'fd':
+      return m.quality?.fd
+    case 'coverage':
+      return m.quality?.classCoverage
+    default:
+      return m[k]
+  }
+}
 
 /** X axis: training step, or seconds since the first record. */
 export type XMode = 'step' | 'time'
@@ -26,13 +55,8 @@ export function useMetricSeries(
   xMode: Ref<XMode>,
   smoothing: Ref<number>
 ): Ref<MetricSeries> {
-  const empty = (): Record<MetricKey, XY[]> => ({
-    lossD: [],
-    lossG: [],
-    dReal: [],
-    dFake: [],
-    imagesPerSec: []
-  })
+  const empty = (): Record<MetricKey, XY[]> =>
+    Object.fromEntries(KEYS.map((k) => [k, [] as XY[]])) as unknown as Record<MetricKey, XY[]>
   const out = shallowRef<MetricSeries>({ points: empty(), version: 0 })
   let built = 0
   let source: readonly StepMetrics[] | null = null
@@ -44,13 +68,10 @@ export function useMetricSeries(
   let pts = empty()
 
   function fresh(): Record<MetricKey, { last: number; n: number }> {
-    return {
-      lossD: { last: 0, n: 0 },
-      lossG: { last: 0, n: 0 },
-      dReal: { last: 0, n: 0 },
-      dFake: { last: 0, n: 0 },
-      imagesPerSec: { last: 0, n: 0 }
-    }
+    return Object.fromEntries(KEYS.map((k) => [k, { last: 0, n: 0 }])) as unknown as Record<
+      MetricKey,
+      { last: number; n: number }
+    >
   }
 
   function update(): void {
@@ -78,7 +99,13 @@ export function useMetricSeries(
       const m = ms[i] as StepMetrics
       const x = mode === 'step' ? m.step : (m.time - t0) / 1000
       for (const k of KEYS) {
-        const y = m[k]
+        const y = valueOf(m, k)
+        if (y === undefined) continue
+        if (RAW.has(k)) {
+          // A score belongs to the step it was computed at (the record may come a little later).
+          pts[k].push({ x: mode === 'step' ? (m.quality?.step ?? m.step) : x, y })
+          continue
+        }
         if (!Number.isFinite(y) || w === 0) {
           pts[k].push({ x, y })
           continue

@@ -136,9 +136,10 @@ export const useExplorerStore = defineStore('explorer', () => {
     const cks = await guard('Could not list checkpoints', () => studio.checkpoints.list({ runId: id }))
     checkpoints.value = cks ?? []
     // A sample's step (from Train or Runs) may fall between checkpoints: take the newest one at or
-    // before it; the list is newest first.
+    // before it; the list is newest first. Without a step, the run's best-FD checkpoint, if any.
     const byStep = step !== null ? checkpoints.value.find((c) => c.step <= step) : undefined
-    checkpoint.value = (byStep ?? checkpoints.value[0])?.name ?? null
+    const best = checkpoints.value.find((c) => c.bestFd !== undefined)
+    checkpoint.value = (byStep ?? best ?? checkpoints.value[0])?.name ?? null
     bookmarks.value =
       (await guard('Could not read bookmarks', () => studio.explorer.bookmarks({ runId: id }))) ?? []
     await loadModel()
