@@ -1,5 +1,10 @@
 /**
- * `npm run bench -- [--workload w1|seed|default|all] [--backend wasm|cpu] [--json] [--steps N]`
+ * `npm run bench -- [--workload w1|w1-raw|seed|default[,...]|all] [--threads 1,2|max] [--backend wasm|cpu] [--json] [--steps N]`
+ *
+ * `--threads` lists wasm thread counts (`max` = one per physical core): each workload is timed at
+ * each count in the same run, next to XNNPACK's forward Conv2D on the same shapes at that count
+ * (the ceiling, bench/ceiling.ts); the kernel profile is taken at the largest count. `w1` and
+ * `default` train with the product's GanTrainer; `w1-raw` is the benchmark-only raw-op W1 step.
  *
  * The parent process spawns one child per measurement (ours, the peer, the kernel profile, the
  * memory check), so the peer never sees the project's kernels and each RSS figure is its own.
@@ -12,12 +17,15 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { SideResult } from './measure'
+import type { CeilingResult } from './ceiling'
+import { physicalCoreCount } from '../src/main/engine/thread-count'
 import {
   renderMarkdown,
   renderTable,
   type BenchReport,
   type MemoryResult,
   type ProfileResult,
+  type ScalingRow,
   type WorkloadReport
 } from './report'
 
@@ -40,6 +48,17 @@ export interface BenchArgs {
   twoPass: boolean
   child: string | undefined
   batch: number | undefined
+  /** wasm thread counts to time, in order. */
+  threads: number[]
+}
+
+/** Parses `--threads 1,2`, `--threads max` or `--threads 1,max`. */
+export function parseThreads(v: string | undefined): number[] {
+  const parts = String(v ?? '')
+    .split(',')
+    .filter((p) => p.trim() !== '')
+  if (parts.length === 0) throw new Error('Expected --threads N[,N...] or max, but got nothing')
+  return parts.map((p) => (p.trim() === 'max' ? physicalCoreCount() : intArg('--threads', p.trim())))
 }
 
 function intArg(name: string, v: string | undefined): number {
@@ -66,7 +85,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     fused: false,
     twoPass: false,
     child: undefined,
-    batch: undefined
+    batch: undefined,
+    threads: [physicalCoreCount()]
   }
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i]
@@ -74,9 +94,14 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     switch (f) {
       case '--workload': {
         const w = next()
-        if (w === 'all') a.workloads = ['w1', 'seed', 'default']
-        else if (w === 'w1' || w === 'seed' || w === 'default') a.workloads = [w]
-        else throw new Error(`Expected --workload w1, seed, default or all, but got ${String(w)}`)
+        const known = ['w1', 'w1-raw', 'seed', 'default']
+        const list = w === 'all' ? ['w1', 'seed', 'default'] : String(w).split(',')
+        const bad = list.find((x) => !known.includes(x))
+        if (bad !== undefined || list.length === 0)
+          throw new Error(
+            `Expected --workload w1, w1-raw, seed, default, a comma list or all, but got ${String(w)}`
+          )
+        a.workloads = list
         break
       }
       case '--backend': {
@@ -131,6 +156,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       case '--child':
         a.child = next()
         break
+      case '--threads':
+        a.threads = parseThreads(next())
+        break
       default:
         throw new Error(`Unknown flag ${String(f)} (see bench/cli.ts for the list)`)
     }
@@ -140,7 +168,22 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
 
 /** Default peer batch: small enough that stock cpu finishes a step in about a minute. */
 function peerBatchFor(workload: string, a: BenchArgs): number {
-  return a.peerBatch ?? (workload === 'w1' ? 1 : 16)
+  return a.peerBatch ?? PEER_BATCH[workload] ?? 16
+}
+
+/**
+ * The peer's default batch and why. Stock cpu takes about 10 s per W1 image per step, so W1 at
+ * ours' batch 64 would take about 11 minutes a step: it runs at batch 1 and is compared per image.
+ * The seed workload at ours' batch 128 fits (about 80 s a step), so it uses the same batch.
+ */
+const PEER_BATCH: Record<string, number> = { w1: 1, 'w1-raw': 1, seed: 128 }
+
+/** The note the report prints for the peer's batch. */
+export function peerBatchNote(workload: string, peerBatch: number, oursBatch: number): string | undefined {
+  if (peerBatch === oursBatch) return undefined
+  return workload.startsWith('w1')
+    ? `peer at batch ${peerBatch}, not ${oursBatch}: stock cpu needs about 10 s per W1 image per step, so batch ${oursBatch} would take about 11 minutes a step; compared per image`
+    : `peer at batch ${peerBatch}, not ${oursBatch} (--peer-batch); compared per image`
 }
 
 function log(msg: string): void {
@@ -176,15 +219,25 @@ async function childMain(a: BenchArgs): Promise<void> {
   const workload = a.workloads[0] ?? 'w1'
   const opts = { fused: a.fused, twoPass: a.twoPass, ...(a.batch !== undefined ? { batch: a.batch } : {}) }
   let result: unknown
+  const threads = a.threads[0]
   if (a.child === 'ours') {
     const { runOurs } = await import('./ours-side')
-    result = await runOurs(workload, a.backend, a.warmup, a.steps, opts, log)
+    result = await runOurs(workload, a.backend, a.warmup, a.steps, opts, log, threads)
+  } else if (a.child === 'ceiling') {
+    const { setupOursBackend } = await import('./ours-side')
+    const { measureCeiling } = await import('./ceiling')
+    const inUse = await setupOursBackend(a.backend, threads)
+    const { config, archs } =
+      workload === 'default'
+        ? (await import('./workloads/default')).defaultSetup(opts)
+        : (await import('./workloads/w1-trainer')).w1Setup(opts)
+    result = await measureCeiling(archs, config.batchSize, inUse)
   } else if (a.child === 'peer') {
     const { runPeer } = await import('./peer-side')
     result = await runPeer(workload, 'auto', a.warmup, a.steps, opts, log)
   } else if (a.child === 'profile') {
     const { profileOurs } = await import('./ours-side')
-    result = await profileOurs(workload, a.backend, 2, opts)
+    result = await profileOurs(workload, a.backend, 2, opts, threads)
   } else if (a.child === 'shapes') {
     const { kernelShapes } = await import('./kernel-shapes')
     const rows = await kernelShapes()
@@ -195,11 +248,34 @@ async function childMain(a: BenchArgs): Promise<void> {
     result = rows
   } else if (a.child === 'memory') {
     const { memoryCheck } = await import('./ours-side')
-    result = await memoryCheck(workload, a.backend, a.memorySteps, opts, log)
+    result = await memoryCheck(workload, a.backend, a.memorySteps, opts, log, threads)
   } else {
     throw new Error(`Unknown child ${String(a.child)}`)
   }
   process.stdout.write(`${RESULT_TAG}${JSON.stringify(result)}\n`)
+}
+
+/** One thread count's row: throughput, speed-up over the first (smallest) count, ceiling fraction. */
+function scalingRow(
+  ours: SideResult,
+  ceiling: CeilingResult | undefined,
+  base: SideResult | undefined
+): ScalingRow {
+  const threads = ours.threads ?? 1
+  return {
+    threads,
+    ours,
+    imagesPerSec: ours.imagesPerSec,
+    gflops: ours.gflops,
+    speedup: base ? Math.round((ours.imagesPerSec / base.imagesPerSec) * 100) / 100 : 1,
+    ...(ceiling
+      ? {
+          ceilingGflops: ceiling.gflops,
+          ceilingFraction: Math.round((ours.gflops / ceiling.gflops) * 1000) / 1000,
+          ceiling
+        }
+      : {})
+  }
 }
 
 function baseFlags(a: BenchArgs, workload: string): string[] {
@@ -249,20 +325,48 @@ async function parentMain(a: BenchArgs): Promise<void> {
         continue
       }
     }
-    log(`${w}: ours on ${a.backend} (${a.warmup} warm-up + ${a.steps} timed steps)`)
-    entry.ours = await runChild<SideResult>([
-      '--child',
-      'ours',
-      ...baseFlags(a, w),
-      '--warmup',
-      String(a.warmup),
-      '--steps',
-      String(a.steps),
-      ...(a.batch !== undefined ? ['--batch', String(a.batch)] : [])
-    ])
+    // Every thread count in this one run, smallest first, so the ratios share the machine's load.
+    const counts = a.backend === 'wasm' ? [...new Set(a.threads)].sort((x, y) => x - y) : [1]
+    entry.scaling = []
+    for (const n of counts) {
+      log(`${w}: ours on ${a.backend}, ${n} thread(s) (${a.warmup} warm-up + ${a.steps} timed steps)`)
+      const ours = await runChild<SideResult>([
+        '--child',
+        'ours',
+        ...baseFlags(a, w),
+        '--threads',
+        String(n),
+        '--warmup',
+        String(a.warmup),
+        '--steps',
+        String(a.steps),
+        ...(a.batch !== undefined ? ['--batch', String(a.batch)] : [])
+      ])
+      let ceiling: CeilingResult | undefined
+      if (a.backend === 'wasm' && (w === 'w1' || w === 'default')) {
+        log(`${w}: ceiling (XNNPACK forward Conv2D on the same shapes), ${n} thread(s)`)
+        ceiling = await runChild<CeilingResult>([
+          '--child',
+          'ceiling',
+          ...baseFlags(a, w),
+          '--threads',
+          String(n),
+          ...(a.batch !== undefined ? ['--batch', String(a.batch)] : [])
+        ])
+      }
+      entry.scaling.push(scalingRow(ours, ceiling, entry.scaling[0]?.ours))
+    }
+    const top = entry.scaling[entry.scaling.length - 1]
+    entry.ours = top?.ours
     if (a.profile) {
-      log(`${w}: kernel profile`)
-      entry.profile = await runChild<ProfileResult>(['--child', 'profile', ...baseFlags(a, w)])
+      log(`${w}: kernel profile at ${top?.threads ?? 1} thread(s)`)
+      entry.profile = await runChild<ProfileResult>([
+        '--child',
+        'profile',
+        ...baseFlags(a, w),
+        '--threads',
+        String(top?.threads ?? 1)
+      ])
     }
     if (a.peer && w !== 'default') {
       const pb = peerBatchFor(w, a)
@@ -270,6 +374,7 @@ async function parentMain(a: BenchArgs): Promise<void> {
         `${w}: peer (tf.layers, stock kernels), batch ${pb}, ${a.peerWarmup} warm-up + ${a.peerSteps} timed steps`
       )
       try {
+        entry.peerBatchNote = entry.ours ? peerBatchNote(w, pb, entry.ours.batch) : undefined
         entry.peer = await runChild<SideResult>([
           '--child',
           'peer',
@@ -307,11 +412,14 @@ async function parentMain(a: BenchArgs): Promise<void> {
       '--child',
       'memory',
       ...baseFlags(a, w),
+      '--threads',
+      String(Math.max(...a.threads)),
       '--memory-steps',
       String(a.memorySteps)
     ])
   }
 
+  report.machine.loadAverage1mEnd = Math.round((os.loadavg()[0] ?? 0) * 100) / 100
   const dir = path.resolve('bench/results')
   mkdirSync(dir, { recursive: true })
   const json = JSON.stringify(report, null, 2)
@@ -320,6 +428,8 @@ async function parentMain(a: BenchArgs): Promise<void> {
   const mdPath = path.resolve('bench/RESULTS.md')
   const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : ''
   writeFileSync(mdPath, renderMarkdown(report, previous))
+  // The committed copy the README's performance table is generated from (scripts/readme-perf.cjs).
+  writeFileSync(path.resolve('bench/RESULTS.json'), `${json}\n`)
   if (a.json) process.stdout.write(`${json}\n`)
   else process.stdout.write(`${renderTable(report)}\nSaved bench/results/latest.json and bench/RESULTS.md\n`)
 }

@@ -8,7 +8,10 @@ import { tf } from '../src/main/engine/tf'
 
 interface Acc {
   calls: number
+  /** Process CPU time (all threads). */
   ms: number
+  /** Wall time. CPU / wall is the kernel's parallelism: about 1 for a kernel that runs serially. */
+  wallMs: number
 }
 
 /** A running profiler; `stop()` restores the original kernels. */
@@ -28,10 +31,11 @@ export function startKernelProfiler(backendName = 'wasm'): KernelProfiler {
   const originals = tf.getKernelsForBackend(backendName)
   const stats = new Map<string, Acc>()
   const stack: string[] = []
-  const add = (name: string, ms: number): void => {
-    const e = stats.get(name) ?? { calls: 0, ms: 0 }
+  const add = (name: string, ms: number, wallMs: number): void => {
+    const e = stats.get(name) ?? { calls: 0, ms: 0, wallMs: 0 }
     e.calls += 1
     e.ms += ms
+    e.wallMs += wallMs
     stats.set(name, e)
   }
   for (const k of originals) {
@@ -40,11 +44,12 @@ export function startKernelProfiler(backendName = 'wasm'): KernelProfiler {
       const label = stack.length === 0 ? k.kernelName : `${stack[0] ?? ''}>${k.kernelName}`
       stack.push(k.kernelName)
       const t0 = cpuMs()
+      const w0 = performance.now()
       try {
         return inner(args)
       } finally {
         stack.pop()
-        add(label, cpuMs() - t0)
+        add(label, cpuMs() - t0, performance.now() - w0)
       }
     }
     tf.unregisterKernel(k.kernelName, backendName)

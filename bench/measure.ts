@@ -12,6 +12,8 @@ export interface SideResult {
   backend: string
   /** Why a faster stock backend was not used (peer only). */
   backendNote?: string
+  /** wasm threads in use (ours). */
+  threads?: number
   batch: number
   warmupSteps: number
   timedSteps: number

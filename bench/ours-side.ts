@@ -3,38 +3,37 @@
  * wasm backend with the project's kernels (or cpu when asked), and the workloads in ours.ts.
  */
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm'
 import { tf } from '../src/main/engine/tf'
-import { wasmDir } from '../src/main/engine/backend'
-import { registerWasmTrainingKernels } from '../src/main/engine/kernels/wasm'
+import { loadBackend } from '../src/main/engine/backend'
 import { startKernelProfiler } from './kernel-profiler'
 import { measure, type SideResult } from './measure'
 import { round, rssMb } from './stats'
 import { oursSeed, oursW1 } from './workloads/ours'
 import type { BenchWorkload, WorkloadOptions } from './workloads/types'
 
-/** Activates `backend` for ours: wasm always with the project's kernels. */
-export async function setupOursBackend(backend: 'wasm' | 'cpu'): Promise<void> {
-  tf.env().set('PROD', true)
-  if (backend === 'wasm') {
-    setWasmPaths(wasmDir())
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
-    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise')
-    registerWasmTrainingKernels()
-  } else if (!(await tf.setBackend('cpu'))) {
-    throw new Error('the cpu backend failed to initialise')
-  }
+/**
+ * Activates `backend` for ours through the product's own loader (wasm with the project's kernels
+ * and `threads` XNNPACK threads), and returns the thread count in use (1 on cpu).
+ */
+export async function setupOursBackend(backend: 'wasm' | 'cpu', threads?: number): Promise<number> {
+  const report = await loadBackend(backend, undefined, threads)
+  if (report.threadsProblem) throw new Error(report.threadsProblem)
+  return report.wasmThreads ?? 1
 }
 
 /** Builds one of our workloads by id. */
 export async function makeOursWorkload(name: string, opts: WorkloadOptions): Promise<BenchWorkload> {
-  if (name === 'w1') return oursW1(opts)
+  if (name === 'w1') {
+    const { trainerW1 } = await import('./workloads/w1-trainer')
+    return trainerW1(opts)
+  }
+  if (name === 'w1-raw') return oursW1(opts)
   if (name === 'seed') return oursSeed(opts)
   if (name === 'default') {
     const { oursDefault } = await import('./workloads/default')
     return oursDefault(opts)
   }
-  throw new Error(`Expected workload w1, seed or default, but got ${name}`)
+  throw new Error(`Expected workload w1, w1-raw, seed or default, but got ${name}`)
 }
 
 /** Times one workload on ours. */
@@ -44,12 +43,16 @@ export async function runOurs(
   warmup: number,
   steps: number,
   opts: WorkloadOptions,
-  log: (msg: string) => void
+  log: (msg: string) => void,
+  threads?: number
 ): Promise<SideResult> {
-  await setupOursBackend(backend)
+  const inUse = await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   try {
-    return await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)
+    return {
+      ...(await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)),
+      threads: inUse
+    }
   } finally {
     w.dispose()
   }
@@ -59,8 +62,14 @@ export async function runOurs(
 export interface KernelProfileRow {
   kernel: string
   calls: number
+  /** CPU ms per step (all threads). */
   ms: number
+  /** Wall ms per step. */
+  wallMs: number
+  /** Share of the step's wall time. */
   share: number
+  /** CPU / wall: near 1 = runs on one thread while the others wait. */
+  parallelism: number
 }
 
 /**
@@ -71,9 +80,10 @@ export async function profileOurs(
   name: string,
   backend: 'wasm' | 'cpu',
   steps: number,
-  opts: WorkloadOptions
-): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number; cpuMsPerStep: number }> {
-  await setupOursBackend(backend)
+  opts: WorkloadOptions,
+  threads?: number
+): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number; cpuMsPerStep: number; threads: number }> {
+  const inUse = await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   const profiler = startKernelProfiler(backend)
   try {
@@ -91,10 +101,12 @@ export async function profileOurs(
         kernel,
         calls: e.calls / steps,
         ms: round(e.ms / steps, 1),
-        share: round(e.ms / steps / cpuStep, 3)
+        wallMs: round(e.wallMs / steps, 1),
+        share: round(e.wallMs / steps / wall, 3),
+        parallelism: e.wallMs > 0 ? round(e.ms / e.wallMs, 2) : 0
       }))
-      .sort((a, b) => b.ms - a.ms)
-    return { rows, wallMsPerStep: round(wall, 1), cpuMsPerStep: round(cpuStep, 1) }
+      .sort((a, b) => b.wallMs - a.wallMs)
+    return { rows, wallMsPerStep: round(wall, 1), cpuMsPerStep: round(cpuStep, 1), threads: inUse }
   } finally {
     profiler.stop()
     w.dispose()
@@ -110,7 +122,8 @@ export async function memoryCheck(
   backend: 'wasm' | 'cpu',
   steps: number,
   opts: WorkloadOptions,
-  log: (msg: string) => void
+  log: (msg: string) => void,
+  threads?: number
 ): Promise<{
   workload: string
   steps: number
@@ -121,7 +134,7 @@ export async function memoryCheck(
   rssGrowthMb: number
   pass: boolean
 }> {
-  await setupOursBackend(backend)
+  await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   let tensorsAt10 = 0
   let rssAt10 = 0

@@ -1,11 +1,35 @@
 /** Result types of a bench run and their rendering as a console table and a Markdown section. */
 import type { SideResult } from './measure'
+import type { CeilingResult } from './ceiling'
 
 /** Kernel profile of ours (tf.profile, per step). */
 export interface ProfileResult {
-  rows: Array<{ kernel: string; calls: number; ms: number; share: number }>
+  rows: Array<{
+    kernel: string
+    calls: number
+    ms: number
+    wallMs?: number
+    share: number
+    parallelism?: number
+  }>
   wallMsPerStep: number
   cpuMsPerStep: number
+  threads?: number
+}
+
+/** One wasm thread count of a workload, from the same bench run as the others. */
+export interface ScalingRow {
+  threads: number
+  ours: SideResult
+  imagesPerSec: number
+  gflops: number
+  /** images/s over the smallest count's images/s in this run. */
+  speedup: number
+  /** XNNPACK forward Conv2D GFLOP/s on the workload's conv shapes at this count. */
+  ceilingGflops?: number
+  /** gflops / ceilingGflops. */
+  ceilingFraction?: number
+  ceiling?: CeilingResult
 }
 
 /** Long-run memory check. */
@@ -28,6 +52,10 @@ export interface WorkloadReport {
   peer?: SideResult
   peerError?: string
   profile?: ProfileResult
+  /** Ours at each thread count (ours = the largest). */
+  scaling?: ScalingRow[]
+  /** Why the peer ran at another batch than ours. */
+  peerBatchNote?: string
   /** Peer ms per image / ours ms per image (wall). */
   speedup?: number
   /** The same ratio on CPU time (independent of machine load). */
@@ -44,6 +72,8 @@ export interface BenchReport {
     node: string
     platform: string
     loadAverage1m: number
+    /** At the end of the run: the load the measurements ran under lies between the two. */
+    loadAverage1mEnd?: number
   }
   oursBackend: string
   workloads: WorkloadReport[]
@@ -115,6 +145,7 @@ function notes(report: BenchReport): string[] {
       )
     }
     if (w.peer?.backendNote) out.push(`${w.workload}: peer on ${w.peer.backend}: ${w.peer.backendNote}`)
+    if (w.peerBatchNote) out.push(`${w.workload}: ${w.peerBatchNote}`)
     if (w.peerError) out.push(`${w.workload}: no peer: ${w.peerError}`)
   }
   const m = report.memory
@@ -126,20 +157,65 @@ function notes(report: BenchReport): string[] {
   return out
 }
 
+const SCALING_HEAD = [
+  'workload',
+  'threads',
+  'img/s',
+  'GFLOP/s',
+  'x vs fewest threads',
+  'ceiling GFLOP/s',
+  'of ceiling'
+]
+
+/** The thread-scaling rows of every workload. */
+export function scalingRows(report: BenchReport): string[][] {
+  const out: string[][] = []
+  for (const w of report.workloads) {
+    for (const r of w.scaling ?? []) {
+      out.push([
+        w.workload,
+        String(r.threads),
+        fmt(r.imagesPerSec, 1),
+        fmt(r.gflops, 1),
+        fmt(r.speedup, 2),
+        fmt(r.ceilingGflops, 1),
+        r.ceilingFraction === undefined ? '-' : `${(r.ceilingFraction * 100).toFixed(0)}%`
+      ])
+    }
+  }
+  return out
+}
+
+function profileRow(r: ProfileResult['rows'][number]): string[] {
+  return [
+    r.kernel,
+    fmt(r.wallMs ?? r.ms, 1),
+    fmt(r.ms, 1),
+    `${(r.share * 100).toFixed(1)}%`,
+    fmt(r.parallelism, 2),
+    fmt(r.calls, 0)
+  ]
+}
+
+const PROFILE_HEAD = ['kernel', 'wall ms/step', 'CPU ms/step', 'share of wall', 'CPU/wall', 'calls/step']
+
 /** Console output: one table plus notes and top kernels. */
 export function renderTable(report: BenchReport): string {
   const parts = [table(rows(report)), '', ...notes(report)]
+  const sc = scalingRows(report)
+  if (sc.length > 0) {
+    parts.push('', 'thread scaling (same run):')
+    const widths = SCALING_HEAD.map((h, i) => Math.max(h.length, ...sc.map((r) => (r[i] ?? '').length)))
+    for (const r of [SCALING_HEAD, ...sc])
+      parts.push(`  ${r.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ')}`)
+  }
   for (const w of report.workloads) {
     if (!w.profile) continue
     parts.push(
       '',
-      `top kernels, ${w.workload} (ours, CPU ms per step; share of the step's ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; A>B = B inside A):`
+      `top kernels, ${w.workload} at ${w.profile.threads ?? 1} thread(s) (ours; step ${fmt(w.profile.wallMsPerStep, 0)} wall ms, ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; A>B = B inside A; CPU/wall near 1 = serial):`
     )
-    for (const r of w.profile.rows.slice(0, 14)) {
-      parts.push(
-        `  ${r.kernel.padEnd(24)} ${fmt(r.ms, 1).padStart(8)} ms  ${(r.share * 100).toFixed(1).padStart(5)}%  ${fmt(r.calls, 0)} calls`
-      )
-    }
+    for (const r of w.profile.rows.slice(0, 16)) parts.push(`  ${profileRow(r).join('  ')}`)
   }
   return parts.join('\n')
 }
@@ -161,29 +237,31 @@ export function renderMarkdown(report: BenchReport, previous: string): string {
   const lines = [
     '## Performance',
     '',
-    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpus} cores (${m.cpuModel}), no GPU, Node ${m.node}, ${m.platform}; 1-minute load average at start ${m.loadAverage1m} (the machine is shared, so wall times carry noise: CPU-time columns are what one idle core would give, since both backends are single-threaded).`,
+    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpus} cores (${m.cpuModel}), no GPU, Node ${m.node}, ${m.platform}; 1-minute load average ${m.loadAverage1m} at the start and ${m.loadAverage1mEnd ?? '-'} at the end (the machine is shared: wall times carry the neighbours' load, and a loaded machine gives lower thread scaling than an idle one).`,
     '',
-    `"ours" = raw tf ops + tf.variableGrads + Adam on ${report.oursBackend} with GAN Studio's kernels; "peer" = the same model as tf.layers + optimizer.minimize with stock kernels on its best stock backend, in a separate process. One step = one D update + one G update. Real images are a fixed synthetic batch.`,
+    `"ours" = the product's GanTrainer (w1, default) or raw tf ops + tf.variableGrads + Adam (w1-raw, seed) on ${report.oursBackend} with GAN Studio's kernels, at the largest thread count; "peer" = the same model as tf.layers + optimizer.minimize with stock kernels on its best stock backend, in a separate process. One step = one D update + one G update. Real images are a fixed synthetic batch.`,
     '',
     mdTable(HEAD, rows(report)),
     '',
     ...notes(report).map((n) => `- ${n}`)
   ]
+  const sc = scalingRows(report)
+  if (sc.length > 0) {
+    lines.push(
+      '',
+      "Thread scaling, every count from this same run (ceiling = XNNPACK's forward Conv2D alone on the workload's conv shapes at that count; GFLOP/s count conv and dense multiply-adds only):",
+      '',
+      mdTable(SCALING_HEAD, sc)
+    )
+  }
   for (const w of report.workloads) {
     if (!w.profile) continue
     lines.push(
       '',
-      `Top kernels, ${w.workload} (ours; process CPU ms per step charged to each kernel; share of the step's ${fmt(w.profile.cpuMsPerStep, 0)} CPU ms; \`A>B\` = kernel B called inside our kernel A, already included in A):`,
+      `Top kernels, ${w.workload} at ${w.profile.threads ?? 1} thread(s) (ours; a step takes ${fmt(w.profile.wallMsPerStep, 0)} wall ms and ${fmt(w.profile.cpuMsPerStep, 0)} process CPU ms; \`A>B\` = kernel B called inside our kernel A, already included in A; CPU/wall near 1 means the kernel runs on one thread while the others wait):`,
       ''
     )
-    lines.push(
-      mdTable(
-        ['kernel', 'CPU ms/step', 'share', 'calls/step'],
-        w.profile.rows
-          .slice(0, 14)
-          .map((r) => [r.kernel, fmt(r.ms, 1), `${(r.share * 100).toFixed(1)}%`, fmt(r.calls, 0)])
-      )
-    )
+    lines.push(mdTable(PROFILE_HEAD, w.profile.rows.slice(0, 16).map(profileRow)))
   }
   const section = `${lines.join('\n')}\n`
   const header = '# Benchmark results\n\n'

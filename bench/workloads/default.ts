@@ -4,9 +4,9 @@
  * accumulator, so this is what a user's run costs per step. The dataset is synthetic uint8 data
  * of MNIST's shape (the benchmark measures training, not the dataset cache).
  */
-import { defaultHyperparams } from '../../src/shared/hyperparams'
+import { defaultHyperparams, type Hyperparams } from '../../src/shared/hyperparams'
 import type { CachedDataset } from '../../src/main/engine/data/cache'
-import { buildArchs } from '../../src/main/engine/models'
+import { buildArchs, type GanArchs } from '../../src/main/engine/models'
 import type { ArchSpec } from '../../src/main/engine/models/arch'
 import { GanTrainer } from '../../src/main/engine/trainer'
 import { convCost, denseCost, ganStepFlops, type LayerCost } from '../flops'
@@ -48,20 +48,15 @@ export function archCosts(arch: ArchSpec, prefix: string): LayerCost[] {
   return out
 }
 
-/** The default workload: GanTrainer.trainStep() + one host read of the step metrics. */
-export async function oursDefault(opts: WorkloadOptions): Promise<BenchWorkload> {
-  const config = { ...defaultHyperparams(), ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}) }
-  const size = config.imageSize
-  const shape: [number, number, number] = [size, size, 1]
-  const archs = buildArchs(config, shape)
-  const count = Math.max(1024, config.batchSize * 4)
-  const images = new Uint8Array(count * size * size)
+/** Synthetic uint8 images of `shape` (the benchmark measures training, not the dataset cache). */
+function syntheticDataset(shape: [number, number, number], count: number): CachedDataset {
+  const images = new Uint8Array(count * shape[0] * shape[1] * shape[2])
   let s = 12345
   for (let i = 0; i < images.length; i++) {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0
     images[i] = s >>> 24
   }
-  const data: CachedDataset = {
+  return {
     index: {
       formatVersion: 1,
       id: 'bench-synthetic',
@@ -77,11 +72,17 @@ export async function oursDefault(opts: WorkloadOptions): Promise<BenchWorkload>
     },
     images
   }
+}
+
+/** A workload that is the product's own step: GanTrainer.trainStep() + one host read of the metrics. */
+export function trainerWorkload(name: string, config: Hyperparams, archs: GanArchs): BenchWorkload {
+  const shape = archs.discriminator.input as [number, number, number]
+  const data = syntheticDataset(shape, Math.max(1024, config.batchSize * 4))
   const trainer = new GanTrainer(config, data, archs)
   const g = archCosts(archs.generator, 'g')
   const d = archCosts(archs.discriminator, 'd')
   return {
-    name: 'default',
+    name,
     batch: config.batchSize,
     // The trainer runs dSteps D updates then one G update, each with its own forward pass.
     flopsPerStep: ganStepFlops(g, d, config.batchSize),
@@ -94,4 +95,17 @@ export async function oursDefault(opts: WorkloadOptions): Promise<BenchWorkload>
       trainer.dispose()
     }
   }
+}
+
+/** The default workload: the app's default hyperparameters (defaultHyperparams()) on 28 px MNIST shapes. */
+export function defaultSetup(opts: WorkloadOptions): { config: Hyperparams; archs: GanArchs } {
+  const config = { ...defaultHyperparams(), ...(opts.batch !== undefined ? { batchSize: opts.batch } : {}) }
+  const size = config.imageSize
+  return { config, archs: buildArchs(config, [size, size, 1]) }
+}
+
+/** The default workload, trained by GanTrainer. */
+export async function oursDefault(opts: WorkloadOptions): Promise<BenchWorkload> {
+  const { config, archs } = defaultSetup(opts)
+  return trainerWorkload('default', config, archs)
 }

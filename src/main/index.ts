@@ -51,7 +51,8 @@ if (!app.requestSingleInstanceLock()) {
       const explorer = createExplorerPorts(
         dataDir,
         () => settings.get().backend,
-        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js'))
+        new UtilityWorkerLauncher(path.join(__dirname, 'inference-worker.js')),
+        () => settings.get().threads
       )
       service = new StudioService({
         dataDir,

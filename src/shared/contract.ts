@@ -122,6 +122,8 @@ export const settingsSchema = z
     lastPreset: z.string().max(64).default('quick-demo'),
     /** Runs that may train at the same time (each is its own process). */
     maxConcurrentRuns: z.number().int().min(1).max(8).default(1),
+    /** Compute threads of the wasm backend in new runs; 0 = one per physical core. */
+    threads: z.number().int().min(0).max(256).default(0),
     confirmDelete: z.boolean().default(true),
     window: windowBoundsSchema.default({ width: 1280, height: 800, maximized: false })
   })
@@ -141,6 +143,7 @@ export const settingsPatchSchema = z
     lastView: z.enum(VIEWS).optional(),
     lastPreset: z.string().max(64).optional(),
     maxConcurrentRuns: z.number().int().min(1).max(8).optional(),
+    threads: z.number().int().min(0).max(256).optional(),
     confirmDelete: z.boolean().optional(),
     window: windowBoundsSchema.partial().strict().optional()
   })

@@ -62,6 +62,8 @@ export interface RunRecord {
   config: Hyperparams
   dataset: { id: string; fingerprint: string; count: number; shape: [number, number, number] }
   backend: BackendName
+  /** Threads the wasm backend trained with in the latest session (absent on other backends). */
+  threads?: number
   status: RunStatus
   /** Last step that completed. */
   step: number
@@ -160,6 +162,8 @@ export interface BackendReport {
   cpuThreads: number
   /** Threads the wasm backend uses, when active. */
   wasmThreads?: number
+  /** Why the wasm backend runs on fewer threads than asked (a thread pool that failed to start). */
+  threadsProblem?: string
   simd?: boolean
   platform: string
   nodeVersion: string

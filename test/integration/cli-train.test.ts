@@ -127,4 +127,16 @@ describe('gan-studio train (real process)', () => {
     expect(text.stdout).toMatch(/Active backend: /)
     expect(text.stdout).toMatch(/why: /)
   })
+
+  it('doctor shows the wasm thread count in use, and --threads sets it', async () => {
+    const two = await runCli(['doctor', '--backend', 'wasm', '--threads', '2', '--json'])
+    expect(two.code).toBe(0)
+    const report = JSON.parse(two.stdout) as { wasmThreads?: number; threadsProblem?: string }
+    expect(report.threadsProblem).toBeUndefined()
+    expect(report.wasmThreads).toBe(2)
+    const one = await runCli(['doctor', '--backend', 'wasm', '--threads', '1'])
+    expect(one.stdout).toMatch(/wasm threads: {3}1 in use/)
+    const bad = await runCli(['doctor', '--threads', '-2'])
+    expect(bad.code).toBe(2)
+  })
 })

@@ -4,12 +4,13 @@
  * and the status bar can tell the user what to install.
  */
 import { createRequire } from 'node:module'
-import os from 'node:os'
 import path from 'node:path'
 import { tf } from './tf'
 import type { BackendAttempt, BackendReport } from '../../shared/domain'
 import type { BackendChoice, BackendName } from '../../shared/hyperparams'
 import { registerWasmTrainingKernels } from './kernels/wasm'
+import { logicalCoreCount, resolveThreads, threadsFromEnv } from './thread-count'
+import { createThreadedBackend, threadedFiles, type WasmPackage } from './wasm-threaded'
 
 /** Loads a module by name; replaceable in tests to simulate missing or broken packages. */
 export type ModuleImporter = (name: string) => Promise<unknown>
@@ -60,27 +61,82 @@ async function loadNative(importer: ModuleImporter, pkg: string): Promise<void> 
   }
 }
 
+/** Maps a path inside app.asar to its unpacked copy (a no-op outside a packaged app). */
+function unpacked(p: string): string {
+  return p.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`)
+}
+
 /** Directory holding tfjs-backend-wasm's .wasm files, unpacked from asar in a packaged app. */
 export function wasmDir(): string {
   const file = createRequire(import.meta.url).resolve(
     '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'
   )
-  return path.dirname(file).replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`) + path.sep
+  return unpacked(path.dirname(file)) + path.sep
+}
+
+/** The package's own `wasm` backend factory (single-threaded SIMD in Node), kept to switch back to. */
+let stockWasmFactory: (() => tf.KernelBackend | Promise<tf.KernelBackend>) | undefined
+/** Thread count of the `wasm` factory registered now (1 = the package's own). */
+let registeredWasmThreads = 1
+/** tfjs-backend-wasm registers `wasm` with priority 2; ours keeps it. */
+const WASM_PRIORITY = 2
+
+/**
+ * Registers the `wasm` backend factory for `threads`: the package's own single-threaded SIMD
+ * build for 1, our threaded loader (wasm-threaded.ts) for more. A different count than the one
+ * registered drops the old backend instance (and its thread pool) first.
+ */
+function useWasmThreads(pkg: WasmPackage, threads: number): void {
+  stockWasmFactory ??= tf.findBackendFactory('wasm') ?? undefined
+  if (threads === registeredWasmThreads && tf.findBackendFactory('wasm') != null) return
+  if (stockWasmFactory === undefined)
+    throw new Error('tfjs-backend-wasm did not register its backend on import')
+  if (tf.findBackendFactory('wasm') != null) tf.removeBackend('wasm')
+  const threaded = async (): Promise<tf.KernelBackend> => {
+    try {
+      return await createThreadedBackend(pkg, threadedFiles(unpacked), threads)
+    } catch (err) {
+      // tfjs's setBackend swallows a factory's error; keep it for the report.
+      threadedFailure = (err as Error)?.message ?? String(err)
+      throw err
+    }
+  }
+  const factory = threads > 1 ? threaded : stockWasmFactory
+  tf.registerBackend('wasm', factory, WASM_PRIORITY)
+  registeredWasmThreads = threads
 }
 
 async function loadWasm(importer: ModuleImporter): Promise<void> {
-  const wasm = (await importer('@tensorflow/tfjs-backend-wasm')) as {
+  const threads = requestedThreads
+  const wasm = (await importer('@tensorflow/tfjs-backend-wasm')) as WasmPackage & {
     setWasmPaths: (p: string) => void
-    setThreadsCount?: (n: number) => void
   }
   wasm.setWasmPaths(wasmDir())
-  // Same numbers on every machine: XNNPACK's threaded reductions are not needed for determinism,
-  // but the single-threaded SIMD build is what every Node 20+ and Electron can run.
+  // The package's own loader must take the single-threaded SIMD build: its threaded path cannot
+  // start in Node (see wasm-threaded.ts), which is why more than one thread goes through ours.
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
-  const ok = await tf.setBackend('wasm')
+  threadedFailure = undefined
+  useWasmThreads(wasm, threads)
+  let ok = await tf.setBackend('wasm')
+  if (!ok && threads > 1) {
+    // One thread still trains: fall back to the package's own build and say why in the report.
+    threadsProblem = `${threads} threads failed to start (${threadedFailure ?? 'unknown error'}); using 1`
+    useWasmThreads(wasm, 1)
+    ok = await tf.setBackend('wasm')
+  }
   if (!ok) throw new Error('the wasm backend failed to initialise (WebAssembly unavailable?)')
   registerWasmTrainingKernels()
+  wasmThreadsInUse = wasm.getThreadsCount()
 }
+
+/** Threads asked of the wasm backend by the current loadBackend call (resolved from the setting). */
+let requestedThreads = 1
+/** Threads the wasm backend reported after its last start. */
+let wasmThreadsInUse = 1
+/** The threaded factory's last error (tfjs's setBackend returns only false). */
+let threadedFailure: string | undefined
+/** Why fewer threads than asked are in use, for the report. */
+let threadsProblem: string | undefined
 
 async function loadCpu(): Promise<void> {
   const ok = await tf.setBackend('cpu')
@@ -107,11 +163,17 @@ let current: BackendReport | undefined
 /**
  * Activates the first backend that loads (or only the chosen one) and returns the report. A
  * forced backend that fails throws with the reason; `auto` never throws while cpu works.
+ * `threadsSetting` is the wasm thread count (0 = one per physical core; default
+ * GAN_STUDIO_THREADS, else 0). Calling again with another count restarts the wasm backend:
+ * tensors made on the old one are gone.
  */
 export async function loadBackend(
   choice: BackendChoice = 'auto',
-  importer: ModuleImporter = defaultImporter
+  importer: ModuleImporter = defaultImporter,
+  threadsSetting?: number
 ): Promise<BackendReport> {
+  requestedThreads = resolveThreads(threadsSetting ?? threadsFromEnv())
+  threadsProblem = undefined
   // Production mode silences tfjs's "install tfjs-node" banner on stdout (our --json output).
   tf.env().set('PROD', true)
   const attempts: BackendAttempt[] = []
@@ -144,8 +206,9 @@ function makeReport(c: Candidate, attempts: BackendAttempt[]): BackendReport {
     variant: c.variant,
     attempts: [...attempts],
     tfjsVersion: tf.version_core,
-    cpuThreads: os.availableParallelism?.() ?? os.cpus().length,
-    wasmThreads: c.name === 'wasm' ? 1 : undefined,
+    cpuThreads: logicalCoreCount(),
+    wasmThreads: c.name === 'wasm' ? wasmThreadsInUse : undefined,
+    ...(c.name === 'wasm' && threadsProblem ? { threadsProblem } : {}),
     simd: c.name === 'wasm' ? true : undefined,
     platform: `${process.platform}-${process.arch}`,
     nodeVersion: process.versions.node

@@ -19,6 +19,8 @@ export interface SessionOptions {
   runDir: string
   mode: SessionMode
   backend?: BackendChoice
+  /** The `threads` setting for the wasm backend (0 = one per physical core; default GAN_STUDIO_THREADS or 0). */
+  threads?: number
   /**
    * Called at each stage of every checkpoint write (see checkpoint/writer.ts). Tests use it to
    * simulate a full disk; `GAN_STUDIO_CRASH_AT` does the same with a real SIGKILL.

@@ -25,6 +25,7 @@ import {
 import { encodePng, tileGrid } from '../imaging/png'
 import { APP_VERSION } from '../version'
 import { currentBackend, loadBackend } from './backend'
+import { backendFields, threadChange } from './run-threads'
 import { CHECKPOINT_FORMAT_VERSION, checkpointName, type CheckpointState } from './checkpoint/format'
 import { readBest, writeBest } from './checkpoint/best'
 import { findLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint/reader'
@@ -108,9 +109,9 @@ export class TrainingSession implements TrainingSessionApi {
 
   /** Opens a new, resumed or branched session (see SessionMode). */
   static async open(opts: SessionOptions): Promise<TrainingSession> {
-    const backend = currentBackend() ?? (await loadBackend(opts.backend ?? 'auto'))
+    const backend = currentBackend() ?? (await loadBackend(opts.backend ?? 'auto', undefined, opts.threads))
     if (opts.backend && opts.backend !== 'auto' && backend.active !== opts.backend)
-      await loadBackend(opts.backend)
+      await loadBackend(opts.backend, undefined, opts.threads)
     const active = currentBackend() ?? backend
     const runDir = path.resolve(opts.runDir)
     const mode = opts.mode
@@ -160,7 +161,7 @@ export class TrainingSession implements TrainingSessionApi {
       }
       const session = new TrainingSession(
         runDir,
-        { ...record, config, step: ckpt.state.step, backend: active.active },
+        { ...record, config, step: ckpt.state.step, ...backendFields(active) },
         trainer
       )
       for (const s of found.skipped)
@@ -178,6 +179,8 @@ export class TrainingSession implements TrainingSessionApi {
           message: `Resumed from ${ckpt.name} (the newer checkpoint was damaged)`
         })
       }
+      const threadsNote = threadChange(record, active)
+      if (threadsNote) await session.emit({ ...threadsNote, step: ckpt.state.step, time: Date.now() })
       if (ckpt.state.backend !== active.active) {
         await session.emit({
           kind: 'warning',
@@ -236,7 +239,7 @@ export class TrainingSession implements TrainingSessionApi {
         count: data.index.count,
         shape: data.index.shape
       },
-      backend: active.active,
+      ...backendFields(active),
       status: 'paused',
       step: trainer.step,
       appVersion: APP_VERSION,

@@ -8,7 +8,12 @@ import { createExplorerPorts } from '../services/explorer'
 /** Builds the service for a data dir; `worker` overrides where the trainer script is. */
 export function createNodeService(dataDir: string, worker?: ForkOptions): StudioService {
   const settings = FileSettingsStore.forDataDir(dataDir)
-  const explorer = createExplorerPorts(dataDir, () => settings.get().backend)
+  const explorer = createExplorerPorts(
+    dataDir,
+    () => settings.get().backend,
+    undefined,
+    () => settings.get().threads
+  )
   return new StudioService({
     dataDir,
     settings,

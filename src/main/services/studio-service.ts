@@ -94,7 +94,8 @@ export class StudioService {
       now: () => this.clock.now(),
       onBackend: (r) => {
         this.backendReport = r
-      }
+      },
+      threads: () => opts.settings.get().threads
     })
     for (const problem of opts.settings.problems) this.notify('warning', problem)
   }

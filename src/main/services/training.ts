@@ -137,6 +137,8 @@ export interface TrainingManagerOptions {
   now: () => number
   /** Called with the backend report a worker loaded. */
   onBackend?: (report: BackendReport) => void
+  /** The `threads` setting, read at each worker start (0 = one per physical core). */
+  threads?: () => number
 }
 
 /** Owns every live run of one service. */
@@ -178,7 +180,8 @@ export class TrainingManager {
     this.live.set(runId, run)
     handle.onMessage((msg) => this.onMessage(run, msg))
     handle.onExit((code, signal) => void this.onExit(run, code, signal))
-    handle.send({ type: 'start', dataDir: this.opts.dataDir, runDir, mode, backend })
+    const threads = this.opts.threads?.()
+    handle.send({ type: 'start', dataDir: this.opts.dataDir, runDir, mode, backend, threads })
     await run.waitFor((r) => r.record !== undefined, 'open the run')
     const record = run.record as RunRecord
     // The session opens as `paused` and starts training right after `ready`: report it as running.
@@ -314,6 +317,8 @@ export class TrainingManager {
 
   /** Runs a one-off worker job (estimate, probe) and returns the first answer `pick` accepts. */
   async oneShot<T>(msg: ToWorker, pick: (m: FromWorker) => T | undefined, timeoutMs: number): Promise<T> {
+    if ((msg.type === 'probe' || msg.type === 'estimate') && msg.threads === undefined)
+      msg = { ...msg, threads: this.opts.threads?.() }
     const handle = this.opts.launcher.launch()
     return new Promise<T>((resolve, reject) => {
       let done = false

@@ -6,10 +6,11 @@
  * Protocol (child_process.fork with advanced serialization, or Electron's utilityProcess
  * parentPort; every message has a string `type`, like the trainer worker's, so the same launchers
  * carry it):
- *   parent → worker  { type: 'inference-init', backend }          optional, before any request
+ *   parent → worker  { type: 'inference-init', backend, threads }  optional, before any request
  *   parent → worker  { type: 'inference', id, method, args }      method ∈ INFERENCE_METHODS
  *   worker → parent  { type: 'inference-reply', id, ok: true, value } | { ..., ok: false, error }
- * Without an init message the backend comes from GAN_STUDIO_BACKEND (default auto).
+ * Without an init message the backend comes from GAN_STUDIO_BACKEND (default auto) and the thread
+ * count from GAN_STUDIO_THREADS (default one per physical core).
  */
 import { INFERENCE_METHODS, InferenceEngine, type InferenceMethod } from '../engine/explorer/inference'
 import { toWireError, type WireError } from '../../shared/errors'
@@ -32,6 +33,12 @@ export type InferenceReply = { type: 'inference-reply'; id: number } & (
 export interface InferenceInit {
   type: 'inference-init'
   backend: BackendChoice
+  /** The `threads` setting (0 = one per physical core). */
+  threads?: number
+}
+
+function threadsOf(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined
 }
 
 function backendOf(v: unknown): BackendChoice {
@@ -56,8 +63,8 @@ function isRequest(m: unknown): m is InferenceRequest {
 
 function start(): void {
   let engine: InferenceEngine | undefined
-  const engineFor = (backend?: BackendChoice): InferenceEngine => {
-    engine ??= new InferenceEngine(backend ?? backendOf(process.env.GAN_STUDIO_BACKEND))
+  const engineFor = (backend?: BackendChoice, threads?: number): InferenceEngine => {
+    engine ??= new InferenceEngine(backend ?? backendOf(process.env.GAN_STUDIO_BACKEND), threads)
     return engine
   }
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
@@ -69,7 +76,8 @@ function start(): void {
   const handle = (m: unknown): void => {
     if ((m as Partial<InferenceInit> | null)?.type === 'inference-init') {
       // Load the backend while the first request is on its way.
-      void engineFor(backendOf((m as InferenceInit).backend))
+      const init = m as InferenceInit
+      void engineFor(backendOf(init.backend), threadsOf(init.threads))
         .ready()
         .catch(() => undefined)
       return

@@ -10,7 +10,15 @@ import type { ProgressInfo, SessionMode } from '../engine/session-types'
 /** Parent → worker. */
 export type ToWorker =
   /** Open a session in runDir and train. Answered by `ready` (or `error` then exit). */
-  | { type: 'start'; dataDir: string; runDir: string; mode: SessionMode; backend?: BackendChoice }
+  | {
+      type: 'start'
+      dataDir: string
+      runDir: string
+      mode: SessionMode
+      backend?: BackendChoice
+      /** The `threads` setting (0 = one per physical core). */
+      threads?: number
+    }
   | { type: 'pause' }
   /** Continue a paused session in this same process. */
   | { type: 'resume' }
@@ -26,9 +34,10 @@ export type ToWorker =
       config: HyperparamsInput
       steps: number
       backend?: BackendChoice
+      threads?: number
     }
   /** Load the compute backend and report it; answered by `backend`. */
-  | { type: 'probe'; backend?: BackendChoice }
+  | { type: 'probe'; backend?: BackendChoice; threads?: number }
 
 /** Worker → parent. */
 export type FromWorker =

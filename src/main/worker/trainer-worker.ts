@@ -123,7 +123,8 @@ async function handle(msg: ToWorker): Promise<void> {
         dataDir: msg.dataDir,
         runDir: msg.runDir,
         mode: msg.mode,
-        backend: msg.backend
+        backend: msg.backend,
+        threads: msg.threads
       })
       await channel.post({
         type: 'ready',
@@ -166,7 +167,7 @@ async function handle(msg: ToWorker): Promise<void> {
       session?.update(msg.live)
       return
     case 'probe': {
-      const report = await loadBackend(msg.backend ?? 'auto')
+      const report = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
       await channel.post({ type: 'backend', report })
       await exitWith(0)
       return
@@ -187,6 +188,7 @@ async function estimate(msg: Extract<ToWorker, { type: 'estimate' }>): Promise<v
     dataDir: msg.dataDir,
     runDir: msg.scratchDir,
     backend: msg.backend,
+    threads: msg.threads,
     mode: {
       kind: 'new',
       name: 'estimate',

@@ -101,7 +101,8 @@ describe('electron-builder.yml', () => {
         '**/node_modules/@tensorflow/tfjs-node*/**',
         '**/node_modules/sharp/**',
         '**/node_modules/@img/**',
-        '**/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm'
+        '**/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+        '**/node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd*.js'
       ])
     )
     for (const pattern of unpack) {
@@ -121,7 +122,23 @@ describe('electron-builder.yml', () => {
     const wasm = matches('**/node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm').map((f) =>
       path.basename(f)
     )
-    expect(wasm).toEqual(expect.arrayContaining(['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']))
+    expect(wasm).toEqual(
+      expect.arrayContaining([
+        'tfjs-backend-wasm.wasm',
+        'tfjs-backend-wasm-simd.wasm',
+        'tfjs-backend-wasm-threaded-simd.wasm'
+      ])
+    )
+    // Each pthread reads the threaded glue from disk (src/main/engine/wasm-threaded.ts).
+    const glue = matches(
+      '**/node_modules/@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd*.js'
+    ).map((f) => path.basename(f))
+    expect(glue).toEqual(
+      expect.arrayContaining([
+        'tfjs-backend-wasm-threaded-simd.js',
+        'tfjs-backend-wasm-threaded-simd.worker.js'
+      ])
+    )
   })
 
   it('does not rebuild N-API addons (no Electron headers download)', () => {

@@ -1,12 +1,15 @@
 /** `gan-studio doctor`: which compute backend is active, every one tried and why it failed. */
 import { BACKEND_CHOICES, type BackendChoice } from '../../../shared/hyperparams'
 import { loadBackend } from '../../engine/backend'
+import { physicalCoreCount } from '../../engine/thread-count'
 import { parseArgs, type FlagSpec } from '../args'
 import type { CliIo } from '../io'
+import { THREADS_FLAG, threadsFlag } from '../threads-flag'
 
 const FLAGS: Record<string, FlagSpec> = {
   json: { type: 'bool', help: 'print the report as JSON' },
   backend: { type: 'enum', values: BACKEND_CHOICES, help: 'check only this backend' },
+  threads: THREADS_FLAG,
   help: { type: 'bool', help: 'show this help' }
 }
 
@@ -22,10 +25,14 @@ function advice(variant: string): string {
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags } = parseArgs(argv, FLAGS)
   if (flags.help) {
-    io.stdout('Usage: gan-studio doctor [--json] [--backend auto|tensorflow|wasm|cpu]\n')
+    io.stdout('Usage: gan-studio doctor [--json] [--backend auto|tensorflow|wasm|cpu] [--threads N]\n')
     return 0
   }
-  const report = await loadBackend((flags.backend ?? 'auto') as BackendChoice)
+  const report = await loadBackend(
+    (flags.backend ?? 'auto') as BackendChoice,
+    undefined,
+    threadsFlag(flags.threads)
+  )
   if (flags.json) {
     io.stdout(JSON.stringify(report, null, 2) + '\n')
     return 0
@@ -33,7 +40,13 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
   const lines = [
     `Active backend: ${report.active} (${report.variant})`,
     `TensorFlow.js:  ${report.tfjsVersion}`,
-    `CPU threads:    ${report.cpuThreads}${report.wasmThreads ? ` (wasm uses ${report.wasmThreads})` : ''}`,
+    `CPU threads:    ${report.cpuThreads} logical, ${physicalCoreCount()} physical`,
+    ...(report.wasmThreads
+      ? [
+          `wasm threads:   ${report.wasmThreads} in use (--threads or the threads setting; 0 = one per physical core)`
+        ]
+      : []),
+    ...(report.threadsProblem ? [`                ${report.threadsProblem}`] : []),
     `Platform:       ${report.platform}, Node ${report.nodeVersion}`,
     '',
     'Backends tried, in order:'

@@ -7,6 +7,7 @@ import { existsSync, promises as fs } from 'node:fs'
 import path from 'node:path'
 import { BACKEND_CHOICES, type BackendChoice } from '../../../shared/hyperparams'
 import { InferenceEngine, type ModelRef } from '../../engine/explorer/inference'
+import { THREADS_FLAG, threadsFlag } from '../threads-flag'
 import { CheckpointNotFoundError, resolveCheckpoint } from '../../engine/explorer/checkpoint-source'
 import { latentsForSeeds, parseSeeds } from '../../engine/explorer/latent'
 import { UsageError, flagHelp, parseArgs, type FlagSpec, type ParsedFlags } from '../args'
@@ -23,6 +24,7 @@ export const COMMON_FLAGS: Record<string, FlagSpec> = {
     values: BACKEND_CHOICES,
     help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)`
   },
+  threads: THREADS_FLAG,
   json: { type: 'bool', help: 'print one JSON object on stdout' },
   help: { type: 'bool', help: 'show this help' }
 }
@@ -41,7 +43,7 @@ export async function openModel(flags: ParsedFlags): Promise<{ engine: Inference
       exitCode: 1
     })
   })
-  const engine = new InferenceEngine((flags.backend ?? 'auto') as BackendChoice)
+  const engine = new InferenceEngine((flags.backend ?? 'auto') as BackendChoice, threadsFlag(flags.threads))
   return { engine, ref: { checkpointDir: resolved.checkpoint.dir, ema: !flags['no-ema'] } }
 }
 

@@ -21,6 +21,7 @@ import type { SessionMode } from '../../engine/session-types'
 import { newRunDirProblem, newRunId, runsDir } from '../../engine/runs/store'
 import { UsageError, flagHelp, parseArgs, resolveDataDir, type FlagSpec, type ParsedFlags } from '../args'
 import type { CliIo } from '../io'
+import { THREADS_FLAG, threadsFlag } from '../threads-flag'
 import { ProgressBar, formatDuration, formatFd } from '../progress'
 
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -86,6 +87,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
     values: BACKEND_CHOICES,
     help: `compute backend: ${BACKEND_CHOICES.join(', ')} (default auto)`
   },
+  threads: THREADS_FLAG,
   'data-dir': { type: 'string', help: 'data folder (default $GAN_STUDIO_HOME or ~/.gan-studio)' },
   json: { type: 'bool', help: 'one JSON object per line on stdout' },
   help: { type: 'bool', help: 'show this help' }
@@ -193,10 +195,11 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         : { kind: 'new', config: hp, name }
   }
 
-  const report = await loadBackend(backend).catch((err: Error) => {
+  const threads = threadsFlag(flags.threads)
+  const report = await loadBackend(backend, undefined, threads).catch((err: Error) => {
     throw new StudioError('unavailable', err.message)
   })
-  const session = await openSession({ dataDir, runDir, mode, backend })
+  const session = await openSession({ dataDir, runDir, mode, backend, threads })
   const emit = (o: Record<string, unknown>): void => {
     if (json) io.stdout(JSON.stringify(o) + '\n')
   }
@@ -207,13 +210,14 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     runDir,
     runId: session.record.id,
     backend: report.active,
+    ...(report.wasmThreads ? { threads: report.wasmThreads } : {}),
     step: session.record.step,
     steps: total,
     config: session.config
   })
   if (!json)
     io.stderr(
-      `Training ${session.config.model} on ${session.config.dataset} with ${report.active} → ${runDir}\n`
+      `Training ${session.config.model} on ${session.config.dataset} with ${report.active}${report.wasmThreads ? ` (${report.wasmThreads} threads)` : ''} → ${runDir}\n`
     )
 
   let signals = 0

@@ -89,11 +89,15 @@ export class InferenceEngine {
   private backendReady: Promise<unknown> | undefined
   private readonly cache = new Map<string, Promise<Loaded>>()
 
-  constructor(private readonly backend: BackendChoice = 'auto') {}
+  /** `threads`: the `threads` setting for the wasm backend (default: GAN_STUDIO_THREADS, else one per physical core). */
+  constructor(
+    private readonly backend: BackendChoice = 'auto',
+    private readonly threads?: number
+  ) {}
 
   /** Loads the compute backend once. */
   async ready(): Promise<void> {
-    this.backendReady ??= loadBackend(this.backend)
+    this.backendReady ??= loadBackend(this.backend, undefined, this.threads)
     await this.backendReady
   }
 

@@ -26,6 +26,8 @@ export interface InferenceWorkerOptions {
   launcher?: WorkerLauncher
   /** Compute backend, sent to the worker when it starts (default auto). */
   backend?: BackendChoice | (() => BackendChoice)
+  /** The `threads` setting, sent with the backend (default: the worker's GAN_STUDIO_THREADS, else physical cores). */
+  threads?: () => number
   /** Longest one request may take (default 5 minutes: a big GIF or a model export). */
   timeoutMs?: number
 }
@@ -97,7 +99,8 @@ export class InferenceWorkerClient {
     const b = this.opts.backend
     const init: InferenceInit = {
       type: 'inference-init',
-      backend: (typeof b === 'function' ? b() : b) ?? 'auto'
+      backend: (typeof b === 'function' ? b() : b) ?? 'auto',
+      threads: this.opts.threads?.()
     }
     h.send(init as unknown as ToWorker)
     return h

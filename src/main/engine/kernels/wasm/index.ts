@@ -50,7 +50,16 @@ export function registerWasmTrainingKernels(): void {
     if (existing !== undefined && ours.has(existing.kernelFunc)) continue
     const kernelFunc = r.make(existing?.kernelFunc)
     if (existing !== undefined) tf.unregisterKernel(r.kernelName, 'wasm')
-    tf.registerKernel({ kernelName: r.kernelName, backendName: 'wasm', kernelFunc })
+    // Keep the stock kernel's setupFunc: it binds the C function our wrapper calls through the stock
+    // kernelFunc to the module of the backend being set up. Without it, a backend started again
+    // (another thread count) would call into the previous, disposed module and abort.
+    tf.registerKernel({
+      kernelName: r.kernelName,
+      backendName: 'wasm',
+      kernelFunc,
+      ...(existing?.setupFunc ? { setupFunc: existing.setupFunc } : {}),
+      ...(existing?.disposeFunc ? { disposeFunc: existing.disposeFunc } : {})
+    })
     ours.add(kernelFunc)
   }
 }
