@@ -12,6 +12,7 @@
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { currentBackend } from '../src/main/engine/backend'
 import { openSession } from '../src/main/engine/session'
 import { PRESETS, hyperparamsSchema, type HyperparamsInput } from '../src/shared/hyperparams'
 
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   const loads: number[] = []
   let lastSample = ''
   process.stdout.write(
-    `bench:quality ${label}: ${session.record.backend}, ${config.dataset}, ${config.steps} steps or ${args.minutes} min, load ${os
+    `bench:quality ${label}: ${session.record.backend} (${currentBackend()?.wasmThreads ?? '-'} threads), ${config.dataset}, ${config.steps} steps or ${args.minutes} min, load ${os
       .loadavg()
       .map((x) => round(x))
       .join(' ')}\n`
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
     status,
     steps: session.record.step,
     backend: session.record.backend,
+    wasmThreads: currentBackend()?.wasmThreads ?? null,
     wallS: round(wallS, 1),
     cpuS: round((c.user + c.system) / 1e6, 1),
     loadAverage: {

@@ -65,15 +65,15 @@ describe.skipIf(missing !== null)('FD and gradient norms in Chromium', () => {
       await expect.poll(() => status.textContent(), WAIT).toMatch(/^Finished at step 10/)
 
       // Readouts by accessible name.
-      const fd = page.getByRole('definition', { name: 'GAN Studio FD' })
+      const fd = page.getByLabel('GAN Studio FD', { exact: true })
       await expect.poll(() => fd.textContent(), WAIT).toMatch(/^\s*\d+(\.\d\d)? at step 10/)
-      const best = page.getByRole('definition', { name: 'Best FD' })
+      const best = page.getByLabel('Best FD', { exact: true })
       expect(await best.textContent()).toMatch(/\d+(\.\d\d)? at step (5|10) \(checkpoint kept\)/)
       for (const name of ['G gradient norm', 'D gradient norm']) {
-        const text = (await page.getByRole('definition', { name }).textContent()) ?? ''
+        const text = (await page.getByLabel(name, { exact: true }).textContent()) ?? ''
         expect(Number(text.trim()), `${name}: ${text}`).toBeGreaterThan(0)
       }
-      expect(await page.getByRole('definition', { name: 'Class coverage' }).textContent()).toMatch(/\d+ %/)
+      expect(await page.getByLabel('Class coverage', { exact: true }).textContent()).toMatch(/\d+ %/)
 
       // Charts have points; per-layer norms add lines to the Gradients chart.
       expect(await pointsOf(page.getByRole('img', { name: 'FD chart' }))).toBeGreaterThan(0)
