@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     best: best ?? null,
     finalWithin25PctOfBest: final && best ? final.fd <= best.fd * 1.25 : null,
     curve,
-    grid: lastSample ? path.relative(process.cwd(), grid) : null,
+    /** File name of the final grid, next to this record. */
+    grid: lastSample ? path.basename(grid) : null,
     runDir,
     time: new Date().toISOString()
   }
