@@ -3,6 +3,7 @@
  * preset's values (bench/QUALITY.md chose them), and every preset must be valid.
  */
 import { describe, expect, it } from 'vitest'
+import { settingsSchema } from '../../../src/shared/contract'
 import { PRESETS, defaultHyperparams, hyperparamsSchema } from '../../../src/shared/hyperparams'
 
 describe('presets', () => {
@@ -11,6 +12,8 @@ describe('presets', () => {
     expect(preset).toBeDefined()
     expect(hyperparamsSchema.parse(preset?.values)).toEqual(defaultHyperparams())
     expect(PRESETS[0]?.id).toBe('mnist-default')
+    // A fresh install's Train view opens the preset named in the settings: the same one.
+    expect(settingsSchema.parse({}).lastPreset).toBe('mnist-default')
   })
 
   it('every preset parses, and the imported-folder preset is 64×64', () => {
