@@ -1,6 +1,22 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+import type { Plugin } from 'vite'
+import { META_CSP } from './src/shared/csp'
+
+/** Puts the one CSP (src/shared/csp.ts) into the renderer's index.html as its first meta tag. */
+function cspMeta(): Plugin {
+  return {
+    name: 'gan-studio-csp',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CSP },
+        injectTo: 'head-prepend'
+      }
+    ]
+  }
+}
 
 /**
  * Three bundles: main (app lifecycle + the plain-Node entries that run without Electron: the CLI
@@ -11,6 +27,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // electron-store is ESM-only ("type": "module") and out/main is CommonJS: a bare
+      // require('electron-store') depends on the runtime's require(esm). Bundled, it is plain code
+      // in the bundle (test/unit/static/built-bundles.test.ts checks every remaining require).
+      externalizeDeps: { exclude: ['electron-store'] },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
@@ -36,6 +56,6 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }
     },
     resolve: { alias: { '@renderer': resolve(__dirname, 'src/renderer/src') } },
-    plugins: [vue()]
+    plugins: [vue(), cspMeta()]
   }
 })

@@ -50,6 +50,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: electronMessage }] }] }
   },
   {
+    // The webgpu backend cannot read synchronously in Node (its readSync needs an OffscreenCanvas),
+    // so everything that may run on it reads back with `await t.data()` / `await t.array()`.
+    files: ['src/main/engine/**', 'src/main/services/explorer/**', 'src/main/worker/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['dataSync', 'arraySync', 'bufferSync'].map((property) => ({
+          property,
+          message: `${property}() fails on the webgpu backend in Node: use \`await t.${property === 'arraySync' ? 'array' : property === 'bufferSync' ? 'buffer' : 'data'}()\` instead.`
+        }))
+      ]
+    }
+  },
+  {
     files: ['src/shared/**'],
     rules: {
       'no-restricted-imports': [

@@ -1,10 +1,13 @@
 /**
- * `npm run bench -- [--workload w1|w1-raw|seed|default[,...]|all] [--threads 1,2|max] [--backend wasm|cpu] [--json] [--steps N]`
+ * `npm run bench -- [--workload w1|w1-raw|seed|default[,...]|all] [--threads 1,2|max] [--backend wasm|cpu|webgpu[,...]] [--json] [--steps N]`
  *
  * `--threads` lists wasm thread counts (`max` = one per physical core): each workload is timed at
  * each count in the same run, next to XNNPACK's forward Conv2D on the same shapes at that count
  * (the ceiling, bench/ceiling.ts); the kernel profile is taken at the largest count. `w1` and
  * `default` train with the product's GanTrainer; `w1-raw` is the benchmark-only raw-op W1 step.
+ *
+ * Several backends (`--backend webgpu,wasm`) run one after the other in the same invocation, each
+ * measured as a whole bench, and end with a side-by-side table of ms per step and the ratio.
  *
  * The parent process spawns one child per measurement (ours, the peer, the kernel profile, the
  * memory check), so the peer never sees the project's kernels and each RSS figure is its own.
@@ -19,6 +22,7 @@ import path from 'node:path'
 import type { SideResult } from './measure'
 import type { CeilingResult } from './ceiling'
 import { physicalCoreCount } from '../src/main/engine/thread-count'
+import type { OursBackend } from './ours-side'
 import {
   renderMarkdown,
   renderTable,
@@ -34,7 +38,9 @@ const RESULT_TAG = 'BENCH_RESULT '
 /** Parsed command line. */
 export interface BenchArgs {
   workloads: string[]
-  backend: 'wasm' | 'cpu'
+  backend: OursBackend
+  /** Every backend asked for, in order (`backend` is the first; children get one). */
+  backends: OursBackend[]
   json: boolean
   steps: number
   warmup: number
@@ -73,6 +79,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   const a: BenchArgs = {
     workloads: ['w1', 'seed', 'default'],
     backend: 'wasm',
+    backends: ['wasm'],
     json: false,
     steps: 20,
     warmup: 3,
@@ -105,10 +112,12 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         break
       }
       case '--backend': {
-        const b = next()
-        if (b !== 'wasm' && b !== 'cpu')
-          throw new Error(`Expected --backend wasm or cpu, but got ${String(b)}`)
-        a.backend = b
+        const list = String(next()).split(',')
+        for (const b of list)
+          if (b !== 'wasm' && b !== 'cpu' && b !== 'webgpu')
+            throw new Error(`Expected --backend wasm, cpu or webgpu (comma-separated), but got ${b}`)
+        a.backends = list as OursBackend[]
+        a.backend = a.backends[0] as OursBackend
         break
       }
       case '--json':
@@ -226,7 +235,7 @@ async function childMain(a: BenchArgs): Promise<void> {
   } else if (a.child === 'ceiling') {
     const { setupOursBackend } = await import('./ours-side')
     const { measureCeiling } = await import('./ceiling')
-    const inUse = await setupOursBackend(a.backend, threads)
+    const { threads: inUse } = await setupOursBackend(a.backend, threads)
     const { config, archs } =
       workload === 'default'
         ? (await import('./workloads/default')).defaultSetup(opts)
@@ -236,6 +245,8 @@ async function childMain(a: BenchArgs): Promise<void> {
     const { runPeer } = await import('./peer-side')
     result = await runPeer(workload, 'auto', a.warmup, a.steps, opts, log)
   } else if (a.child === 'profile') {
+    if (a.backend === 'webgpu')
+      throw new Error('the kernel profile charges CPU time: not meaningful on webgpu')
     const { profileOurs } = await import('./ours-side')
     result = await profileOurs(workload, a.backend, 2, opts, threads)
   } else if (a.child === 'shapes') {
@@ -299,7 +310,7 @@ async function defaultAvailable(): Promise<string | null> {
   }
 }
 
-async function parentMain(a: BenchArgs): Promise<void> {
+async function parentMain(a: BenchArgs, write = true): Promise<BenchReport> {
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: {
@@ -358,7 +369,8 @@ async function parentMain(a: BenchArgs): Promise<void> {
     }
     const top = entry.scaling[entry.scaling.length - 1]
     entry.ours = top?.ours
-    if (a.profile) {
+    if (entry.ours?.adapter) report.machine.gpu = entry.ours.adapter
+    if (a.profile && a.backend !== 'webgpu') {
       log(`${w}: kernel profile at ${top?.threads ?? 1} thread(s)`)
       entry.profile = await runChild<ProfileResult>([
         '--child',
@@ -368,7 +380,7 @@ async function parentMain(a: BenchArgs): Promise<void> {
         String(top?.threads ?? 1)
       ])
     }
-    if (a.peer && w !== 'default') {
+    if (a.peer && w !== 'default' && a.backend !== 'webgpu') {
       const pb = peerBatchFor(w, a)
       log(
         `${w}: peer (tf.layers, stock kernels), batch ${pb}, ${a.peerWarmup} warm-up + ${a.peerSteps} timed steps`
@@ -392,6 +404,8 @@ async function parentMain(a: BenchArgs): Promise<void> {
       }
     } else if (w === 'default') {
       entry.peerError = 'no tf.layers version of the engine model (the engine interprets its own layer specs)'
+    } else if (!a.peer) {
+      entry.peerError = 'not run in this measurement (--no-peer)'
     }
     if (entry.ours && entry.peer) {
       entry.speedup = Math.round((entry.peer.msPerImage / entry.ours.msPerImage) * 10) / 10
@@ -420,6 +434,7 @@ async function parentMain(a: BenchArgs): Promise<void> {
   }
 
   report.machine.loadAverage1mEnd = Math.round((os.loadavg()[0] ?? 0) * 100) / 100
+  if (!write) return report
   const dir = path.resolve('bench/results')
   mkdirSync(dir, { recursive: true })
   const json = JSON.stringify(report, null, 2)
@@ -427,16 +442,79 @@ async function parentMain(a: BenchArgs): Promise<void> {
   writeFileSync(path.join(dir, `bench-${report.date.replace(/[:.]/g, '-')}.json`), json)
   const mdPath = path.resolve('bench/RESULTS.md')
   const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : ''
-  writeFileSync(mdPath, renderMarkdown(report, previous))
+  // Formatted as `prettier --check .` expects (the file is committed).
+  const prettier = await import('prettier')
+  const mdOptions = { ...(await prettier.resolveConfig(mdPath)), filepath: mdPath }
+  writeFileSync(mdPath, await prettier.format(renderMarkdown(report, previous), mdOptions))
   // The committed copy the README's performance table is generated from (scripts/readme-perf.cjs).
-  writeFileSync(path.resolve('bench/RESULTS.json'), `${json}\n`)
+  const jsonPath = path.resolve('bench/RESULTS.json')
+  writeFileSync(jsonPath, await prettier.format(json, { ...mdOptions, filepath: jsonPath }))
   if (a.json) process.stdout.write(`${json}\n`)
   else process.stdout.write(`${renderTable(report)}\nSaved bench/results/latest.json and bench/RESULTS.md\n`)
+  return report
+}
+
+/**
+ * Several backends in one run: each is a whole bench (the peer runs once, with the first), then
+ * one table compares ms per step. Saved as bench/results/backends-<date>.json; RESULTS.md and
+ * latest.json are left to single-backend runs.
+ */
+async function multiMain(a: BenchArgs): Promise<void> {
+  const reports: BenchReport[] = []
+  for (const [i, backend] of a.backends.entries()) {
+    log(`=== backend ${backend} ===`)
+    reports.push(await parentMain({ ...a, backend, backends: [backend], peer: a.peer && i === 0 }, false))
+  }
+  const base = reports[reports.length - 1] as BenchReport
+  const lines = [
+    `Backends in one run (load average ${base.machine.loadAverage1m} at the start of the last):`,
+    `| workload | ${reports.map((r) => `${r.oursBackend} ms/step`).join(' | ')} | ${reports
+      .slice(0, -1)
+      .map((r) => `${r.oursBackend} speed-up over ${base.oursBackend}`)
+      .join(' | ')} |`,
+    `|---|${reports.map(() => '---:').join('|')}|${reports
+      .slice(0, -1)
+      .map(() => '---:')
+      .join('|')}|`
+  ]
+  for (const w of a.workloads) {
+    const ms = reports.map((r) => r.workloads.find((x) => x.workload === w)?.ours?.medianMs)
+    const baseMs = ms[ms.length - 1]
+    lines.push(
+      `| ${w} | ${ms.map((m) => (m === undefined ? 'skipped' : String(m))).join(' | ')} | ${ms
+        .slice(0, -1)
+        .map((m) => (m !== undefined && baseMs !== undefined ? `${(baseMs / m).toFixed(2)}×` : '–'))
+        .join(' | ')} |`
+    )
+  }
+  for (const r of reports) {
+    lines.push(
+      `${r.oursBackend}: ${r.oursBackend === 'webgpu' ? `adapter ${r.machine.gpu}` : r.machine.cpuModel}`
+    )
+    if (r.memory)
+      lines.push(
+        `  memory: ${r.memory.steps} steps of ${r.memory.workload}, tensors ${r.memory.tensorsAt10} → ${r.memory.tensorsAtEnd}${
+          r.memory.gpuBuffersAt10 !== undefined
+            ? `, GPU buffers ${r.memory.gpuBuffersAt10} → ${r.memory.gpuBuffersAtEnd}`
+            : ''
+        }, ${r.memory.pass ? 'flat' : 'GROWING'}`
+      )
+  }
+  const dir = path.resolve('bench/results')
+  mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, `backends-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+  writeFileSync(file, JSON.stringify(reports, null, 2))
+  if (a.json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`)
+  else {
+    for (const r of reports) process.stdout.write(`\n## ${r.oursBackend}\n${renderTable(r)}\n`)
+    process.stdout.write(`\n${lines.join('\n')}\nSaved ${path.relative(process.cwd(), file)}\n`)
+  }
 }
 
 /** Entry point called by scripts/bench.cjs. */
 export async function main(argv: string[]): Promise<void> {
   const a = parseArgs(argv)
   if (a.child !== undefined) await childMain(a)
+  else if (a.backends.length > 1) await multiMain(a)
   else await parentMain(a)
 }

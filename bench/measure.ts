@@ -10,6 +10,8 @@ export interface SideResult {
   side: 'ours' | 'peer'
   workload: string
   backend: string
+  /** The WebGPU adapter (webgpu only): vendor, architecture, software or not. */
+  adapter?: string
   /** Why a faster stock backend was not used (peer only). */
   backendNote?: string
   /** wasm threads in use (ours). */

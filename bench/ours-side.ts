@@ -5,20 +5,33 @@
 import '@tensorflow/tfjs-core/dist/register_all_gradients'
 import { tf } from '../src/main/engine/tf'
 import { loadBackend } from '../src/main/engine/backend'
+import { gpuBuffersInUse } from '../src/main/engine/backend-webgpu'
 import { startKernelProfiler } from './kernel-profiler'
 import { measure, type SideResult } from './measure'
 import { round, rssMb } from './stats'
 import { oursSeed, oursW1 } from './workloads/ours'
 import type { BenchWorkload, WorkloadOptions } from './workloads/types'
 
+/** Backends ours can run on. */
+export type OursBackend = 'wasm' | 'cpu' | 'webgpu'
+
 /**
- * Activates `backend` for ours through the product's own loader (wasm with the project's kernels
- * and `threads` XNNPACK threads), and returns the thread count in use (1 on cpu).
+ * Activates `backend` for ours through the product's own loader: wasm with the project's kernels
+ * and `threads` XNNPACK threads; webgpu with its adapter choice and kernels (a software adapter is
+ * allowed, as with `--backend webgpu`). Returns the thread count in use (1 off wasm) and, on
+ * webgpu, the adapter.
  */
-export async function setupOursBackend(backend: 'wasm' | 'cpu', threads?: number): Promise<number> {
+export async function setupOursBackend(
+  backend: OursBackend,
+  threads?: number
+): Promise<{ threads: number; adapter?: string }> {
   const report = await loadBackend(backend, undefined, threads)
   if (report.threadsProblem) throw new Error(report.threadsProblem)
-  return report.wasmThreads ?? 1
+  const a = report.gpuAdapter
+  const adapter = a
+    ? `${a.description || a.device} (${a.vendor}, ${a.architecture}${a.software ? '; software adapter' : '; hardware'})`
+    : undefined
+  return { threads: report.wasmThreads ?? 1, ...(adapter ? { adapter } : {}) }
 }
 
 /** Builds one of our workloads by id. */
@@ -39,20 +52,18 @@ export async function makeOursWorkload(name: string, opts: WorkloadOptions): Pro
 /** Times one workload on ours. */
 export async function runOurs(
   name: string,
-  backend: 'wasm' | 'cpu',
+  backend: OursBackend,
   warmup: number,
   steps: number,
   opts: WorkloadOptions,
   log: (msg: string) => void,
   threads?: number
 ): Promise<SideResult> {
-  const inUse = await setupOursBackend(backend, threads)
+  const { threads: inUse, adapter } = await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   try {
-    return {
-      ...(await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)),
-      threads: inUse
-    }
+    const r = await measure(w, 'ours', backend, warmup, steps, () => tf.memory().numTensors, log)
+    return { ...r, threads: inUse, ...(adapter ? { adapter } : {}) }
   } finally {
     w.dispose()
   }
@@ -78,12 +89,12 @@ export interface KernelProfileRow {
  */
 export async function profileOurs(
   name: string,
-  backend: 'wasm' | 'cpu',
+  backend: OursBackend,
   steps: number,
   opts: WorkloadOptions,
   threads?: number
 ): Promise<{ rows: KernelProfileRow[]; wallMsPerStep: number; cpuMsPerStep: number; threads: number }> {
-  const inUse = await setupOursBackend(backend, threads)
+  const { threads: inUse } = await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   const profiler = startKernelProfiler(backend)
   try {
@@ -119,7 +130,7 @@ export async function profileOurs(
  */
 export async function memoryCheck(
   name: string,
-  backend: 'wasm' | 'cpu',
+  backend: OursBackend,
   steps: number,
   opts: WorkloadOptions,
   log: (msg: string) => void,
@@ -132,18 +143,23 @@ export async function memoryCheck(
   rssMbAt10: number
   rssMbAtEnd: number
   rssGrowthMb: number
+  /** GPU buffers the webgpu backend holds (webgpu only). */
+  gpuBuffersAt10?: number
+  gpuBuffersAtEnd?: number
   pass: boolean
 }> {
   await setupOursBackend(backend, threads)
   const w = await makeOursWorkload(name, opts)
   let tensorsAt10 = 0
   let rssAt10 = 0
+  let buffersAt10: number | undefined
   try {
     for (let i = 0; i < steps; i++) {
       await w.step()
       if (i === 9) {
         tensorsAt10 = tf.memory().numTensors
         rssAt10 = rssMb()
+        buffersAt10 = gpuBuffersInUse()
       }
       if (i % 100 === 99)
         log(
@@ -153,7 +169,9 @@ export async function memoryCheck(
     const tensorsAtEnd = tf.memory().numTensors
     const rssEnd = rssMb()
     const growth = rssEnd - rssAt10
+    const buffersAtEnd = gpuBuffersInUse()
     return {
+      ...(buffersAt10 !== undefined ? { gpuBuffersAt10: buffersAt10, gpuBuffersAtEnd: buffersAtEnd } : {}),
       workload: name,
       steps,
       tensorsAt10,
@@ -161,7 +179,7 @@ export async function memoryCheck(
       rssMbAt10: round(rssAt10, 1),
       rssMbAtEnd: round(rssEnd, 1),
       rssGrowthMb: round(growth, 1),
-      pass: tensorsAtEnd === tensorsAt10 && growth < 50
+      pass: tensorsAtEnd === tensorsAt10 && growth < 50 && buffersAtEnd === buffersAt10
     }
   } finally {
     w.dispose()

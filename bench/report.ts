@@ -41,6 +41,9 @@ export interface MemoryResult {
   rssMbAt10: number
   rssMbAtEnd: number
   rssGrowthMb: number
+  /** GPU buffers the webgpu backend holds at step 10 and at the end (webgpu only). */
+  gpuBuffersAt10?: number
+  gpuBuffersAtEnd?: number
   pass: boolean
 }
 

@@ -1,6 +1,6 @@
 // Renders the app icon from its one source, build/icon.svg, into the PNGs electron-builder uses:
 //   build/icon.png            1024x1024: electron-builder derives the macOS .icns from it
-//                             (electron-builder 25 accepts a PNG >= 512 px for mac.icon).
+//                             (electron-builder accepts a PNG >= 512 px for mac.icon).
 //   build/icon.ico            Windows (exe, NSIS installer/uninstaller): written here with every
 //                             size 16..256 because the .ico electron-builder derives from a PNG
 //                             holds only the 256 px image, which Windows shrinks blurrily for the

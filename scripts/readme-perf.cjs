@@ -47,6 +47,16 @@ function renderPerfTable(report) {
         `- ${w.workload} peer (plain TensorFlow.js, tf.layers, stock ${w.peer.backend} kernels): ${fmt(w.peer.imagesPerSec, 2)} images/s at batch ${w.peer.batch}${ratio}${w.peerBatchNote ? ` (${w.peerBatchNote})` : ''}.`
       )
     } else if (w.peerError) notes.push(`- ${w.workload}: no peer: ${w.peerError}.`)
+    else notes.push(`- ${w.workload}: the peer was not run in this measurement (\`--no-peer\`).`)
+    // Whether a second core was free at all: XNNPACK's own conv is the yardstick.
+    const rows = (w.scaling || []).filter((r) => typeof r.ceilingGflops === 'number')
+    const first = rows[0]
+    const last = rows[rows.length - 1]
+    if (first && last && last.threads > first.threads && last.ceilingGflops < 1.2 * first.ceilingGflops) {
+      notes.push(
+        `- ${w.workload}: XNNPACK's own conv ran at ${fmt(last.ceilingGflops)} GFLOP/s on ${last.threads} threads against ${fmt(first.ceilingGflops)} on ${first.threads} in this run: no core was free for the extra threads, so these ratios measure the machine's load, not the scaling of the code.`
+      )
+    }
   }
   if (report.memory) {
     const mem = report.memory

@@ -71,6 +71,19 @@ function serveInstead(reason) {
   run(process.execPath, [path.join(root, 'bin', 'gan-studio.cjs'), 'serve', ...process.argv.slice(2)])
 }
 
+/** Whether a program is on PATH. */
+function onPath(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
+}
+
+// `npm start -- --self-test`: the desktop app checks itself in a hidden window and exits 0 or 1
+// (src/main/self-test.ts). It needs the real Electron: no serve fallback, say why instead.
+const selfTest = process.argv.includes('--self-test')
+function cannotSelfTest(reason) {
+  process.stderr.write(`gan-studio: self-test: FAILED: ${reason}.\n`)
+  process.exit(1)
+}
+
 const why = needsBuild()
 if (why) build(why)
 
@@ -80,13 +93,20 @@ if (!found.bin && found.pkgDir && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
   const failure = fetchElectron(found.pkgDir, 120000)
   found = failure ? { reason: `${found.reason}, and ${failure}` } : electronBinary()
 }
+const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY
+const env = { ...process.env }
+// A leftover ELECTRON_RUN_AS_NODE would start Electron as plain Node, without a window.
+delete env.ELECTRON_RUN_AS_NODE
 if (!found.bin) {
+  if (selfTest) cannotSelfTest(`the desktop app cannot run here: ${found.reason}`)
   serveInstead(found.reason)
-} else if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+} else if (noDisplay && selfTest) {
+  // Even a hidden window needs a display server; a virtual one will do.
+  if (!onPath('xvfb-run'))
+    cannotSelfTest('there is no display (DISPLAY and WAYLAND_DISPLAY are unset) and no xvfb-run')
+  run('xvfb-run', ['-a', found.bin, '.', ...process.argv.slice(2)], env)
+} else if (noDisplay) {
   serveInstead('there is no display (DISPLAY and WAYLAND_DISPLAY are unset)')
 } else {
-  const env = { ...process.env }
-  // A leftover ELECTRON_RUN_AS_NODE would start Electron as plain Node, without a window.
-  delete env.ELECTRON_RUN_AS_NODE
   run(found.bin, ['.', ...process.argv.slice(2)], env)
 }

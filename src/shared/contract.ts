@@ -27,6 +27,7 @@ import type {
   StepMetrics
 } from './domain'
 import { ERROR_CODES as ERROR_CODE_LIST, StudioError, type WireError } from './errors'
+import { describeZodError } from './zod-issues'
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -66,6 +67,13 @@ export const IMPORT_SIZES = [28, 32, 64, 128] as const
 export const IMPORT_FIT_MODES = ['crop', 'letterbox', 'stretch'] as const
 
 /** Latent vectors or seeds the explorer generates from. Seeds are reproducible; latents are exact. */
+/**
+ * Largest base64 payload of `explorer:openImage`. The renderer sends only the chunks before the
+ * image data, and GAN Studio's biggest provenance (64 latents of 1024 numbers) is about 2 MB in
+ * base64; anything larger is refused before it is decoded.
+ */
+export const OPEN_IMAGE_MAX_CHARS = 4 * 1024 * 1024
+
 const latentSourceSchema = z
   .object({
     seeds: z
@@ -93,8 +101,11 @@ const truncationSchema = z.number().min(0).max(4).default(1)
 // Settings (one schema: electron-store in the app, settings.json under serve and the CLI)
 // ---------------------------------------------------------------------------------------------
 
-/** Views of the app; the last one is restored on start. */
-export const VIEWS = ['datasets', 'train', 'runs', 'explorer', 'export', 'settings'] as const
+/**
+ * Views of the app, by route name (src/renderer/src/router.ts): the native menu lists exactly
+ * these, and a test checks each is a route. A new view adds its name here and its route there.
+ */
+export const VIEWS = ['datasets', 'train', 'runs', 'explore', 'playground'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 /** Saved window placement (desktop app only). */
@@ -234,6 +245,13 @@ export interface FileRef {
   bytes: number
 }
 
+/** Result of `export:save`: where the files went, or `canceled` when the user closed the dialog. */
+export interface SavedFiles {
+  canceled: boolean
+  /** Absolute paths of the copies. */
+  saved: string[]
+}
+
 /** Result of `training:estimate`. */
 export interface Estimate {
   msPerStep: number
@@ -268,14 +286,12 @@ export interface TrainingStatus {
 }
 
 /**
- * A command from the desktop app's native menu for the UI to carry out (never sent under serve).
- * `import-dataset` carries the folder the user picked in the native dialog.
+ * A command from the desktop app's native menu for the UI to carry out (never sent under serve;
+ * src/renderer/src/composables/useAppCommands.ts carries them out). `import-dataset` carries the
+ * folder the user picked in the native dialog; `export` saves the explorer's current image.
  */
 export type AppCommand =
-  | { action: 'navigate'; view: ViewName }
-  | { action: 'import-dataset'; source: string }
-  | { action: 'export' }
-  | { action: 'about' }
+  { action: 'navigate'; view: ViewName } | { action: 'import-dataset'; source: string } | { action: 'export' }
 
 /** A line appended to a run's events.jsonl. */
 export interface RunEventMessage {
@@ -516,6 +532,15 @@ export const requests = {
     'Writes the generator as a tfjs model into the exports folder.'
   ),
 
+  /**
+   * Desktop app only: asks where to save exported files (the native save dialog for one file, a
+   * folder picker for several) and copies them there. Under serve the browser downloads instead.
+   */
+  'export:save': request<SavedFiles>()(
+    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(16) }).strict(),
+    'Saves exported files where the user picks (native dialog, desktop app).'
+  ),
+
   /** Facts about the generator the explorer would use: sizes, EMA, conditional, checkpoint and step. */
   'explorer:info': request<{
     runId: string
@@ -596,7 +621,10 @@ export const requests = {
       .strict(),
     "Saves the run's latent bookmarks."
   ),
-  /** Reads an exported PNG's provenance (base64 bytes) so the explorer can restore its latents. */
+  /**
+   * Reads an exported PNG's provenance (base64 bytes) so the explorer can restore its latents. The
+   * client sends `pngHead(bytes)`: the text chunks, without the image data.
+   */
   'explorer:openImage': request<{
     runId?: string
     checkpoint?: string
@@ -607,7 +635,17 @@ export const requests = {
     kind: string
     interpolation?: { mode: 'linear' | 'slerp'; steps: number }
   }>()(
-    z.object({ png: z.string().min(8).max(24_000_000) }).strict(),
+    z
+      .object({
+        png: z
+          .string()
+          .min(8)
+          .max(
+            OPEN_IMAGE_MAX_CHARS,
+            'The image is too large to read here: send only its chunks before the image data (pngHead)'
+          )
+      })
+      .strict(),
     "An exported PNG's provenance (run, seeds, latents, truncation)."
   ),
   /** Writes an interpolation strip PNG (with its interpolation parameters) into `<dataDir>/exports/`. */
@@ -679,17 +717,7 @@ export function parseRequest<K extends RequestName>(name: K, payload: unknown): 
   const schema = requests[name].payload as z.ZodType
   const r = schema.safeParse(payload === undefined ? {} : payload)
   if (!r.success) {
-    const issues = r.error.issues
-      .slice(0, 8)
-      .map((i) => {
-        const field = i.path.join('.') || '(payload)'
-        const msg =
-          i.code === 'unrecognized_keys'
-            ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
-            : i.message
-        return `${field}: ${msg}`
-      })
-      .join('; ')
+    const issues = describeZodError(r.error, { whole: '(payload)' })
     throw new StudioError('invalid-input', `Invalid ${name} request: ${issues}`)
   }
   return r.data as RequestPayload<K>

@@ -167,6 +167,27 @@ export interface BackendReport {
   simd?: boolean
   platform: string
   nodeVersion: string
+  /** WebGPU adapters Dawn found here (all of them, also when another backend is active). */
+  gpu?: GpuAdapterReport
+  /** The adapter the webgpu backend trains on, when it is active. */
+  gpuAdapter?: GpuAdapterSummary
+}
+
+/** One WebGPU adapter as Dawn describes it. */
+export interface GpuAdapterSummary {
+  vendor: string
+  architecture: string
+  device: string
+  description: string
+  /** A CPU rasteriser (lavapipe/llvmpipe, SwiftShader, WARP): never chosen by `auto`. */
+  software: boolean
+}
+
+/** The adapters found, or why none were. */
+export interface GpuAdapterReport {
+  adapters: GpuAdapterSummary[]
+  /** Why there are none (the webgpu package failed to load, no driver, ...). */
+  note?: string
 }
 
 /** A dataset as listed for the UI and CLI. */

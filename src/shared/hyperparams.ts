@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { zodIssues, type FieldIssue } from './zod-issues'
 
 /**
  * The one hyperparameter schema. The CLI, the IPC/WebSocket validation and the Train form all
@@ -35,7 +36,7 @@ export const AUGMENT_KINDS = ['translation', 'cutout', 'color'] as const
 export type AugmentKind = (typeof AUGMENT_KINDS)[number]
 
 /** Compute backends, in the order `auto` tries them. */
-export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const
 export type BackendName = (typeof BACKEND_NAMES)[number]
 export const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const
 export type BackendChoice = (typeof BACKEND_CHOICES)[number]
@@ -118,12 +119,6 @@ export function defaultHyperparams(): Hyperparams {
   return hyperparamsSchema.parse({})
 }
 
-/** One problem with one field, in words a user can act on. */
-export interface FieldIssue {
-  field: string
-  message: string
-}
-
 /** Validates hyperparameters; returns the parsed value or one issue per bad field. */
 export function validateHyperparams(
   input: unknown
@@ -131,17 +126,6 @@ export function validateHyperparams(
   const r = hyperparamsSchema.safeParse(input)
   if (r.success) return { ok: true, value: r.data }
   return { ok: false, issues: zodIssues(r.error) }
-}
-
-/** Flattens a zod error into field/message pairs with the allowed values spelled out. */
-export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({
-    field: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(', ') : '(value)'),
-    message:
-      i.code === 'unrecognized_keys'
-        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}`
-        : i.message
-  }))
 }
 
 /** Named starting points shown in the Train form's "Preset" select. */

@@ -59,19 +59,14 @@ describe('datasets over the WebSocket contract', () => {
       code: 'not-found'
     })
     const missing = path.join(source, 'does-not-exist')
-    const r = await h.studio.datasets.import({ source: missing, name: 'ghost' }).then(
-      async ({ importId }) =>
-        progress.waitFor(
-          (p) =>
-            p.importId === importId &&
-            p.phase !== 'scanning' &&
-            p.phase !== 'decoding' &&
-            p.phase !== 'writing'
-        ),
-      (err: unknown) => err
+    const { importId } = await h.studio.datasets.import({ source: missing, name: 'ghost' })
+    const r = await progress.waitFor(
+      (p) =>
+        p.importId === importId && p.phase !== 'scanning' && p.phase !== 'decoding' && p.phase !== 'writing'
     )
-    // Either refused up front or reported as failed: never a dataset.
-    expect(r).toBeTruthy()
+    // Reported as failed, naming the folder: never a dataset.
+    expect(r).toMatchObject({ phase: 'failed', datasetId: 'ghost' })
+    expect(r.message).toBe(`No such folder or file: ${missing}`)
     expect((await h.studio.datasets.list()).some((d) => d.id === 'ghost')).toBe(false)
   })
 })

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync, rmSync 
 import path from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SERVE_CSP } from '../../src/shared/csp'
 import { rawGet, startHarness, tempDir, tryWebSocket, type Harness } from './helpers'
 import { REQUEST_NAMES, type RequestName } from '../../src/shared/contract'
 
@@ -35,6 +36,9 @@ describe('token', () => {
     const r = await rawGet(h.server.port, '/')
     expect(r.status).toBe(200)
     expect(r.body).toContain('GAN Studio')
+    // The one policy (shared/csp.ts) on every answer, errors included.
+    expect(r.headers['content-security-policy']).toBe(SERVE_CSP)
+    expect((await rawGet(h.server.port, '/files/x')).headers['content-security-policy']).toBe(SERVE_CSP)
     expect((await rawGet(h.server.port, '/assets/app.js')).status).toBe(200)
   })
 

@@ -34,5 +34,8 @@ describe('threads setting', () => {
     expect(runJson).toMatchObject({ backend: 'wasm', threads: 2 })
     const info = await h.studio.app.info()
     expect(info.backend?.wasmThreads).toBe(2)
+    // A new thread count in the settings makes app:info probe again instead of repeating the old one.
+    await h.studio.settings.update({ threads: 1 })
+    expect((await h.studio.app.info()).backend?.wasmThreads).toBe(1)
   })
 })

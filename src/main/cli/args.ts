@@ -7,13 +7,23 @@ import path from 'node:path'
 
 export type FlagSpec =
   | { type: 'int'; min?: number; max?: number; help: string }
-  | { type: 'number'; min?: number; max?: number; exclusiveMin?: boolean; help: string }
+  | {
+      type: 'number'
+      min?: number
+      max?: number
+      exclusiveMin?: boolean
+      exclusiveMax?: boolean
+      help: string
+    }
   | { type: 'string'; help: string }
-  | { type: 'enum'; values: readonly string[]; help: string }
+  /** `numeric`: the choices are numbers (given as text, converted). */
+  | { type: 'enum'; values: readonly string[]; numeric?: boolean; help: string }
   | { type: 'bool'; help: string }
   | { type: 'list'; values?: readonly string[]; help: string }
+  /** A JSON value, for fields no other type fits. */
+  | { type: 'json'; help: string }
 
-export type FlagValue = number | string | boolean | string[]
+export type FlagValue = number | string | boolean | string[] | object | null
 export type ParsedFlags = Record<string, FlagValue | undefined>
 
 /** A usage error: printed as one line, exit code 2. */
@@ -29,12 +39,15 @@ function describe(spec: FlagSpec): string {
         : spec.min !== undefined
           ? `an integer ≥ ${spec.min}`
           : 'an integer'
-    case 'number':
-      return spec.min !== undefined
-        ? `a number ${spec.exclusiveMin ? '>' : '≥'} ${spec.min}${spec.max !== undefined ? ` and ≤ ${spec.max}` : ''}`
-        : 'a number'
+    case 'number': {
+      const lo = spec.min !== undefined ? `${spec.exclusiveMin ? '>' : '≥'} ${spec.min}` : ''
+      const hi = spec.max !== undefined ? `${spec.exclusiveMax ? '<' : '≤'} ${spec.max}` : ''
+      return lo || hi ? `a number ${[lo, hi].filter(Boolean).join(' and ')}` : 'a number'
+    }
     case 'enum':
       return `one of ${spec.values.join(', ')}`
+    case 'json':
+      return 'a JSON value'
     case 'list':
       return spec.values ? `a comma-separated list of ${spec.values.join(', ')}` : 'a comma-separated list'
     default:
@@ -62,12 +75,18 @@ function convert(flag: string, spec: FlagSpec, raw: string): FlagValue {
       const n = Number(raw)
       if (raw.trim() === '' || !Number.isFinite(n)) bad()
       if (spec.min !== undefined && (spec.exclusiveMin ? n <= spec.min : n < spec.min)) bad()
-      if (spec.max !== undefined && n > spec.max) bad()
+      if (spec.max !== undefined && (spec.exclusiveMax ? n >= spec.max : n > spec.max)) bad()
       return n
     }
     case 'enum':
       if (!spec.values.includes(raw)) bad()
-      return raw
+      return spec.numeric ? Number(raw) : raw
+    case 'json':
+      try {
+        return JSON.parse(raw) as FlagValue
+      } catch {
+        return bad()
+      }
     case 'list': {
       const items = raw
         .split(',')

@@ -1,7 +1,8 @@
 /**
- * Compute-backend loading: tries `tensorflow` (tfjs-node-gpu, then tfjs-node), `wasm`, `cpu` in that
- * order, or only the one asked for, and records every failure with its real reason so `doctor`
- * and the status bar can tell the user what to install.
+ * Compute-backend loading: tries tfjs-node-gpu, `webgpu` (hardware adapters only; see
+ * backend-webgpu.ts), tfjs-node, `wasm`, `cpu` in that order, or only the one asked for, and
+ * records every failure with its real reason so `doctor` and the status bar can tell the user
+ * what to install.
  */
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -11,6 +12,13 @@ import type { BackendChoice, BackendName } from '../../shared/hyperparams'
 import { registerWasmTrainingKernels } from './kernels/wasm'
 import { logicalCoreCount, resolveThreads, threadsFromEnv } from './thread-count'
 import { createThreadedBackend, threadedFiles, type WasmPackage } from './wasm-threaded'
+import {
+  activeGpuAdapter,
+  listGpuAdapters,
+  loadWebGpu,
+  type DawnImporter,
+  type DawnModule
+} from './backend-webgpu'
 
 /** Loads a module by name; replaceable in tests to simulate missing or broken packages. */
 export type ModuleImporter = (name: string) => Promise<unknown>
@@ -18,6 +26,11 @@ export type ModuleImporter = (name: string) => Promise<unknown>
 // require, not import(): the tfjs packages are CommonJS, and a require resolves the same way in
 // the bundled app, the CLI and tests.
 const defaultImporter: ModuleImporter = async (name) => createRequire(import.meta.url)(name) as unknown
+
+/** Tests inject an importer; the real one keeps the per-process Dawn probe. */
+function dawnImporter(importer: ModuleImporter): DawnImporter | undefined {
+  return importer === defaultImporter ? undefined : async () => (await importer('webgpu')) as DawnModule
+}
 
 interface Candidate {
   name: BackendName
@@ -149,6 +162,12 @@ const CANDIDATES: Candidate[] = [
     variant: '@tensorflow/tfjs-node-gpu',
     load: (i) => loadNative(i, '@tensorflow/tfjs-node-gpu')
   },
+  // Before tfjs-node: any GPU through WebGPU beats libtensorflow on the CPU.
+  {
+    name: 'webgpu',
+    variant: '@tensorflow/tfjs-backend-webgpu',
+    load: async (i) => void (await loadWebGpu(webgpuForced, dawnImporter(i)))
+  },
   {
     name: 'tensorflow',
     variant: '@tensorflow/tfjs-node',
@@ -159,6 +178,8 @@ const CANDIDATES: Candidate[] = [
 ]
 
 let current: BackendReport | undefined
+let gpuReport: BackendReport['gpu']
+let webgpuForced = false
 
 /**
  * Activates the first backend that loads (or only the chosen one) and returns the report. A
@@ -177,6 +198,11 @@ export async function loadBackend(
   // Production mode silences tfjs's "install tfjs-node" banner on stdout (our --json output).
   tf.env().set('PROD', true)
   const attempts: BackendAttempt[] = []
+  // Listed whichever backend wins (when webgpu is in the running), so doctor, the status bar and
+  // About can show them.
+  if (choice === 'auto' || choice === 'webgpu') gpuReport = await listGpuAdapters(dawnImporter(importer))
+  // Only an explicit `webgpu` may train on a software adapter.
+  webgpuForced = choice === 'webgpu'
   const candidates = choice === 'auto' ? CANDIDATES : CANDIDATES.filter((c) => c.name === choice)
   for (const c of candidates) {
     try {
@@ -211,7 +237,9 @@ function makeReport(c: Candidate, attempts: BackendAttempt[]): BackendReport {
     ...(c.name === 'wasm' && threadsProblem ? { threadsProblem } : {}),
     simd: c.name === 'wasm' ? true : undefined,
     platform: `${process.platform}-${process.arch}`,
-    nodeVersion: process.versions.node
+    nodeVersion: process.versions.node,
+    gpu: gpuReport,
+    gpuAdapter: c.name === 'webgpu' ? activeGpuAdapter() : undefined
   }
 }
 

@@ -107,17 +107,26 @@ const cache = new Map<string, SecondOrderCheck>()
  * max relative error 1.6e-3 with conv, 2e-4 dense-only. `conv` includes a conv layer (the dcgan D); without it only dense
  * layers are checked (the mlp D).
  */
-export function checkSecondOrderGradients(opts: { conv?: boolean } = {}): SecondOrderCheck {
+export async function checkSecondOrderGradients(opts: { conv?: boolean } = {}): Promise<SecondOrderCheck> {
   const conv = opts.conv ?? true
-  const key = `${tf.getBackend()}:${conv ? 'conv' : 'dense'}`
-  const hit = cache.get(key)
+  const hit = cachedSecondOrderCheck(conv)
   if (hit) return hit
-  const result = runCheck(conv)
-  cache.set(key, result)
+  const result = await runCheck(conv)
+  cache.set(cacheKey(conv), result)
   return result
 }
 
-function runCheck(conv: boolean): SecondOrderCheck {
+function cacheKey(conv: boolean): string {
+  return `${tf.getBackend()}:${conv ? 'conv' : 'dense'}`
+}
+
+/** The verdict of an earlier `checkSecondOrderGradients` on the active backend, if any. */
+export function cachedSecondOrderCheck(conv: boolean): SecondOrderCheck | undefined {
+  return cache.get(cacheKey(conv))
+}
+
+// Reads back with `await data()`: the webgpu backend cannot read synchronously in Node.
+async function runCheck(conv: boolean): Promise<SecondOrderCheck> {
   const rng = new Rng(1234)
   const arch = tinyDiscriminator(conv)
   const net = new Network('discriminator', arch, rng)
@@ -142,22 +151,22 @@ function runCheck(conv: boolean): SecondOrderCheck {
       const norm = Math.sqrt(d.reduce((a, x) => a + x.reduce((b, y) => b + y * y, 0), 0))
       return d.map((x) => x.map((y) => y / norm))
     })
+    // A weight the penalty does not depend on (D's last bias) gets no gradient: zero.
+    const gradValues = await Promise.all(vars.map((v) => grads[v.name]?.data() ?? null))
     const analytic: number[] = []
     for (const dir of dirs) {
       let s = 0
-      vars.forEach((v, i) => {
-        // A weight the penalty does not depend on (D's last bias) gets no gradient: zero.
-        const g = grads[v.name]
-        if (!g) return
-        const gv = g.dataSync()
+      vars.forEach((_v, i) => {
+        const gv = gradValues[i]
+        if (!gv) return
         const d = dir[i] as Float32Array
         for (let k = 0; k < gv.length; k++) s += (gv[k] as number) * (d[k] as number)
       })
       analytic.push(s)
     }
     tf.dispose(Object.values(grads))
-    const originals = vars.map((v) => v.dataSync().slice())
-    const at = (dir: Float32Array[], h: number): number => {
+    const originals = (await Promise.all(vars.map((v) => v.data()))).map((a) => Float32Array.from(a))
+    const at = async (dir: Float32Array[], h: number): Promise<number> => {
       vars.forEach((v, i) => {
         const o = originals[i] as Float32Array
         const d = dir[i] as Float32Array
@@ -166,23 +175,23 @@ function runCheck(conv: boolean): SecondOrderCheck {
         tf.tidy(() => v.assign(tf.tensor(moved, v.shape)))
       })
       const p = tf.tidy(penalty)
-      const value = p.dataSync()[0] as number
+      const value = (await p.data())[0] as number
       p.dispose()
       return value
     }
     let maxRelError = 0
-    dirs.forEach((dir, i) => {
+    for (const [i, dir] of dirs.entries()) {
       const a = analytic[i] as number
       // Two step sizes; the better one counts (float32 round-off vs. a rare kink).
-      const rel = Math.min(
-        ...[2e-3, 5e-4].map((h) => {
-          const numeric = (at(dir, h) - at(dir, -h)) / (2 * h)
-          return Math.abs(a - numeric) / Math.max(1e-2, Math.abs(a), Math.abs(numeric))
-        })
-      )
+      const rels: number[] = []
+      for (const h of [2e-3, 5e-4]) {
+        const numeric = ((await at(dir, h)) - (await at(dir, -h))) / (2 * h)
+        rels.push(Math.abs(a - numeric) / Math.max(1e-2, Math.abs(a), Math.abs(numeric)))
+      }
+      const rel = Math.min(...rels)
       if (!Number.isFinite(rel)) maxRelError = Infinity
       else maxRelError = Math.max(maxRelError, rel)
-    })
+    }
     const ok = maxRelError < 0.02
     return {
       ok,

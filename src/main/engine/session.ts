@@ -14,14 +14,14 @@ import {
   type RunStatus,
   type StepMetrics
 } from '../../shared/domain'
-import { StudioError } from '../../shared/errors'
+import { StudioError, describeIoError } from '../../shared/errors'
 import {
   hyperparamsSchema,
-  zodIssues,
   type Hyperparams,
   type HyperparamsInput,
   type LiveHyperparams
 } from '../../shared/hyperparams'
+import { describeZodError } from '../../shared/zod-issues'
 import { encodePng, tileGrid } from '../imaging/png'
 import { APP_VERSION } from '../version'
 import { currentBackend, loadBackend } from './backend'
@@ -41,9 +41,9 @@ import {
   appendEvents,
   appendMetrics,
   newRunDirProblem,
-  readMetrics,
   readRunRecord,
   sampleFileName,
+  trimMetrics,
   writeFileAtomic,
   writeRunRecord
 } from './runs/store'
@@ -54,12 +54,7 @@ import { tf } from './tf'
 function parseConfig(input: unknown): Hyperparams {
   const r = hyperparamsSchema.safeParse(input)
   if (!r.success) {
-    throw new StudioError(
-      'invalid-input',
-      zodIssues(r.error)
-        .map((i) => `${i.field}: ${i.message}`)
-        .join('; ')
-    )
+    throw new StudioError('invalid-input', describeZodError(r.error))
   }
   return r.data
 }
@@ -95,12 +90,31 @@ export class TrainingSession implements TrainingSessionApi {
   private newBest: QualityScore | undefined
   private hook: WriteHook | undefined = crashHookFromEnv()
 
+  /** The run's record without its config: that is always the trainer's (see `record`). */
+  private stored: Omit<RunRecord, 'config'>
+
   private constructor(
     readonly runDir: string,
-    public record: RunRecord,
+    record: RunRecord,
     private readonly trainer: GanTrainer
   ) {
+    const { config: _config, ...rest } = record
+    this.stored = rest
     this.lastCheckpointStep = trainer.step
+  }
+
+  /**
+   * The run's record. Its config is the trainer's own, read each time: live edits and the NaN
+   * guard's halved learning rates change the trainer, and run.json, written from this, follows.
+   */
+  get record(): RunRecord {
+    return { ...this.stored, config: this.trainer.config }
+  }
+
+  /** Replaces the record's bookkeeping (name, status, ...); its config stays the trainer's. */
+  set record(r: RunRecord) {
+    const { config: _config, ...rest } = r
+    this.stored = rest
   }
 
   get config(): Hyperparams {
@@ -143,7 +157,7 @@ export class TrainingSession implements TrainingSessionApi {
           `Cannot resume ${record.name}: ${problems.join('; ')}. Use --force to resume anyway, or branch a new run.`
         )
       }
-      const trainer = new GanTrainer(config, data, archs)
+      const trainer = await GanTrainer.create(config, data, archs)
       try {
         restoreTensors(trainer, ckpt)
       } catch (err) {
@@ -151,14 +165,7 @@ export class TrainingSession implements TrainingSessionApi {
         throw new StudioError('conflict', `Cannot resume ${record.name}: ${(err as Error).message}`)
       }
       // History after the checkpoint is replayed by the resumed run: drop it so charts have no duplicates.
-      const kept = await readMetrics(runDir, -1)
-      const before = kept.filter((m) => m.step <= ckpt.state.step)
-      if (before.length !== kept.length) {
-        await writeFileAtomic(
-          path.join(runDir, RUN_FILES.metrics),
-          before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : '')
-        )
-      }
+      await trimMetrics(runDir, ckpt.state.step)
       const session = new TrainingSession(
         runDir,
         { ...record, config, step: ckpt.state.step, ...backendFields(active) },
@@ -222,7 +229,7 @@ export class TrainingSession implements TrainingSessionApi {
         )
       }
     }
-    const trainer = new GanTrainer(config, data, archs)
+    const trainer = await GanTrainer.create(config, data, archs)
     if (parentCkpt) restoreTensors(trainer, parentCkpt)
     await fs.mkdir(path.join(runDir, RUN_FILES.samples), { recursive: true })
     await fs.mkdir(ckptDir, { recursive: true })
@@ -279,14 +286,14 @@ export class TrainingSession implements TrainingSessionApi {
   }
 
   private async setStatus(status: RunStatus, message?: string): Promise<void> {
-    this.record = {
-      ...this.record,
+    const { message: _old, ...rest } = this.stored
+    this.stored = {
+      ...rest,
       status,
       step: this.trainer.step,
       updated: new Date().toISOString(),
-      message
+      ...(message === undefined ? {} : { message })
     }
-    if (message === undefined) delete this.record.message
     await writeRunRecord(this.runDir, this.record)
     this.listener.status?.(status, message)
   }
@@ -310,9 +317,7 @@ export class TrainingSession implements TrainingSessionApi {
     this.pendingLive = undefined
     const before: Record<string, unknown> = {}
     for (const k of Object.keys(live) as Array<keyof LiveHyperparams>) before[k] = this.trainer.config[k]
-    this.trainer.setLive(live)
-    this.record = { ...this.record, config: this.trainer.config }
-    await writeRunRecord(this.runDir, this.record)
+    await this.setLive(live)
     const changes = Object.entries(live).map(([k, v]) => `${k} ${String(before[k])} → ${String(v)}`)
     await this.emit({
       kind: 'hyperparams',
@@ -321,6 +326,12 @@ export class TrainingSession implements TrainingSessionApi {
       message: `Changed ${changes.join(', ')}`,
       data: { before, after: live }
     })
+  }
+
+  /** The one way live hyperparameters change: the trainer (and so its optimizers), then run.json. */
+  private async setLive(live: LiveHyperparams): Promise<void> {
+    this.trainer.setLive(live)
+    await writeRunRecord(this.runDir, this.record)
   }
 
   async run(listener: SessionListener = {}): Promise<RunStatus> {
@@ -458,6 +469,7 @@ export class TrainingSession implements TrainingSessionApi {
   /** Non-finite updates were skipped: roll back (or stop after too many). False when stopped. */
   private async recoverNonFinite(skipped: number): Promise<boolean> {
     const out = await this.guard.recover(this.trainer, this.runDir, skipped)
+    if (!out.stop) await this.setLive(out.live)
     await this.emit(out.event)
     if (out.stop) {
       await this.setStatus('stopped', out.message)
@@ -515,7 +527,7 @@ export class TrainingSession implements TrainingSessionApi {
 
   /** Records the run's quality summary in run.json (one small atomic write per score). */
   private async setQuality(quality: RunQuality): Promise<void> {
-    this.record = { ...this.record, quality }
+    this.stored = { ...this.stored, quality }
     await writeRunRecord(this.runDir, this.record)
   }
 
@@ -572,16 +584,10 @@ export class TrainingSession implements TrainingSessionApi {
       await this.emit({ kind: 'checkpoint', step: t.step, time: Date.now(), message: checkpointName(t.step) })
       return true
     } catch (err) {
-      const e = err as NodeJS.ErrnoException
-      const why =
-        e.code === 'ENOSPC'
-          ? 'the disk is full'
-          : e.code === 'EACCES' || e.code === 'EROFS' || e.code === 'EPERM'
-            ? 'the run folder is not writable'
-            : e.message
-      const message = `Could not save checkpoint ${checkpointName(t.step)}: ${why}. Training paused; earlier checkpoints are intact. Fix the cause and resume.`
+      const io = describeIoError((err as NodeJS.ErrnoException).code)
+      const message = `Could not save checkpoint ${checkpointName(t.step)}: ${io?.problem ?? (err as Error).message}. Training paused; earlier checkpoints are intact. ${io?.fix ?? 'Fix the cause and resume.'}`
       await this.emit({ kind: 'error', step: t.step, time: Date.now(), message }).catch(() => undefined)
-      this.record = { ...this.record, status: 'paused', message, step: t.step }
+      this.stored = { ...this.stored, status: 'paused', message, step: t.step }
       await writeRunRecord(this.runDir, this.record).catch(() => undefined)
       this.listener.status?.('paused', message)
       return false

@@ -8,7 +8,13 @@ import type { Hyperparams, LiveHyperparams } from '../../shared/hyperparams'
 import { StudioError } from '../../shared/errors'
 import { applyAugment, drawAugmentParams, type AugmentParams } from './augment/diffaugment'
 import type { CachedDataset } from './data/cache'
-import { checkSecondOrderGradients, gradientPenalty, r1Penalty, wganRefusal } from './gp'
+import {
+  cachedSecondOrderCheck,
+  checkSecondOrderGradients,
+  gradientPenalty,
+  r1Penalty,
+  wganRefusal
+} from './gp'
 import { discriminatorLoss, generatorLoss, meanScore } from './losses'
 import type { GanArchs } from './models'
 import { Network } from './models/network'
@@ -99,11 +105,27 @@ export class GanTrainer {
   /** Labels of the real batch nextBatch() drew last (conditional runs). */
   private batchLabels: Int32Array | undefined
 
+  /** The run's hyperparameters; only `setLive` changes them. */
+  get config(): Hyperparams {
+    return this.current
+  }
+  private current: Hyperparams
+  /**
+   * Builds a trainer after the async checks it needs (WGAN-GP's second-order gradient check reads
+   * back with `await data()`, which the webgpu backend requires).
+   */
+  static async create(config: Hyperparams, data: CachedDataset, archs: GanArchs): Promise<GanTrainer> {
+    if (config.loss === 'wgan-gp' || config.r1Gamma > 0)
+      await checkSecondOrderGradients({ conv: archs.discriminator.layers.some((l) => l.kind === 'conv') })
+    return new GanTrainer(config, data, archs)
+  }
+
   constructor(
-    public config: Hyperparams,
+    config: Hyperparams,
     readonly data: CachedDataset,
     readonly archs: GanArchs
   ) {
+    this.current = config
     const n = data.index.count
     if (config.batchSize > n) {
       throw new Error(
@@ -119,15 +141,22 @@ export class GanTrainer {
     }
     if (config.loss === 'wgan-gp' || config.r1Gamma > 0) {
       const conv = archs.discriminator.layers.some((l) => l.kind === 'conv')
-      const check = checkSecondOrderGradients({ conv })
+      const check = cachedSecondOrderCheck(conv)
+      if (!check)
+        throw new Error(
+          'construct wgan-gp and R1 trainers with GanTrainer.create: it checks second-order gradients first'
+        )
       const what = config.loss === 'wgan-gp' ? 'WGAN-GP' : 'The R1 penalty'
       if (!check.ok) throw new StudioError('unavailable', wganRefusal(tf.getBackend(), conv, check, what))
     }
     this.rng = new Rng(config.seed)
     this.G = new Network('generator', archs.generator, this.rng)
     this.D = new Network('discriminator', archs.discriminator, this.rng)
-    this.optG = createOptimizer(config, 'generator', this.G.weights)
-    this.optD = createOptimizer(config, 'discriminator', this.D.weights)
+    // The learning rates are read from this.config at each update, never copied: a live change
+    // (setLive) has one place to go.
+    const trainer = this as GanTrainer
+    this.optG = createOptimizer(config, 'generator', this.G.weights, () => trainer.config.lrG)
+    this.optD = createOptimizer(config, 'discriminator', this.D.weights, () => trainer.config.lrD)
     if (config.ema > 0) this.ema = new Ema(config.ema, this.G)
     this.epochSeed = this.rng.nextUint32()
     this.perm = new Rng(this.epochSeed).permutation(n)
@@ -465,11 +494,9 @@ export class GanTrainer {
     return Uint8Array.from(data)
   }
 
-  /** Changes live hyperparameters (learning rates reach the optimizers) from the next step on. */
+  /** Changes live hyperparameters from the next step on (the optimizers read their rates from here). */
   setLive(v: LiveHyperparams): void {
-    if (v.lrG !== undefined) this.optG.config.lr = v.lrG
-    if (v.lrD !== undefined) this.optD.config.lr = v.lrD
-    this.config = { ...this.config, ...v }
+    this.current = { ...this.current, ...v }
   }
 
   /** Everything besides tensors that resuming needs. */

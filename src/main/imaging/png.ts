@@ -2,25 +2,17 @@
  * A small PNG encoder/decoder (8-bit grey, RGB, RGBA) with text chunks, so sample grids and
  * exports carry their provenance (run, step, seed, latent) inside the file. zlib only.
  */
-import { deflateSync, inflateSync } from 'node:zlib'
+import { crc32, deflateSync, inflateSync } from 'node:zlib'
+import { PNG_SIGNATURE, pngChunks } from '../../shared/png-chunks'
 
-const SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])
+const SIGNATURE = Buffer.from(PNG_SIGNATURE)
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    t[n] = c >>> 0
-  }
-  return t
-})()
-
-function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff
-  for (let i = 0; i < buf.length; i++) c = (CRC_TABLE[(c ^ (buf[i] as number)) & 0xff] as number) ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
+/**
+ * Most bytes the compressed text chunks of one PNG may inflate to, all together. GAN Studio's own
+ * provenance stays far below it (64 latents of 1024 numbers is about 1.5 MB of JSON); without a
+ * limit two megabytes of crafted zlib inflate to two gigabytes in the main process.
+ */
+export const MAX_PNG_TEXT_BYTES = 8 * 1024 * 1024
 
 function chunk(type: string, data: Uint8Array): Buffer {
   const len = Buffer.alloc(4)
@@ -73,34 +65,57 @@ export function encodePng(
   ])
 }
 
-/** Reads the tEXt/iTXt chunks of a PNG (no pixel decoding). */
+/**
+ * Reads the tEXt/iTXt chunks of a PNG (no pixel decoding). Compressed iTXt is inflated up to
+ * `MAX_PNG_TEXT_BYTES` in all; more is refused with a message, never allocated.
+ */
 export function readPngText(png: Uint8Array): Record<string, string> {
-  const buf = Buffer.from(png.buffer, png.byteOffset, png.byteLength)
-  if (buf.length < 8 || !buf.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG file')
   const out: Record<string, string> = {}
-  let off = 8
-  while (off + 8 <= buf.length) {
-    const len = buf.readUInt32BE(off)
-    const type = buf.toString('latin1', off + 4, off + 8)
-    const data = buf.subarray(off + 8, off + 8 + len)
+  let budget = MAX_PNG_TEXT_BYTES
+  for (const { type, data: bytes } of pngChunks(png)) {
+    if (type !== 'tEXt' && type !== 'iTXt') continue
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    const z = data.indexOf(0)
+    if (z <= 0) continue
+    const key = data.toString('latin1', 0, z)
     if (type === 'tEXt') {
-      const z = data.indexOf(0)
-      if (z > 0) out[data.toString('latin1', 0, z)] = data.toString('latin1', z + 1)
-    } else if (type === 'iTXt') {
-      const z = data.indexOf(0)
-      if (z > 0) {
-        const key = data.toString('latin1', 0, z)
-        const compressed = data[z + 1] === 1
-        let p = z + 3
-        p = data.indexOf(0, p) + 1 // language tag
-        p = data.indexOf(0, p) + 1 // translated keyword
-        const body = data.subarray(p)
-        out[key] = (compressed ? inflateSync(body) : body).toString('utf8')
-      }
-    } else if (type === 'IEND') break
-    off += 12 + len
+      out[key] = data.toString('latin1', z + 1)
+      continue
+    }
+    const compressed = data[z + 1] === 1
+    let p = z + 3
+    p = data.indexOf(0, p) + 1 // language tag
+    p = data.indexOf(0, p) + 1 // translated keyword
+    const body = data.subarray(p)
+    if (!compressed) {
+      out[key] = body.toString('utf8')
+      continue
+    }
+    const text = inflateText(key, body, budget)
+    budget -= text.length
+    out[key] = text.toString('utf8')
   }
   return out
+}
+
+/** Inflates one compressed text chunk, refusing to produce more than `budget` bytes. */
+function inflateText(key: string, body: Buffer, budget: number): Buffer {
+  try {
+    return inflateSync(body, { maxOutputLength: Math.max(1, budget) })
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Error(
+        `The PNG's compressed text '${key.slice(0, 40)}' inflates to more than ${MAX_PNG_TEXT_BYTES / 1024 / 1024} MB: ` +
+          'it is not an image exported by GAN Studio, and it was not read',
+        { cause: err }
+      )
+    throw new Error(
+      `The PNG's compressed text '${key.slice(0, 40)}' is damaged (${(err as Error).message})`,
+      {
+        cause: err
+      }
+    )
+  }
 }
 
 /**

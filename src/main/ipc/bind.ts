@@ -6,13 +6,15 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import { REQUEST_NAMES, type Envelope } from '../../shared/contract'
 import type { StudioService } from '../services/studio-service'
+import { frameOrigin, isAllowedOrigin } from '../window/origin'
 
 /** Decides whether an IPC message comes from a trusted page. */
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean
 
 /**
- * Trusted: sent by `contents` (the main window), from its top frame, whose URL is the app's own
- * renderer (app://renderer/ or the dev server in `npm run dev`).
+ * Trusted: sent by `contents` (the main window), from its top frame, whose origin (as Chromium
+ * reports it, see window/origin.ts) is the app's own renderer (app://renderer or the dev server in
+ * `npm run dev`).
  */
 export function senderCheckFor(
   getContents: () => WebContents | undefined,
@@ -23,11 +25,7 @@ export function senderCheckFor(
     if (!contents || event.sender !== contents) return false
     const frame = event.senderFrame
     if (!frame || frame !== contents.mainFrame) return false
-    try {
-      return allowedOrigins.includes(new URL(frame.url).origin)
-    } catch {
-      return false
-    }
+    return isAllowedOrigin(frameOrigin(frame), allowedOrigins)
   }
 }
 

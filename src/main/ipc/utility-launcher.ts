@@ -4,18 +4,22 @@
  */
 import { utilityProcess, type UtilityProcess } from 'electron'
 import path from 'node:path'
-import { isFromWorker } from '../worker/protocol'
-import { deprioritise, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
+import { acknowledgeExit, isExiting, isFromWorker } from '../worker/protocol'
+import { deprioritise, workerEnv, type WorkerHandle, type WorkerLauncher } from '../services/worker-launcher'
 
-/** Launches out/main/trainer-worker.js as a utility process. */
+/** Launches a worker script (trainer or inference) as a utility process. */
 export class UtilityWorkerLauncher implements WorkerLauncher {
-  constructor(private readonly script: string = path.join(__dirname, 'trainer-worker.js')) {}
+  /** `serviceName` names the process in the OS task manager, so each kind gets its own. */
+  constructor(
+    private readonly script: string = path.join(__dirname, 'trainer-worker.js'),
+    private readonly serviceName: string = 'GAN Studio trainer'
+  ) {}
 
   launch(): WorkerHandle {
     const child: UtilityProcess = utilityProcess.fork(this.script, [], {
-      serviceName: 'GAN Studio trainer',
+      serviceName: this.serviceName,
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, GAN_STUDIO_WORKER: '1' }
+      env: workerEnv(process.env)
     })
     // Same policy as under serve: the UI's process wins CPU contention against its trainer.
     child.once('spawn', () => deprioritise(child.pid))
@@ -24,6 +28,13 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
       tail = (tail + c.toString()).slice(-4096)
     })
     let exited = false
+    // The exit handshake (worker/protocol.ts `exiting`): Electron closes this port before it
+    // emits 'exit', so the worker waits for this ack, which proves its last status was read.
+    child.on('message', (m: unknown) => {
+      acknowledgeExit(m, (ack) => {
+        if (!exited) child.postMessage(ack)
+      })
+    })
     return {
       get pid() {
         return child.pid
@@ -33,7 +44,7 @@ export class UtilityWorkerLauncher implements WorkerLauncher {
       },
       onMessage: (cb) => {
         child.on('message', (m: unknown) => {
-          if (isFromWorker(m)) cb(m)
+          if (isFromWorker(m) && !isExiting(m)) cb(m)
         })
       },
       onExit: (cb) => {

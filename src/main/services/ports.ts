@@ -8,6 +8,7 @@ import type {
   DatasetReport,
   FileRef,
   ImportProgress,
+  SavedFiles,
   RequestPayload,
   RequestResult,
   ThumbnailPage
@@ -59,6 +60,15 @@ export interface ExplorerPort {
 }
 
 /** Files written for the user (export). Paths returned are relative to the data dir. */
+/**
+ * Copies files the user asked to keep to a place they pick (the desktop app's native dialogs,
+ * src/main/window/save-dialog.ts). Serve has none: the browser downloads instead.
+ */
+export interface SaveFilesPort {
+  /** `files` are absolute sources inside the data dir, with the name each should be saved as. */
+  save(files: Array<{ source: string; name: string }>): Promise<SavedFiles>
+}
+
 export interface ExportPort {
   png(p: RequestPayload<'export:png'>): Promise<FileRef>
   gif(p: RequestPayload<'export:gif'>): Promise<FileRef>

@@ -14,6 +14,7 @@ import {
   type SettingsPatch
 } from '../../shared/contract'
 import { StudioError } from '../../shared/errors'
+import { describeZodError } from '../../shared/zod-issues'
 
 /** What the service needs from a settings store (the file store here, electron-store in the app). */
 export interface SettingsStore {
@@ -63,11 +64,7 @@ export function repairSettings(raw: unknown): RepairResult {
 /** Applies a validated patch; nested `window` keys merge. */
 export function applySettingsPatch(current: Settings, patch: unknown): Settings {
   const p = settingsPatchSchema.safeParse(patch)
-  if (!p.success)
-    throw new StudioError(
-      'invalid-input',
-      `Invalid settings: ${p.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
-    )
+  if (!p.success) throw new StudioError('invalid-input', `Invalid settings: ${describeZodError(p.error)}`)
   const { window: win, ...rest } = p.data
   const next = {
     ...current,

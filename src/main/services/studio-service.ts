@@ -34,7 +34,8 @@ import {
   RUN_FILES
 } from '../engine/runs/store'
 import { APP_VERSION } from '../version'
-import type { DatasetsPort, ExplorerPort, ExportPort } from './ports'
+import type { DatasetsPort, ExplorerPort, ExportPort, SaveFilesPort } from './ports'
+import { resolveInside } from './safe-path'
 import {
   listCheckpointInfos,
   markCrashed,
@@ -64,6 +65,8 @@ export interface StudioServiceOptions {
   datasets?: DatasetsPort
   explorer?: ExplorerPort
   exporter?: ExportPort
+  /** The desktop app's save dialog (`export:save`); absent under serve. */
+  saveFiles?: SaveFilesPort
 }
 
 type Handlers = { [K in RequestName]: (p: RequestPayload<K>) => Promise<RequestResult<K>> }
@@ -238,7 +241,16 @@ export class StudioService {
     },
 
     'settings:get': async () => this.opts.settings.get(),
-    'settings:update': async (p) => this.opts.settings.update(p),
+    'settings:update': async (p) => {
+      const before = this.opts.settings.get()
+      const next = this.opts.settings.update(p)
+      // The cached report describes the old backend or thread count: app:info probes again.
+      if (next.backend !== before.backend || next.threads !== before.threads) {
+        this.backendReport = undefined
+        this.backendProbe = undefined
+      }
+      return next
+    },
 
     'datasets:list': async () =>
       this.datasetsPort() ? this.datasetsPort()!.list() : listDatasets(this.dataDir),
@@ -455,6 +467,27 @@ export class StudioService {
     'explorer:openImage': async (p) =>
       (this.opts.explorer ?? this.unavailable('Opening images')).openImage(p),
     'export:strip': async (p) => (this.opts.exporter ?? this.unavailable('Strip export')).strip(p),
+    'export:save': async (p) => {
+      const port = this.opts.saveFiles
+      if (!port)
+        throw new StudioError(
+          'unavailable',
+          'Saving through a dialog is part of the desktop app; in a browser the file downloads instead.'
+        )
+      // Only what the studio exported for the user may be copied out, nothing else of the data dir.
+      const exportsDir = path.join(this.dataDir, 'exports')
+      await fs.mkdir(exportsDir, { recursive: true })
+      const files = []
+      for (const rel of p.paths) {
+        const inner = rel.startsWith('exports/') ? rel.slice('exports/'.length) : undefined
+        if (inner === undefined)
+          throw new StudioError('invalid-input', `Only files in the exports folder can be saved, not ${rel}`)
+        const source = await resolveInside(exportsDir, inner)
+        if (!(await fs.stat(source)).isFile()) throw new StudioError('invalid-input', `${rel} is not a file`)
+        files.push({ source, name: path.basename(source) })
+      }
+      return port.save(files)
+    },
     'explorer:latents': async (p) =>
       (this.opts.explorer ?? this.unavailable('The latent explorer')).latents(p)
   }

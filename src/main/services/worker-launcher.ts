@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { isFromWorker, type FromWorker, type ToWorker } from '../worker/protocol'
+import { acknowledgeExit, isExiting, isFromWorker, type FromWorker, type ToWorker } from '../worker/protocol'
 
 /** One running worker process. */
 export interface WorkerHandle {
@@ -40,6 +40,21 @@ export interface ForkOptions {
    * when training saturates the cores; it costs the trainer nothing when cores are free.
    */
   nice?: number
+}
+
+/**
+ * The environment of every worker process (trainer and inference, fork and utilityProcess).
+ * TF_FORCE_GPU_ALLOW_GROWTH: tfjs-node-gpu's TensorFlow otherwise reserves almost all GPU memory
+ * in the first process that touches the GPU, so the inference worker or a second run would fail
+ * to allocate; growth makes each take what it uses. A value the user set explicitly wins.
+ */
+export function workerEnv(base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    TF_FORCE_GPU_ALLOW_GROWTH: base.TF_FORCE_GPU_ALLOW_GROWTH ?? 'true',
+    ...extra,
+    GAN_STUDIO_WORKER: '1'
+  }
 }
 
 /** Default niceness of trainer processes (see ForkOptions.nice). */
@@ -96,7 +111,7 @@ export class ForkWorkerLauncher implements WorkerLauncher {
   launch(): WorkerHandle {
     const child: ChildProcess = fork(this.opts.script, [], {
       execArgv: this.opts.execArgv ?? [],
-      env: { ...process.env, ...this.opts.env, GAN_STUDIO_WORKER: '1' },
+      env: workerEnv(process.env, this.opts.env),
       // Advanced serialization keeps typed arrays intact and is cheaper than JSON for big batches.
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc']
@@ -105,6 +120,12 @@ export class ForkWorkerLauncher implements WorkerLauncher {
     const tail = new Tail()
     child.stderr?.on('data', (c: Buffer) => tail.push(c))
     let exited = false
+    // The exit handshake (worker/protocol.ts `exiting`): answered here for every user of the handle.
+    child.on('message', (m) => {
+      acknowledgeExit(m, (ack) => {
+        if (!exited && child.connected) child.send(ack)
+      })
+    })
     return {
       pid: child.pid,
       send: (msg) => {
@@ -112,7 +133,7 @@ export class ForkWorkerLauncher implements WorkerLauncher {
       },
       onMessage: (cb) => {
         child.on('message', (m) => {
-          if (isFromWorker(m)) cb(m)
+          if (isFromWorker(m) && !isExiting(m)) cb(m)
         })
       },
       onExit: (cb) => {

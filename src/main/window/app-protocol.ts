@@ -7,7 +7,8 @@ import { protocol } from 'electron'
 import { createReadStream, promises as fs } from 'node:fs'
 import { Readable } from 'node:stream'
 import { APP_DATA_HOST, APP_RENDERER_HOST } from '../../shared/contract'
-import { toWireError } from '../../shared/errors'
+import { APP_CSP } from '../../shared/csp'
+import { httpStatusOf, toWireError } from '../../shared/errors'
 import { contentTypeOf, decodeUrlPath, resolveFileUnder } from '../services/safe-path'
 
 export const APP_SCHEME = 'app'
@@ -22,9 +23,8 @@ export function registerAppScheme(): void {
   ])
 }
 
-/** The CSP of every app:// response; the same policy as the meta tag in src/renderer/index.html. */
-export const APP_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: app:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'self'"
+/** The CSP of every app:// response (shared/csp.ts). */
+export { APP_CSP }
 
 /** Serves app:// from the two roots. */
 export function handleAppProtocol(roots: { renderer: string; data: string }): void {
@@ -49,15 +49,7 @@ export function handleAppProtocol(roots: { renderer: string; data: string }): vo
       })
     } catch (err) {
       const w = toWireError(err)
-      const status =
-        w.code === 'not-found'
-          ? 404
-          : w.code === 'unauthorized'
-            ? 403
-            : w.code === 'invalid-input'
-              ? 400
-              : 500
-      return new Response(w.message, { status, headers })
+      return new Response(w.message, { status: httpStatusOf(w.code), headers })
     }
   })
 }

@@ -6,6 +6,7 @@
 import { BrowserWindow, screen, shell, type WebContents } from 'electron'
 import path from 'node:path'
 import type { SettingsStore } from '../services/settings'
+import { isAllowedOrigin, originOf } from './origin'
 
 /** The secure webPreferences of the app window (also asserted by the Electron e2e test). */
 export function secureWebPreferences(preload: string): Electron.WebPreferences {
@@ -44,13 +45,7 @@ export function lockDownContents(contents: WebContents, allowedOrigins: string[]
     return { action: 'deny' }
   })
   const guard = (event: Electron.Event, url: string): void => {
-    let origin = ''
-    try {
-      origin = new URL(url).origin
-    } catch {
-      // An unparsable URL is never allowed.
-    }
-    if (!allowedOrigins.includes(origin)) {
+    if (!isAllowedOrigin(originOf(url), allowedOrigins)) {
       event.preventDefault()
       openExternalSafely(url)
     }
@@ -80,8 +75,9 @@ function visibleBounds(b: {
 export function createMainWindow(opts: {
   settings: SettingsStore
   preloadDir: string
-  allowedOrigins: string[]
   icon?: string
+  /** Keep the window hidden (the self-test); it is still created and loads normally. */
+  hidden?: boolean
 }): BrowserWindow {
   const saved = opts.settings.get().window
   const win = new BrowserWindow({
@@ -94,9 +90,16 @@ export function createMainWindow(opts: {
     ...(opts.icon ? { icon: opts.icon } : {}),
     webPreferences: secureWebPreferences(path.join(opts.preloadDir, 'index.js'))
   })
-  if (saved.maximized) win.maximize()
-  win.once('ready-to-show', () => win.show())
-  lockDownContents(win.webContents, opts.allowedOrigins)
+  // Maximising a hidden window shows it at once, before its first paint (BrowserWindow docs,
+  // win.maximize(): "This will also show (but not focus) the window if it isn't being displayed
+  // already"), so the saved state is applied together with the first show.
+  win.once('ready-to-show', () => {
+    if (opts.hidden) return
+    if (saved.maximized) win.maximize()
+    win.show()
+  })
+  // The navigation rules come from app 'web-contents-created' (index.ts), which sees every
+  // contents including this one: registering them here too opened blocked links twice.
 
   let timer: NodeJS.Timeout | undefined
   const save = (): void => {

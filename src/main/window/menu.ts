@@ -5,14 +5,15 @@
  */
 import { app, dialog, Menu, type BrowserWindow, type MenuItemConstructorOptions } from 'electron'
 import { VIEWS, type AppCommand, type AppInfo } from '../../shared/contract'
+import { describeGpuAdapter, describeGpuAdapters } from '../../shared/gpu-adapters'
 
-const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
+/** Menu labels of the views (the sidebar's names). */
+export const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = {
   datasets: 'Datasets',
   train: 'Train',
   runs: 'Runs',
-  explorer: 'Explorer',
-  export: 'Export',
-  settings: 'Settings'
+  explore: 'Explore',
+  playground: 'Playground'
 }
 
 /** What the menu needs from the rest of the app. */
@@ -38,6 +39,11 @@ export function aboutText(info: AppInfo | undefined): string {
   ]
   for (const a of info.backend?.attempts ?? [])
     lines.push(`  ${a.ok ? '✓' : '✗'} ${a.variant}${a.reason ? `: ${a.reason}` : ''}`)
+  if (info.backend) {
+    if (info.backend.gpuAdapter)
+      lines.push(`GPU adapter in use: ${describeGpuAdapter(info.backend.gpuAdapter)}`)
+    lines.push('WebGPU adapters:', ...describeGpuAdapters(info.backend.gpu).map((l) => `  ${l}`))
+  }
   lines.push('', `Data: ${info.dataDir}`)
   return lines.join('\n')
 }

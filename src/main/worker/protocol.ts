@@ -38,6 +38,8 @@ export type ToWorker =
     }
   /** Load the compute backend and report it; answered by `backend`. */
   | { type: 'probe'; backend?: BackendChoice; threads?: number }
+  /** The parent has read everything up to the worker's `exiting`: the worker may exit now. */
+  | { type: 'exit-ack' }
 
 /** Worker → parent. */
 export type FromWorker =
@@ -52,6 +54,13 @@ export type FromWorker =
   | { type: 'error'; error: WireError; fatal: boolean }
   | { type: 'estimate'; msPerStep: number; imagesPerSec: number; steps: number; backend: string }
   | { type: 'backend'; report: BackendReport }
+  /**
+   * The worker's last message: it exits (with `code`) once the parent answers `exit-ack`. Electron
+   * closes a utility process's port before it emits `exit`, dropping messages the parent has not
+   * read yet, so a worker that simply exited could lose its final `status` and be recorded crashed.
+   * The launchers answer it themselves (`acknowledgeExit`); services never see it.
+   */
+  | { type: 'exiting'; code: number }
 
 /** Statuses after which the worker exits on its own. */
 export const TERMINAL_STATUSES: readonly RunStatus[] = ['stopped', 'finished', 'crashed']
@@ -59,4 +68,16 @@ export const TERMINAL_STATUSES: readonly RunStatus[] = ['stopped', 'finished', '
 /** Cheap runtime check of a message from a worker (a worker is ours, but a crash may garble). */
 export function isFromWorker(msg: unknown): msg is FromWorker {
   return !!msg && typeof msg === 'object' && typeof (msg as { type?: unknown }).type === 'string'
+}
+
+/** True for the worker's `exiting` message (answered by the launcher, not forwarded). */
+export function isExiting(msg: unknown): msg is Extract<FromWorker, { type: 'exiting' }> {
+  return isFromWorker(msg) && msg.type === 'exiting'
+}
+
+/** The launchers' half of the exit handshake: answers `exiting` and reports whether it did. */
+export function acknowledgeExit(msg: unknown, send: (m: ToWorker) => void): boolean {
+  if (!isExiting(msg)) return false
+  send({ type: 'exit-ack' })
+  return true
 }

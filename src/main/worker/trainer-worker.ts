@@ -8,52 +8,29 @@
 import { promises as fs } from 'node:fs'
 import { openSession } from '../engine/session'
 import { currentBackend, loadBackend } from '../engine/backend'
+import { listGpuAdapters } from '../engine/backend-webgpu'
 import { appendEvents, writeRunRecord } from '../engine/runs/store'
 import type { ProgressInfo, SessionListener } from '../engine/session-types'
 import { toWireError } from '../../shared/errors'
-import type { FromWorker, ToWorker } from './protocol'
+import type { ToWorker } from './protocol'
+import { connectToParent } from './parent-channel'
 
 /** Longest the worker holds logged steps before sending them (keeps IPC traffic small). */
 const PROGRESS_FLUSH_MS = 100
-
-interface ParentPort {
-  postMessage(msg: unknown): void
-  on(event: 'message', cb: (e: { data: unknown }) => void): void
-}
-
-/** The channel to the parent: Electron's parentPort or Node's IPC. */
-function connect(onMessage: (msg: ToWorker) => void): { post: (msg: FromWorker) => Promise<void> } {
-  const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort
-  if (parentPort) {
-    parentPort.on('message', (e) => onMessage(e.data as ToWorker))
-    return {
-      post: async (msg) => {
-        parentPort.postMessage(msg)
-      }
-    }
-  }
-  if (!process.send) {
-    process.stderr.write('trainer-worker: not started as a worker process (no IPC channel)\n')
-    process.exit(2)
-  }
-  process.on('message', (m) => onMessage(m as ToWorker))
-  return {
-    post: (msg) =>
-      new Promise<void>((resolve) => {
-        if (!process.connected) return resolve()
-        process.send?.(msg, undefined, {}, () => resolve())
-      })
-  }
-}
 
 let session: Awaited<ReturnType<typeof openSession>> | undefined
 let state: 'idle' | 'running' | 'paused' | 'done' = 'idle'
 let pending: ProgressInfo[] = []
 let flushTimer: NodeJS.Timeout | undefined
 
-const channel = connect((msg) => {
+const connected = connectToParent((msg) => {
   handle(msg).catch((err) => void fail(err))
 })
+if (!connected) {
+  process.stderr.write('trainer-worker: not started as a worker process (no IPC channel)\n')
+  process.exit(2)
+}
+const channel = connected
 
 function flushProgress(): void {
   if (flushTimer) clearTimeout(flushTimer)
@@ -82,11 +59,10 @@ const listener: SessionListener = {
   }
 }
 
+/** Ends the worker once the parent has read every message (the exit handshake). */
 async function exitWith(code: number): Promise<never> {
   flushProgress()
-  // Give the last messages a moment on the pipe; Electron's parentPort has no send callback.
-  await new Promise((r) => setTimeout(r, 20))
-  process.exit(code)
+  return channel.exit(code)
 }
 
 async function fail(err: unknown): Promise<never> {
@@ -167,7 +143,9 @@ async function handle(msg: ToWorker): Promise<void> {
       session?.update(msg.live)
       return
     case 'probe': {
-      const report = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
+      const loaded = await loadBackend(msg.backend ?? 'auto', undefined, msg.threads)
+      // The status bar and About list the WebGPU adapters whichever backend the settings force.
+      const report = { ...loaded, gpu: loaded.gpu ?? (await listGpuAdapters()) }
       await channel.post({ type: 'backend', report })
       await exitWith(0)
       return

@@ -16,6 +16,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Train' }
   },
   { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue'), meta: { title: 'Runs' } },
+  {
+    path: '/playground',
+    name: 'playground',
+    component: () => import('./views/PlaygroundView.vue'),
+    meta: { title: 'Playground' }
+  },
   // `?run=<id>&step=<n>` opens a sample of a run in the explorer (issue #8).
   {
     path: '/explore',

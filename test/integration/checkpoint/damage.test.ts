@@ -181,7 +181,9 @@ describe('damaged checkpoints, failing disks, mismatches', () => {
       "EROFS: read-only file system, open 'state.json'"
     )
     expect(await session.run()).toBe('paused')
-    expect(session.record.message).toMatch(/the run folder is not writable/)
+    expect(session.record.message).toMatch(
+      /the folder is not writable\. Training paused; earlier checkpoints are intact\. Check the folder's permissions/
+    )
     expect(await checkpointNames(path.join(runDir, 'checkpoints'))).toEqual(['ckpt-000005'])
     session.dispose()
   })

@@ -1,11 +1,9 @@
 /**
  * electron-builder.yml, the fuse hook and the icons, checked without the Electron binary (which
- * this test cannot assume): the config against electron-builder 25.1.8's own schema, every
- * `files`/`asarUnpack` pattern against the files on disk, the fuse hook against synthetic fuse
- * wires. packaged-layout.test.ts runs electron-builder itself on this config.
+ * this test cannot assume): the config against electron-builder 26's own schema, every
+ * `files`/`asarUnpack` pattern against the files on disk, the `electronFuses` values. packaged-layout.test.ts runs electron-builder itself on this config.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { globSync } from 'tinyglobby'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +11,6 @@ import {
   BUILD_ENTRIES,
   at,
   ensureBuilt,
-  fuses,
   icons,
   isRecord,
   loadConfig,
@@ -46,7 +43,7 @@ beforeAll(() => {
 })
 
 describe('electron-builder.yml', () => {
-  it('is accepted by electron-builder 25.1.8 itself', async () => {
+  it('is accepted by electron-builder 26 itself', async () => {
     // The same validation `electron-builder` runs before packaging (schema with no unknown keys).
     const { validateConfiguration } = requireFromRoot('app-builder-lib/out/util/config/config') as {
       validateConfiguration: (cfg: unknown, logger: unknown) => Promise<void>
@@ -56,7 +53,8 @@ describe('electron-builder.yml', () => {
     }
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined()
     const version = (requireFromRoot('app-builder-lib/package.json') as { version: string }).version
-    expect(version).toBe('25.1.8')
+    // 26 is the first with `electronFuses` and with the deb's AppArmor profile (Ubuntu 24.04+).
+    expect(Number(version.split('.')[0])).toBeGreaterThanOrEqual(26)
   })
 
   it('names the app', () => {
@@ -139,6 +137,28 @@ describe('electron-builder.yml', () => {
         'tfjs-backend-wasm-threaded-simd.worker.js'
       ])
     )
+    // Dawn's addon for the webgpu backend, every platform's copy (each installer drops the others).
+    const dawn = matches('**/node_modules/webgpu/dist/**').map((f) =>
+      path.relative(root, f).split(path.sep).join('/')
+    )
+    expect(dawn).toEqual(
+      expect.arrayContaining([
+        'node_modules/webgpu/dist/linux-x64/dawn.node',
+        'node_modules/webgpu/dist/win32-x64/dawn.node',
+        'node_modules/webgpu/dist/darwin-universal/dawn.node'
+      ])
+    )
+  })
+
+  it("ships only the installer's own platform of Dawn's addon", () => {
+    const own: Record<string, string> = { linux: 'linux-x64', win: 'win32-x64', mac: 'darwin-universal' }
+    for (const [platform, keep] of Object.entries(own)) {
+      const ignore = strings(at(config, platform, 'files'), `${platform}.files`)
+        .filter((p) => p.startsWith('!'))
+        .map((p) => p.slice(1))
+      const kept = globSync(['node_modules/webgpu/dist/*/dawn.node'], { cwd: root, ignore })
+      expect(kept, `${platform} keeps only ${keep}`).toEqual([`node_modules/webgpu/dist/${keep}/dawn.node`])
+    }
   })
 
   it('does not rebuild N-API addons (no Electron headers download)', () => {
@@ -146,133 +166,32 @@ describe('electron-builder.yml', () => {
   })
 })
 
-describe('fuses (build/fuses.cjs as afterPack)', () => {
-  it('is wired as the afterPack hook', () => {
-    expect(config.afterPack).toBe('./build/fuses.cjs')
-    expect(typeof fuses.afterPack).toBe('function')
+describe('fuses (electronFuses)', () => {
+  it('sets the hardening fuses through electron-builder, with no afterPack hook', () => {
+    expect(config.afterPack).toBeUndefined()
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      // The app serves its pages from app://, so file:// needs no extra privileges.
+      grantFileProtocolExtraPrivileges: false,
+      resetAdHocDarwinSignature: true
+    })
   })
+})
 
-  it('sets the hardening fuses on every platform, asar integrity where Electron checks it', () => {
-    for (const platform of ['linux', 'win32', 'darwin']) {
-      expect(fuses.fusesFor(platform), platform).toMatchObject({
-        runAsNode: false,
-        enableNodeOptionsEnvironmentVariable: false,
-        enableNodeCliInspectArguments: false,
-        onlyLoadAppFromAsar: true,
-        enableCookieEncryption: true
-      })
-    }
-    expect(fuses.fusesFor('win32').enableEmbeddedAsarIntegrityValidation).toBe(true)
-    expect(fuses.fusesFor('darwin').enableEmbeddedAsarIntegrityValidation).toBe(true)
-    expect(fuses.fusesFor('linux')).not.toHaveProperty('enableEmbeddedAsarIntegrityValidation')
-  })
-
-  /** A binary-like blob with one fuse wire per `wires` entry, as Electron lays it out. */
-  function fakeBinary(dir: string, wires: string[], version = fuses.WIRE_VERSION): string {
-    const parts: Buffer[] = [Buffer.from('\x7fELF junk before')]
-    for (const w of wires) {
-      parts.push(
-        fuses.SENTINEL,
-        Buffer.from([version, w.length]),
-        Buffer.from(w, 'latin1'),
-        Buffer.from('junk between')
-      )
-    }
-    const file = path.join(dir, `bin-${wires.length}-${version}`)
-    writeFileSync(file, Buffer.concat(parts))
-    return file
-  }
-
-  it('flips the wire bytes, in every slice of a universal binary, and leaves the rest alone', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gs-fuses-'))
-    try {
-      // Electron's default wire: runAsNode on, cookie encryption off, NODE_OPTIONS on, inspect on,
-      // asar integrity off, only-asar off, v8 snapshot off, file:// privileges on, one removed fuse.
-      const file = fakeBinary(dir, ['10110001r', '10110001r'])
-      const before = readFileSync(file)
-      const report = fuses.flipFuses(file, fuses.fusesFor('darwin'))
-      expect(report).toEqual([
-        { before: '10110001r', after: '01001101r' },
-        { before: '10110001r', after: '01001101r' }
-      ])
-      const after = readFileSync(file)
-      expect(after.length).toBe(before.length)
-      const changed = [...after].filter((b, i) => b !== before[i]).length
-      expect(changed).toBe(2 * 6) // six fuses per wire differ from the defaults
-      expect(fuses.readFuses(file)).toMatchObject({
-        runAsNode: 'off',
-        enableCookieEncryption: 'on',
-        enableNodeOptionsEnvironmentVariable: 'off',
-        enableNodeCliInspectArguments: 'off',
-        enableEmbeddedAsarIntegrityValidation: 'on',
-        onlyLoadAppFromAsar: 'on',
-        loadBrowserProcessSpecificV8Snapshot: 'off',
-        grantFileProtocolExtraPrivileges: 'on'
-      })
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-
-  it('refuses binaries it cannot fuse instead of shipping them unfused', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'gs-fuses-'))
-    try {
-      const none = path.join(dir, 'none')
-      writeFileSync(none, 'no wire here')
-      expect(() => fuses.flipFuses(none, { runAsNode: false })).toThrow(/no Electron fuse wire/)
-      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011'], 2), { runAsNode: false })).toThrow(
-        /wire version 2/
-      )
-      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011']), { onlyLoadAppFromAsar: true })).toThrow(
-        /not in the wire/
-      )
-      expect(() => fuses.flipFuses(fakeBinary(dir, ['r011']), { runAsNode: false })).toThrow(/removed/)
-      expect(() => fuses.flipFuses(fakeBinary(dir, ['1011']), { noSuchFuse: true })).toThrow(/unknown fuse/)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
-
-  it('as afterPack, finds the binary that carries the wire on each platform', async () => {
-    // Where electron-builder leaves the Electron binary in appOutDir, renamed after the product.
-    const cases = [
-      { platform: 'linux', rel: ['gan-studio'], integrity: 'off' },
-      { platform: 'win32', rel: ['GAN Studio.exe'], integrity: 'on' },
-      {
-        platform: 'darwin',
-        rel: [
-          'GAN Studio.app',
-          'Contents',
-          'Frameworks',
-          'Electron Framework.framework',
-          'Electron Framework'
-        ],
-        integrity: 'on'
-      }
-    ]
-    for (const c of cases) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'gs-afterpack-'))
-      try {
-        const file = path.join(dir, ...c.rel)
-        mkdirSync(path.dirname(file), { recursive: true })
-        writeFileSync(
-          file,
-          Buffer.concat([fuses.SENTINEL, Buffer.from([fuses.WIRE_VERSION, 9]), Buffer.from('10110001r')])
-        )
-        if (c.platform === 'darwin' && process.platform === 'darwin') continue // would ad-hoc codesign a fake app
-        await fuses.afterPack({
-          appOutDir: dir,
-          electronPlatformName: c.platform,
-          packager: { appInfo: { productFilename: 'GAN Studio' }, executableName: 'gan-studio' }
-        })
-        const state = fuses.readFuses(file)
-        expect(state.runAsNode, c.platform).toBe('off')
-        expect(state.onlyLoadAppFromAsar, c.platform).toBe('on')
-        expect(state.enableEmbeddedAsarIntegrityValidation, c.platform).toBe(c.integrity)
-      } finally {
-        rmSync(dir, { recursive: true, force: true })
-      }
-    }
+describe('AppArmor (Ubuntu 24.04+)', () => {
+  it("the deb carries electron-builder's AppArmor profile and installs it", () => {
+    // FpmTarget copies templates/linux/apparmor-profile.tpl into resources/ and after-install.tpl
+    // copies it to /etc/apparmor.d; a yml override of either would have to keep that.
+    expect(at(config, 'deb', 'afterInstall')).toBeUndefined()
+    expect(at(config, 'deb', 'appArmorProfile')).toBeUndefined()
+    const tpl = path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'linux')
+    expect(readFileSync(path.join(tpl, 'apparmor-profile.tpl'), 'utf8')).toMatch(/userns/)
+    expect(readFileSync(path.join(tpl, 'after-install.tpl'), 'utf8')).toContain('/etc/apparmor.d/')
   })
 })
 
@@ -291,7 +210,7 @@ describe('icons', () => {
       expect([meta.width, meta.height], `${n}x${n}.png`).toEqual([n, n])
     }
     const big = await sharp(path.join(root, 'build', 'icon.png')).metadata()
-    expect(big.width).toBeGreaterThanOrEqual(512) // electron-builder 25's minimum for deriving .icns
+    expect(big.width).toBeGreaterThanOrEqual(512) // electron-builder's minimum for deriving .icns
     expect(at(config, 'linux', 'icon')).toBe('build/icons')
     expect(at(config, 'mac', 'icon')).toBe('build/icon.png')
     expect(at(config, 'win', 'icon')).toBe('build/icon.ico')

@@ -43,17 +43,40 @@ export function strings(v: unknown, what: string): string[] {
   return v
 }
 
-/** build/fuses.cjs, the afterPack hook that sets the Electron fuses. */
-export interface FusesModule {
-  afterPack: (context: unknown) => Promise<void>
-  flipFuses: (file: string, fuses: Record<string, boolean>) => { before: string; after: string }[]
-  readFuses: (file: string) => Record<string, string>
-  fusesFor: (platform: string) => Record<string, boolean>
-  FUSE_INDEX: Record<string, number>
-  SENTINEL: Buffer
-  WIRE_VERSION: number
+/**
+ * Electron's fuse wire, read the way @electron/fuses (which electron-builder's `electronFuses`
+ * uses) lays it out: the sentinel, one byte of wire version, one byte of length, then one byte per
+ * fuse, '0' off, '1' on, 'r' removed. Names in FuseV1Options order.
+ */
+export const fuses = {
+  SENTINEL: Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX', 'ascii'),
+  WIRE_VERSION: 1,
+  NAMES: [
+    'runAsNode',
+    'enableCookieEncryption',
+    'enableNodeOptionsEnvironmentVariable',
+    'enableNodeCliInspectArguments',
+    'enableEmbeddedAsarIntegrityValidation',
+    'onlyLoadAppFromAsar',
+    'loadBrowserProcessSpecificV8Snapshot',
+    'grantFileProtocolExtraPrivileges'
+  ] as const,
+  /** The first wire in `file` as name -> 'on' | 'off' | 'removed' | other byte. */
+  readFuses(file: string): Record<string, string> {
+    const bin = readFileSync(file)
+    const at = bin.indexOf(fuses.SENTINEL)
+    if (at === -1) throw new Error(`no Electron fuse wire in ${file}`)
+    const wire = at + fuses.SENTINEL.length
+    const length = bin[wire + 1] ?? 0
+    const out: Record<string, string> = {}
+    fuses.NAMES.forEach((name, index) => {
+      if (index >= length) return
+      const b = bin[wire + 2 + index] ?? 0
+      out[name] = b === 0x31 ? 'on' : b === 0x30 ? 'off' : b === 0x72 ? 'removed' : `0x${b.toString(16)}`
+    })
+    return out
+  }
 }
-export const fuses = requireFromRoot('./build/fuses.cjs') as FusesModule
 
 /** scripts/make-icons.cjs */
 export interface IconsModule {

@@ -2,6 +2,8 @@
 import { BACKEND_CHOICES, type BackendChoice } from '../../../shared/hyperparams'
 import { loadBackend } from '../../engine/backend'
 import { physicalCoreCount } from '../../engine/thread-count'
+import { listGpuAdapters } from '../../engine/backend-webgpu'
+import { describeGpuAdapter, describeGpuAdapters } from '../../../shared/gpu-adapters'
 import { parseArgs, type FlagSpec } from '../args'
 import type { CliIo } from '../io'
 import { THREADS_FLAG, threadsFlag } from '../threads-flag'
@@ -17,6 +19,8 @@ const FLAGS: Record<string, FlagSpec> = {
 function advice(variant: string): string {
   if (variant.endsWith('-gpu'))
     return 'needs Linux/Windows x64, an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1, and an npm install that can download libtensorflow'
+  if (variant.endsWith('-webgpu'))
+    return 'needs a GPU with a Vulkan (Linux), Direct3D 12 (Windows) or Metal (macOS) driver; a software adapter is used only with --backend webgpu'
   if (variant.endsWith('tfjs-node'))
     return 'reinstall on a machine that can reach the TensorFlow download host: npm install @tensorflow/tfjs-node'
   return ''
@@ -25,20 +29,23 @@ function advice(variant: string): string {
 export async function doctorCommand(argv: string[], io: CliIo): Promise<number> {
   const { flags } = parseArgs(argv, FLAGS)
   if (flags.help) {
-    io.stdout('Usage: gan-studio doctor [--json] [--backend auto|tensorflow|wasm|cpu] [--threads N]\n')
+    io.stdout(`Usage: gan-studio doctor [--json] [--backend ${BACKEND_CHOICES.join('|')}] [--threads N]\n`)
     return 0
   }
-  const report = await loadBackend(
+  const loaded = await loadBackend(
     (flags.backend ?? 'auto') as BackendChoice,
     undefined,
     threadsFlag(flags.threads)
   )
+  // The adapters are listed whichever backend was asked for.
+  const report = { ...loaded, gpu: loaded.gpu ?? (await listGpuAdapters()) }
   if (flags.json) {
     io.stdout(JSON.stringify(report, null, 2) + '\n')
     return 0
   }
   const lines = [
     `Active backend: ${report.active} (${report.variant})`,
+    ...(report.gpuAdapter ? [`GPU adapter:    ${describeGpuAdapter(report.gpuAdapter)}`] : []),
     `TensorFlow.js:  ${report.tfjsVersion}`,
     `CPU threads:    ${report.cpuThreads} logical, ${physicalCoreCount()} physical`,
     ...(report.wasmThreads
@@ -48,6 +55,9 @@ export async function doctorCommand(argv: string[], io: CliIo): Promise<number> 
       : []),
     ...(report.threadsProblem ? [`                ${report.threadsProblem}`] : []),
     `Platform:       ${report.platform}, Node ${report.nodeVersion}`,
+    '',
+    'WebGPU adapters (Dawn):',
+    ...describeGpuAdapters(report.gpu).map((l) => `  ${l}`),
     '',
     'Backends tried, in order:'
   ]

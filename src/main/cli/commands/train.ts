@@ -4,79 +4,21 @@
  */
 import path from 'node:path'
 import { StudioError } from '../../../shared/errors'
-import {
-  AUGMENT_KINDS,
-  BACKEND_CHOICES,
-  LOSS_KINDS,
-  MODEL_KINDS,
-  OPTIMIZER_KINDS,
-  hyperparamsSchema,
-  type BackendChoice,
-  type HyperparamsInput
-} from '../../../shared/hyperparams'
+import { BACKEND_CHOICES, type BackendChoice } from '../../../shared/hyperparams'
 import { loadBackend } from '../../engine/backend'
 import { listDatasets } from '../../engine/data/datasets'
 import { openSession } from '../../engine/session'
 import type { SessionMode } from '../../engine/session-types'
 import { newRunDirProblem, newRunId, runsDir } from '../../engine/runs/store'
-import { UsageError, flagHelp, parseArgs, resolveDataDir, type FlagSpec, type ParsedFlags } from '../args'
+import { UsageError, flagHelp, parseArgs, resolveDataDir, type FlagSpec } from '../args'
+import { HYPERPARAM_FLAGS, hyperparamsFromFlags } from '../hyperparam-flags'
 import type { CliIo } from '../io'
 import { THREADS_FLAG, threadsFlag } from '../threads-flag'
 import { ProgressBar, formatDuration, formatFd } from '../progress'
 
+/** The hyperparameter flags (from the schema), then the command's own. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  dataset: { type: 'string', help: 'dataset id: mnist, fashion-mnist or an imported one (default mnist)' },
-  model: { type: 'enum', values: MODEL_KINDS, help: `model: ${MODEL_KINDS.join(', ')} (default dcgan)` },
-  steps: { type: 'int', min: 1, max: 10_000_000, help: 'total training steps (default 2000)' },
-  batch: { type: 'int', min: 1, max: 1024, help: 'batch size (default 64)' },
-  seed: { type: 'int', min: 0, max: 2 ** 31 - 1, help: 'random seed (default 1)' },
-  latent: { type: 'int', min: 1, max: 1024, help: 'latent size (default 64)' },
-  width: { type: 'number', min: 0.125, max: 4, help: 'model width multiplier (default 0.5)' },
-  'lr-g': {
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    max: 1,
-    help: 'generator learning rate (default 2e-4)'
-  },
-  'lr-d': {
-    type: 'number',
-    min: 0,
-    exclusiveMin: true,
-    max: 1,
-    help: 'discriminator learning rate (default 2e-4)'
-  },
-  lr: { type: 'number', min: 0, exclusiveMin: true, max: 1, help: 'both learning rates' },
-  beta1: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta1 (default 0.5)' },
-  beta2: { type: 'number', min: 0, max: 0.999999, help: 'Adam beta2 (default 0.999)' },
-  'd-steps': { type: 'int', min: 1, max: 10, help: 'discriminator steps per generator step (default 1)' },
-  'optimizer-g': {
-    type: 'enum',
-    values: OPTIMIZER_KINDS,
-    help: `generator optimizer: ${OPTIMIZER_KINDS.join(', ')} (default adam)`
-  },
-  'optimizer-d': {
-    type: 'enum',
-    values: OPTIMIZER_KINDS,
-    help: `discriminator optimizer: ${OPTIMIZER_KINDS.join(', ')} (default adam)`
-  },
-  momentum: { type: 'number', min: 0, max: 0.999999, help: 'momentum of sgd-momentum (default 0.9)' },
-  'rms-decay': { type: 'number', min: 0, max: 0.999999, help: 'RMSProp mean-square decay (default 0.9)' },
-  r1: { type: 'number', min: 0, max: 1000, help: 'R1 penalty weight gamma on real images (default 0 = off)' },
-  loss: { type: 'enum', values: LOSS_KINDS, help: `loss: ${LOSS_KINDS.join(', ')} (default ns)` },
-  ema: { type: 'number', min: 0, max: 0.999999, help: 'EMA decay of G (default 0.999; 0 turns it off)' },
-  'spectral-norm': { type: 'bool', help: 'spectral normalisation in D' },
-  diffaugment: {
-    type: 'list',
-    values: AUGMENT_KINDS,
-    help: `DiffAugment policies: ${AUGMENT_KINDS.join(',')}`
-  },
-  conditional: { type: 'bool', help: 'class-conditional GAN (labelled datasets)' },
-  'clip-norm': { type: 'number', min: 0, help: 'global-norm gradient clipping (0 = off)' },
-  'sample-every': { type: 'int', min: 1, help: 'steps between sample grids (default 100)' },
-  'checkpoint-every': { type: 'int', min: 1, help: 'steps between checkpoints (default 500)' },
-  'log-every': { type: 'int', min: 1, help: 'steps between metric records (default 10)' },
-  keep: { type: 'int', min: 1, max: 1000, help: 'checkpoints to keep besides pinned ones (default 5)' },
+  ...HYPERPARAM_FLAGS,
   out: { type: 'string', help: 'run folder (default <data-dir>/runs/<new id>)' },
   name: { type: 'string', help: 'run name shown in the studio' },
   resume: { type: 'string', help: 'continue the run in this folder from its latest checkpoint' },
@@ -91,56 +33,6 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', help: 'data folder (default $GAN_STUDIO_HOME or ~/.gan-studio)' },
   json: { type: 'bool', help: 'one JSON object per line on stdout' },
   help: { type: 'bool', help: 'show this help' }
-}
-
-/** CLI flag → hyperparameter field. */
-const FIELD_OF_FLAG: Record<string, keyof HyperparamsInput> = {
-  dataset: 'dataset',
-  model: 'model',
-  steps: 'steps',
-  batch: 'batchSize',
-  seed: 'seed',
-  latent: 'latentDim',
-  width: 'width',
-  'lr-g': 'lrG',
-  'lr-d': 'lrD',
-  beta1: 'beta1',
-  beta2: 'beta2',
-  'd-steps': 'dSteps',
-  'optimizer-g': 'optimizerG',
-  'optimizer-d': 'optimizerD',
-  momentum: 'momentum',
-  'rms-decay': 'rmsDecay',
-  r1: 'r1Gamma',
-  loss: 'loss',
-  ema: 'ema',
-  'spectral-norm': 'spectralNorm',
-  diffaugment: 'diffAugment',
-  conditional: 'conditional',
-  'clip-norm': 'clipNorm',
-  'sample-every': 'sampleEvery',
-  'checkpoint-every': 'checkpointEvery',
-  'log-every': 'logEvery',
-  keep: 'keep'
-}
-
-/** The hyperparameters given on the command line (only those given). */
-export function hyperparamsFromFlags(flags: ParsedFlags): Partial<HyperparamsInput> {
-  const out: Record<string, unknown> = {}
-  if (flags.lr !== undefined) {
-    out.lrG = flags.lr
-    out.lrD = flags.lr
-  }
-  for (const [flag, field] of Object.entries(FIELD_OF_FLAG))
-    if (flags[flag] !== undefined) out[field] = flags[flag]
-  const parsed = hyperparamsSchema.partial().safeParse(out)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const field = String(issue?.path[0] ?? '')
-    const flag = Object.entries(FIELD_OF_FLAG).find(([, f]) => f === field)?.[0] ?? field
-    throw new UsageError(`--${flag}: ${issue?.message ?? 'invalid value'}`)
-  }
-  return out as Partial<HyperparamsInput>
 }
 
 export const TRAIN_HELP = `Usage: gan-studio train [flags]

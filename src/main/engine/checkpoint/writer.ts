@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import { syncDir, writeFileSynced } from '../durable-fs'
 import { writeFileAtomic } from '../runs/store'
 import { readBest } from './best'
 import {
@@ -29,25 +30,6 @@ export type HostTensors = Partial<
  * process here to prove every stage is safe.
  */
 export type WriteHook = (stage: string) => void | Promise<void>
-
-async function writeSynced(file: string, data: Uint8Array | string): Promise<void> {
-  const fh = await fs.open(file, 'w')
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await fs.open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
 
 /** Throws if any value is NaN or infinite: a broken model is never written over good ones. */
 export function assertFinite(tensors: HostTensors): void {
@@ -92,7 +74,7 @@ export async function saveCheckpoint(
   const put = async (rel: string, data: Uint8Array | string): Promise<void> => {
     const full = path.join(tmp, rel)
     await fs.mkdir(path.dirname(full), { recursive: true })
-    await writeSynced(full, data)
+    await writeFileSynced(full, data)
     const bytes = typeof data === 'string' ? Buffer.from(data) : data
     files[rel] = { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }
     await hook(`file:${rel}`)
@@ -117,7 +99,7 @@ export async function saveCheckpoint(
       await put(`${group}/tensors.json`, JSON.stringify(index))
     }
     const manifest: CheckpointManifest = { formatVersion: CHECKPOINT_FORMAT_VERSION, step: state.step, files }
-    await writeSynced(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1))
+    await writeFileSynced(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1))
     for (const sub of new Set(Object.keys(files).map((f) => path.dirname(f))))
       await syncDir(path.join(tmp, sub))
     await hook('fsync-dir')

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
+import { writeFileSynced } from '../durable-fs'
 
 export const DATASET_FORMAT_VERSION = 1
 
@@ -48,16 +49,6 @@ export function fingerprintOf(images: Uint8Array, labels?: Uint16Array): string 
   h.update(images)
   if (labels) h.update(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength))
   return h.digest('hex')
-}
-
-async function writeFileSynced(file: string, data: Uint8Array | string): Promise<void> {
-  const fh = await fs.open(file, 'w')
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
 }
 
 /**

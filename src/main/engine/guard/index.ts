@@ -7,11 +7,12 @@
  * the next failure stops the run with a message saying what happened and what to try.
  */
 import path from 'node:path'
-import type { RunEvent, StepMetrics } from '../../../shared/domain'
+import type { RunEvent } from '../../../shared/domain'
+import type { LiveHyperparams } from '../../../shared/hyperparams'
 import { checkpointName } from '../checkpoint/format'
 import { findLatestCheckpoint } from '../checkpoint/reader'
 import { restoreTensors } from '../checkpoint/trainer-io'
-import { RUN_FILES, readMetrics, writeFileAtomic } from '../runs/store'
+import { RUN_FILES, trimMetrics } from '../runs/store'
 import type { GanTrainer } from '../trainer'
 
 /** Rollbacks allowed per session; the next non-finite update after these stops the run. */
@@ -19,7 +20,9 @@ export const MAX_ROLLBACKS = 3
 
 /** What the session should do after a non-finite update. */
 export type GuardOutcome =
-  { stop: false; event: RunEvent; restoredStep: number } | { stop: true; event: RunEvent; message: string }
+  /** Continue from `restoredStep` with the `live` hyperparameters (the session applies them). */
+  | { stop: false; event: RunEvent; restoredStep: number; live: LiveHyperparams }
+  | { stop: true; event: RunEvent; message: string }
 
 export class TrainingGuard {
   /** Rollbacks done in this session. */
@@ -28,8 +31,9 @@ export class TrainingGuard {
 
   /**
    * Handles `skipped` non-finite updates seen in the log window ending at the trainer's current
-   * step: restores the latest checkpoint of `runDir` into the trainer, halves both learning
-   * rates and trims metrics.jsonl to the restored step. Returns the event to record.
+   * step: restores the latest checkpoint of `runDir` into the trainer and trims metrics.jsonl to
+   * the restored step. Returns the event to record and the halved learning rates, which the
+   * session applies like any live change (so run.json and the UI get them too).
    */
   async recover(trainer: GanTrainer, runDir: string, skipped: number): Promise<GuardOutcome> {
     const badStep = trainer.step
@@ -67,13 +71,13 @@ export class TrainingGuard {
       where = `no checkpoint exists yet, so training continues from step ${badStep} without the skipped update${skipped === 1 ? '' : 's'}`
     }
     const next = { lrG: lrG / 2, lrD: lrD / 2 }
-    trainer.setLive(next)
     const message =
       `Non-finite loss or gradient: ${skipped} update${skipped === 1 ? ' was' : 's were'} skipped before step ${badStep}; ${where}, ` +
       `and both learning rates were halved (lrG ${lrG} → ${next.lrG}, lrD ${lrD} → ${next.lrD}). Rollback ${this.rollbacks} of ${MAX_ROLLBACKS}.`
     return {
       stop: false,
       restoredStep,
+      live: next,
       event: {
         kind: 'rollback',
         step: restoredStep,
@@ -94,15 +98,4 @@ export class TrainingGuard {
       }
     }
   }
-}
-
-/** Drops metric records after `step` (they are replayed after a rollback). */
-async function trimMetrics(runDir: string, step: number): Promise<void> {
-  const kept: StepMetrics[] = await readMetrics(runDir, -1)
-  const before = kept.filter((m) => m.step <= step)
-  if (before.length === kept.length) return
-  await writeFileAtomic(
-    path.join(runDir, RUN_FILES.metrics),
-    before.map((m) => JSON.stringify(m)).join('\n') + (before.length ? '\n' : '')
-  )
 }

@@ -12,11 +12,17 @@ import { RmsProp } from './rmsprop'
 export function createOptimizer(
   config: Hyperparams,
   net: 'generator' | 'discriminator',
-  weights: ReadonlyMap<string, tf.Variable>
+  weights: ReadonlyMap<string, tf.Variable>,
+  /** The live learning rate, read at every update (see GanTrainer.setLive). */
+  lr: () => number
 ): Optimizer {
   const kind = net === 'generator' ? config.optimizerG : config.optimizerD
-  const lr = net === 'generator' ? config.lrG : config.lrD
-  const adam = { lr, beta1: config.beta1, beta2: config.beta2, epsilon: 1e-8 }
+  const live = {
+    get lr(): number {
+      return lr()
+    }
+  }
+  const adam = Object.assign(live, { beta1: config.beta1, beta2: config.beta2, epsilon: 1e-8 })
   switch (kind) {
     case 'adam':
       return new Adam(adam, weights)
@@ -25,8 +31,8 @@ export function createOptimizer(
     case 'extragradient':
       return new ExtraAdam(adam, weights)
     case 'rmsprop':
-      return new RmsProp({ lr, decay: config.rmsDecay, epsilon: 1e-8 }, weights)
+      return new RmsProp(Object.assign(live, { decay: config.rmsDecay, epsilon: 1e-8 }), weights)
     case 'sgd-momentum':
-      return new Momentum({ lr, momentum: config.momentum }, weights)
+      return new Momentum(Object.assign(live, { momentum: config.momentum }), weights)
   }
 }

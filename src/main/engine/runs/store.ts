@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { RunEvent, RunRecord, SampleInfo, StepMetrics } from '../../../shared/domain'
+import { writeFileSynced } from '../durable-fs'
 import { appendJsonl, readJsonl } from './jsonl'
 
 export function runsDir(dataDir: string): string {
@@ -47,13 +48,7 @@ export async function newRunDirProblem(
 /** Writes a file atomically: temp file, fsync, rename. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`
-  const fh = await fs.open(tmp, 'w')
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
+  await writeFileSynced(tmp, data)
   try {
     await fs.rename(tmp, file)
   } catch (err) {
@@ -87,6 +82,20 @@ export async function appendEvents(runDir: string, events: readonly RunEvent[]):
 export async function readMetrics(runDir: string, sinceStep = -1): Promise<StepMetrics[]> {
   const all = await readJsonl<StepMetrics>(path.join(runDir, RUN_FILES.metrics))
   return all.filter((m) => m.step > sinceStep)
+}
+
+/**
+ * Drops metric records after `step`: a resumed or rolled-back run replays those steps, and the
+ * history must not hold them twice.
+ */
+export async function trimMetrics(runDir: string, step: number): Promise<void> {
+  const all = await readMetrics(runDir)
+  const kept = all.filter((m) => m.step <= step)
+  if (kept.length === all.length) return
+  await writeFileAtomic(
+    path.join(runDir, RUN_FILES.metrics),
+    kept.map((m) => JSON.stringify(m)).join('\n') + (kept.length ? '\n' : '')
+  )
 }
 
 export async function readEvents(runDir: string): Promise<RunEvent[]> {

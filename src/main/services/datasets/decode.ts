@@ -5,7 +5,8 @@
  * on the background colour, resized by crop/letterbox/stretch, converted to grey or sRGB.
  */
 import { promises as fs } from 'node:fs'
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp as SharpPipeline } from 'sharp'
+import { loadSharp } from './sharp'
 import { BmpError, decodeBmp, readBmpHeader } from './bmp'
 import { parseHexColor, type ImportOptions } from './options'
 
@@ -118,6 +119,7 @@ export async function decodeFile(
 }
 
 async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<DecodeResult> {
+  const sharp = await loadSharp()
   let head: Uint8Array
   try {
     head = await readHead(abs, 64)
@@ -167,6 +169,7 @@ async function decodeUnguarded(abs: string, opts: ImportOptions): Promise<Decode
 }
 
 async function decodeBmpFile(abs: string, opts: ImportOptions): Promise<DecodeResult> {
+  const sharp = await loadSharp()
   try {
     const header = readBmpHeader(await readHead(abs, 64))
     if (header.width * header.height > opts.maxPixels)
@@ -192,7 +195,7 @@ async function decodeBmpFile(abs: string, opts: ImportOptions): Promise<DecodeRe
 }
 
 /** The shared tail of the pipeline: flatten, fit, colour, raw bytes of exactly the requested shape. */
-async function finish(pipeline: Sharp, opts: ImportOptions): Promise<Uint8Array> {
+async function finish(pipeline: SharpPipeline, opts: ImportOptions): Promise<Uint8Array> {
   const fit = opts.fit === 'crop' ? 'cover' : opts.fit === 'letterbox' ? 'contain' : 'fill'
   const pad = { ...parseHexColor(opts.padColor), alpha: 1 }
   // Flatten before resizing so letterbox bars are the pad colour, not transparent.

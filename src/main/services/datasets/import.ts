@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from './sharp'
 import { StudioError } from '../../../shared/errors'
 import { datasetDir, readDatasetIndex, writeDatasetCache, type DatasetIndex } from '../../engine/data/cache'
 import { DEFAULT_DECODE_TIMEOUT_MS, decodeFile, type DecodeResult } from './decode'
@@ -88,6 +88,8 @@ export async function importDataset(
       'conflict',
       `A dataset named '${name}' already exists (imported from ${existing.source}). Choose another --name, or remove it first: gan-studio dataset remove ${name}`
     )
+  // Loaded here so a broken libvips fails this import once, with the reason, before any file.
+  const sharp = await loadSharp()
   // libvips would otherwise start one thread per core for each of our two decodes.
   sharp.concurrency(1)
   sharp.cache(false)
@@ -363,6 +365,7 @@ async function importIdx(
   options: ImportOptions,
   hooks: ImportHooks
 ): Promise<ImportResult> {
+  const sharp = await loadSharp()
   const { signal, onProgress } = hooks
   onProgress?.({
     phase: 'scanning',

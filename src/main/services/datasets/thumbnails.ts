@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import sharp from 'sharp'
+import { loadSharp } from './sharp'
 import type { ThumbnailPage } from '../../../shared/contract'
 import { datasetDir, type DatasetIndex } from '../../engine/data/cache'
 
@@ -54,6 +54,7 @@ export async function writeContactSheets(
   shape: [number, number, number],
   info: ThumbnailsInfo
 ): Promise<void> {
+  const sharp = await loadSharp()
   const [size, , channels] = shape
   const per = size * size * channels
   const count = images.length / per
@@ -96,6 +97,7 @@ export async function thumbnailPage(
   offset: number,
   limit: number
 ): Promise<ThumbnailPage> {
+  const sharp = await loadSharp()
   const [size, , channels] = index.shape
   const per = size * size * channels
   const start = Math.max(0, Math.min(offset, index.count))

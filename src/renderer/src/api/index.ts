@@ -4,12 +4,13 @@
  * page's own host, with the token from the URL. Stores import `studio` from here; nothing else
  * touches window.studio.
  */
-import { reviveErrors, type StudioApi } from '../../../shared/contract'
+import type { StudioApi } from '../../../shared/contract'
+import { bridgedStudio } from './bridge'
 import { createWsStudio, readToken, wsUrlFor } from './ws-transport'
 
 function connect(): StudioApi {
-  // Errors crossing contextBridge arrive as plain { code, message }: make them StudioErrors again.
-  if (typeof window !== 'undefined' && window.studio) return reviveErrors(window.studio)
+  // contextBridge refuses Proxies in payloads and flattens errors: bridge.ts handles both.
+  if (typeof window !== 'undefined' && window.studio) return bridgedStudio(window.studio)
   const token = readToken(window.location, window.sessionStorage) ?? ''
   // Without a token every request fails with `unauthorized`, which the UI shows with advice.
   return createWsStudio({ wsUrl: wsUrlFor(window.location), httpOrigin: window.location.origin, token })

@@ -1,6 +1,6 @@
 import { shallowRef, watch, type Ref } from 'vue'
 import type { StepMetrics } from '../../../shared/domain'
-import type { XY } from '../utils/series'
+import { EmaSmoother, type XY } from '../utils/series'
 
 /** Metric keys the charts draw. */
 export type MetricKey =
@@ -64,19 +64,19 @@ export function useMetricSeries(
   let lastBuiltStep = Number.NaN
   let mode: XMode = xMode.value
   let weight = smoothing.value
-  let ema: Record<MetricKey, { last: number; n: number }> = fresh()
+  let ema = fresh(weight)
   let pts = empty()
 
-  function fresh(): Record<MetricKey, { last: number; n: number }> {
-    return Object.fromEntries(KEYS.map((k) => [k, { last: 0, n: 0 }])) as unknown as Record<
+  function fresh(w: number): Record<MetricKey, EmaSmoother> {
+    return Object.fromEntries(KEYS.map((k) => [k, new EmaSmoother(w)])) as unknown as Record<
       MetricKey,
-      { last: number; n: number }
+      EmaSmoother
     >
   }
 
   function update(): void {
     const ms = metrics.value
-    const w = Math.min(Math.max(smoothing.value, 0), 0.999)
+    const w = smoothing.value
     const first = ms[0]
     const rebuild =
       ms !== source ||
@@ -90,7 +90,7 @@ export function useMetricSeries(
       built = 0
       mode = xMode.value
       weight = w
-      ema = fresh()
+      ema = fresh(w)
       pts = empty()
       firstStep = first?.step ?? Number.NaN
     }
@@ -101,19 +101,10 @@ export function useMetricSeries(
       for (const k of KEYS) {
         const y = valueOf(m, k)
         if (y === undefined) continue
-        if (RAW.has(k)) {
-          // A score belongs to the step it was computed at (the record may come a little later).
-          pts[k].push({ x: mode === 'step' ? (m.quality?.step ?? m.step) : x, y })
-          continue
-        }
-        if (!Number.isFinite(y) || w === 0) {
-          pts[k].push({ x, y })
-          continue
-        }
-        const e = ema[k]
-        e.last = e.last * w + (1 - w) * y
-        e.n++
-        pts[k].push({ x, y: e.last / (1 - Math.pow(w, e.n)) })
+        // A score belongs to the step it was computed at (the record may come a little later),
+        // and is drawn as it is: it is computed every sampleEvery steps, not every record.
+        if (RAW.has(k)) pts[k].push({ x: mode === 'step' ? (m.quality?.step ?? m.step) : x, y })
+        else pts[k].push({ x, y: ema[k].next(y) })
       }
     }
     built = ms.length

@@ -23,6 +23,8 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const reports = ref<Record<string, DatasetReport>>({})
   /** The import this window started, while it runs and after it ends (until dismissed). */
   const currentImport = ref<ImportProgress | null>(null)
+  /** A folder picked in the app's File › Import Dataset… dialog, waiting for the import form. */
+  const offeredSource = ref<string | null>(null)
   let unsubscribe: (() => void) | null = null
 
   const builtins = computed(() => items.value.filter((d) => d.builtin))
@@ -128,7 +130,22 @@ export const useDatasetsStore = defineStore('datasets', () => {
     unsubscribe = null
   }
 
+  /** Opens the import form with `source` filled in (the Datasets view shows the form). */
+  function offerImport(source: string): void {
+    offeredSource.value = source
+  }
+
+  /** The offered folder, once: the import form takes it when it opens. */
+  function takeOfferedSource(): string | null {
+    const s = offeredSource.value
+    offeredSource.value = null
+    return s
+  }
+
   return {
+    offeredSource,
+    offerImport,
+    takeOfferedSource,
     items,
     loaded,
     loading,

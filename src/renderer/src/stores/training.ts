@@ -11,6 +11,7 @@ import type {
 } from '../api'
 import type { Hyperparams, LiveHyperparams } from '../../../shared/hyperparams'
 import type { RunEvent, RunRecord, RunStatus, StepMetrics } from '../../../shared/domain'
+import { liveChangeOf } from '../../../shared/live-change'
 import { useNotifyStore } from './notify'
 
 /** The Train view's run state: a run status, or `idle` when no run is open. */
@@ -112,6 +113,9 @@ export const useTrainingStore = defineStore('training', () => {
 
   function applyRunEvent(e: RunEventMessage): void {
     events.value = [...events.value, e.event]
+    // A live change, the user's or the NaN guard's halved learning rates: the run now uses these.
+    const live = liveChangeOf(e.event)
+    if (live && record.value) record.value = { ...record.value, config: { ...record.value.config, ...live } }
     if (e.event.kind === 'warning' || e.event.kind === 'error') {
       notify.push(
         e.event.kind === 'error' ? 'error' : 'warning',

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { hyperparamsSchema, liveHyperparamsSchema, type Hyperparams } from '../../../shared/hyperparams'
+import { fieldShape } from '../../../shared/schema-fields'
 
 /** A field of the Train form, derived from the shared schema (kind, choices, limits, default). */
 export interface HyperparamField {
@@ -84,50 +85,19 @@ export const OPTION_LABELS: Record<string, string> = {
   color: 'Colour'
 }
 
-interface Introspected {
-  kind: HyperparamField['kind']
-  options: Array<string | number>
-  min?: number
-  max?: number
-  integer: boolean
-}
+type Introspected = Pick<HyperparamField, 'kind' | 'options' | 'min' | 'max' | 'integer'>
 
-/** Reads a zod schema's shape without depending on zod's private classes beyond `def.type`. */
+/** The form's view of a field: the shared reading of the schema, with anything else as text. */
 function introspect(schema: z.ZodType): Introspected {
-  let s = schema as unknown as { def: { type: string; innerType?: unknown }; unwrap?: () => unknown }
-  while (s.def.type === 'default' || s.def.type === 'optional') s = s.def.innerType as typeof s
-  const any = s as unknown as {
-    def: { type: string; checks?: Array<{ _zod?: { def?: { check?: string; format?: string } } }> }
-    options?: unknown[]
-    element?: { options?: unknown[] }
-    minValue?: number | null
-    maxValue?: number | null
-    isInt?: boolean
-    format?: string | null
+  const f = fieldShape(schema)
+  const r: Introspected = {
+    kind: f.kind === 'other' ? 'text' : f.kind,
+    options: f.options,
+    integer: f.integer
   }
-  switch (any.def.type) {
-    case 'number': {
-      const integer = any.isInt === true || (any.format ?? '').includes('int')
-      const r: Introspected = { kind: 'number', options: [], integer }
-      if (typeof any.minValue === 'number' && Number.isFinite(any.minValue)) r.min = any.minValue
-      if (typeof any.maxValue === 'number' && Number.isFinite(any.maxValue)) r.max = any.maxValue
-      return r
-    }
-    case 'boolean':
-      return { kind: 'boolean', options: [], integer: false }
-    case 'enum':
-      return { kind: 'select', options: (any.options ?? []) as string[], integer: false }
-    case 'union': {
-      const opts = ((any.options ?? []) as Array<{ value?: unknown; def?: { values?: unknown[] } }>).map(
-        (o) => (o.value ?? o.def?.values?.[0]) as string | number
-      )
-      return { kind: 'select', options: opts, integer: false }
-    }
-    case 'array':
-      return { kind: 'multi', options: (any.element?.options ?? []) as string[], integer: false }
-    default:
-      return { kind: 'text', options: [], integer: false }
-  }
+  if (f.min !== undefined) r.min = f.min
+  if (f.max !== undefined) r.max = f.max
+  return r
 }
 
 function limitsHint(f: Introspected): string | undefined {

@@ -62,27 +62,32 @@ export function lttb(points: readonly XY[], threshold: number): readonly XY[] {
 }
 
 /**
- * Exponential moving average with TensorBoard's debiasing, so the first points are not pulled
- * towards zero. `weight` 0 returns the input; non-finite values pass through unsmoothed and do
- * not poison the average.
+ * A running exponential moving average with TensorBoard's debiasing, so the first points are not
+ * pulled towards zero. `weight` 0 returns its input; non-finite values pass through unsmoothed
+ * and do not poison the average. The charts feed it point by point as metrics arrive.
  */
+export class EmaSmoother {
+  private readonly weight: number
+  private last = 0
+  private n = 0
+
+  constructor(weight: number) {
+    this.weight = Math.min(Math.max(weight, 0), 0.999)
+  }
+
+  next(y: number): number {
+    if (!Number.isFinite(y) || this.weight === 0) return y
+    this.last = this.last * this.weight + (1 - this.weight) * y
+    this.n++
+    return this.last / (1 - Math.pow(this.weight, this.n))
+  }
+}
+
+/** `points` smoothed by an EmaSmoother. */
 export function emaSmooth(points: readonly XY[], weight: number): readonly XY[] {
   if (weight <= 0) return points
-  const w = Math.min(weight, 0.999)
-  const out: XY[] = new Array<XY>(points.length)
-  let last = 0
-  let n = 0
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i] as XY
-    if (!Number.isFinite(p.y)) {
-      out[i] = p
-      continue
-    }
-    last = last * w + (1 - w) * p.y
-    n++
-    out[i] = { x: p.x, y: last / (1 - Math.pow(w, n)) }
-  }
-  return out
+  const ema = new EmaSmoother(weight)
+  return points.map((p) => (Number.isFinite(p.y) ? { x: p.x, y: ema.next(p.y) } : p))
 }
 
 /** Index of the first point with x >= value (points sorted by x). */

@@ -15,6 +15,7 @@ describe('backend loader', () => {
         throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory')
       if (name === '@tensorflow/tfjs-node')
         throw Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' })
+      if (name === 'webgpu') throw new Error('dawn.node: simulated load failure')
       return real(name)
     }
     const report = await loadBackend('auto', importer)
@@ -22,18 +23,27 @@ describe('backend loader', () => {
     expect(tf.getBackend()).toBe('wasm')
     expect(report.attempts.map((a) => [a.variant, a.ok])).toEqual([
       ['@tensorflow/tfjs-node-gpu', false],
+      ['@tensorflow/tfjs-backend-webgpu', false],
       ['@tensorflow/tfjs-node', false],
       ['@tensorflow/tfjs-backend-wasm', true]
     ])
     expect(report.attempts[0]?.reason).toBe(
       'libcudart.so.11.0: cannot open shared object file: No such file or directory'
     )
-    expect(report.attempts[1]?.reason).toMatch(/package not installed/)
+    expect(report.attempts[1]?.reason).toBe(
+      'the webgpu package (Dawn) did not load: dawn.node: simulated load failure'
+    )
+    expect(report.gpu).toEqual({
+      adapters: [],
+      note: 'the webgpu package (Dawn) did not load: dawn.node: simulated load failure'
+    })
+    expect(report.attempts[2]?.reason).toMatch(/package not installed/)
   })
 
   it('falls back to cpu when wasm fails too', async () => {
     const importer: ModuleImporter = async (name) => {
-      if (name.includes('tfjs-node') || name.includes('wasm')) throw new Error(`simulated failure of ${name}`)
+      if (name.includes('tfjs-node') || name.includes('wasm') || name === 'webgpu')
+        throw new Error(`simulated failure of ${name}`)
       return real(name)
     }
     const report = await loadBackend('auto', importer)

@@ -47,7 +47,7 @@ describe('gradient norms', () => {
 
   it('equal |Δw| / lr of a plain SGD step, globally and per layer', async () => {
     const lr = 0.01
-    const t = tinyTrainer(data, {
+    const t = await tinyTrainer(data, {
       optimizerG: 'sgd-momentum',
       optimizerD: 'sgd-momentum',
       momentum: 0,
@@ -75,7 +75,7 @@ describe('gradient norms', () => {
   })
 
   it('average over the interval, leak no tensors, and are absent when tracking is off', async () => {
-    const t = tinyTrainer(data)
+    const t = await tinyTrainer(data)
     t.trainStep()
     await t.readAverages()
     const before = tf.memory().numTensors

@@ -124,4 +124,54 @@ describe('TheStatusBar', () => {
     expect(useNotifyStore().history.map((n) => n.message)).toContain('Settings were repaired')
     w.unmount()
   })
+
+  test('lists the WebGPU adapters (software ones marked) or why there are none', async () => {
+    const backend = {
+      active: 'wasm',
+      variant: '@tensorflow/tfjs-backend-wasm',
+      attempts: [],
+      tfjsVersion: '4',
+      cpuThreads: 2,
+      platform: 'linux',
+      nodeVersion: '20',
+      gpu: {
+        adapters: [
+          {
+            vendor: 'mesa',
+            architecture: 'software',
+            device: 'llvmpipe',
+            description: 'llvmpipe',
+            software: true
+          }
+        ]
+      }
+    }
+    const info = {
+      appVersion: '0.1.0',
+      versions: { node: '20' },
+      backend,
+      dataDir: '/tmp',
+      transport: 'serve'
+    }
+    fake.fn('app', 'info').mockResolvedValue({ ...info, platform: 'linux', notices: [] })
+    fake.fn('settings', 'get').mockResolvedValue({ theme: 'system' })
+    await useAppStore().load()
+    const w = mount(TheStatusBar, { global: { plugins: [pinia] } })
+    expect(w.text()).toContain('GPU: 0 hardware, 1 software adapter')
+    const title = w.find('[title*="WebGPU adapters"]').attributes('title')
+    expect(title).toContain(
+      'llvmpipe (vendor mesa, architecture software; software: used only with --backend webgpu)'
+    )
+    w.unmount()
+
+    const none = { ...backend, gpu: { adapters: [], note: 'Dawn found no Vulkan adapter: install a driver' } }
+    fake.fn('app', 'info').mockResolvedValue({ ...info, backend: none, platform: 'linux', notices: [] })
+    await useAppStore().load()
+    const w2 = mount(TheStatusBar, { global: { plugins: [pinia] } })
+    expect(w2.text()).toContain('GPU: none found')
+    expect(w2.find('[title*="WebGPU adapters"]').attributes('title')).toContain(
+      'none: Dawn found no Vulkan adapter: install a driver'
+    )
+    w2.unmount()
+  })
 })

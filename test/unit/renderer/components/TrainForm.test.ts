@@ -155,4 +155,31 @@ describe('Train form and controls', () => {
     expect(fake.fn('training', 'update')).toHaveBeenCalledWith({ runId: 'r2', live: { lrG: 0.0001 } })
     w.unmount()
   })
+
+  test('learning rates the NaN guard halved show in the form, with nothing left to apply', async () => {
+    fake
+      .fn('training', 'start')
+      .mockImplementation(async ({ config }: { config: ReturnType<typeof runRecord>['config'] }) =>
+        runRecord('r4', { config })
+      )
+    const w = mountTrain()
+    button(w, 'Start training').click()
+    await flushPromises()
+    const lrG = byLabel(w, 'Generator learning rate') as HTMLInputElement
+    const lrD = byLabel(w, 'Discriminator learning rate') as HTMLInputElement
+    expect([Number(lrG.value), Number(lrD.value)]).toEqual([2e-4, 2e-4])
+    fake.emit('run:event', {
+      runId: 'r4',
+      event: {
+        kind: 'rollback',
+        step: 20,
+        time: 1,
+        data: { before: { lrG: 2e-4, lrD: 2e-4 }, after: { lrG: 1e-4, lrD: 1e-4 } }
+      }
+    })
+    await flushPromises()
+    expect([Number(lrG.value), Number(lrD.value)]).toEqual([1e-4, 1e-4])
+    expect(w.findAll('button').some((b) => b.text() === 'Apply changes' && !b.element.disabled)).toBe(false)
+    w.unmount()
+  })
 })

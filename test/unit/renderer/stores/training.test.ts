@@ -94,9 +94,21 @@ describe('useTrainingStore', () => {
     expect(store.samples).toHaveLength(1)
     fake.emit('run:event', {
       runId: 'r3',
-      event: { kind: 'hyperparams', step: 50, time: 2, data: { lrG: 1e-4 } }
+      event: { kind: 'hyperparams', step: 50, time: 2, data: { before: { lrG: 2e-4 }, after: { lrG: 1e-4 } } }
     })
     expect(store.events[0]?.kind).toBe('hyperparams')
+    expect(store.record?.config.lrG).toBe(1e-4)
+    // The NaN guard halves both rates on its own: the open run shows what the trainer now uses.
+    fake.emit('run:event', {
+      runId: 'r3',
+      event: {
+        kind: 'rollback',
+        step: 40,
+        time: 3,
+        data: { before: { lrG: 1e-4, lrD: 2e-4 }, after: { lrG: 5e-5, lrD: 1e-4 } }
+      }
+    })
+    expect(store.record?.config).toMatchObject({ lrG: 5e-5, lrD: 1e-4 })
     fake.emit('training:status', { runId: 'r3', status: 'crashed', step: 51, message: 'worker died' })
     expect(store.description).toBe('Crashed at step 51 of 300: worker died')
     expect(useNotifyStore().history.at(-1)?.message).toBe('worker died')

@@ -45,7 +45,11 @@ describe('quality in the session', () => {
       expect(m.quality?.step).toBe(m.step)
       expect(m.quality?.samples).toBe(256)
       expect(Number.isFinite(m.quality?.fd)).toBe(true)
-      expect(m.quality?.classCoverage).toBeGreaterThanOrEqual(0)
+      // Covered classes out of 10: 256 images always land in at least one class.
+      const covered = (m.quality?.classCoverage ?? Number.NaN) * 10
+      expect(covered).toBeCloseTo(Math.round(covered), 9)
+      expect(Math.round(covered)).toBeGreaterThanOrEqual(1)
+      expect(Math.round(covered)).toBeLessThanOrEqual(10)
     }
     s.dispose()
     // The classifier's weights are freed with the session; nothing else stays behind.

@@ -9,8 +9,10 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openSession } from '../../../../../src/main/engine/session'
 import { readJsonl } from '../../../../../src/main/engine/runs/jsonl'
+import { readRunRecord } from '../../../../../src/main/engine/runs/store'
 import { tf } from '../../../../../src/main/engine/tf'
 import type { RunEvent, StepMetrics } from '../../../../../src/shared/domain'
+import { liveChangeOf } from '../../../../../src/shared/live-change'
 import { makeTinyDataset, tempDir } from '../../../../helpers/engine'
 
 const config = {
@@ -60,6 +62,12 @@ describe('non-finite guard', () => {
     })
     expect(s.config.lrG).toBe(1e-4)
     expect(s.config.lrD).toBe(1e-4)
+    // One source of truth: the optimizers, the record and run.json all have the halved rates.
+    expect([s.engine.optG.config.lr, s.engine.optD.config.lr]).toEqual([1e-4, 1e-4])
+    expect(s.record.config).toMatchObject({ lrG: 1e-4, lrD: 1e-4 })
+    const onDiskRecord = await readRunRecord(runDir)
+    expect(onDiskRecord?.config).toMatchObject({ lrG: 1e-4, lrD: 1e-4 })
+    expect(liveChangeOf(rb)).toEqual({ lrG: 1e-4, lrD: 1e-4 })
     expect(s.engine.step).toBe(40)
     // The history has no NaN and no duplicate steps: the window with the bad update was not logged.
     const metrics = await readJsonl<StepMetrics>(path.join(runDir, 'metrics.jsonl'))

@@ -12,8 +12,8 @@ export async function tinyData(count = 256): Promise<{ dataDir: string; data: Ca
   return { dataDir, data: await loadDataset(dataDir, 'tiny') }
 }
 
-/** A small mlp (or tiny dcgan) trainer with batch 8. */
-export function tinyTrainer(data: CachedDataset, extra: HyperparamsInput = {}): GanTrainer {
+/** A small mlp (or tiny dcgan) trainer with batch 8 (async: wgan-gp runs its gradient check first). */
+export function tinyTrainer(data: CachedDataset, extra: HyperparamsInput = {}): Promise<GanTrainer> {
   const config = hyperparamsSchema.parse({
     dataset: 'tiny',
     model: 'mlp',
@@ -23,7 +23,7 @@ export function tinyTrainer(data: CachedDataset, extra: HyperparamsInput = {}): 
     seed: 5,
     ...extra
   })
-  return new GanTrainer(
+  return GanTrainer.create(
     config,
     data,
     buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)

@@ -21,7 +21,7 @@ describe('losses', () => {
   for (const loss of LOSS_KINDS) {
     it(`${loss}: 30 steps, finite losses, flat tensor count`, async () => {
       const before = tf.memory().numTensors
-      const t = tinyTrainer(data, { loss })
+      const t = await tinyTrainer(data, { loss })
       const counts: number[] = []
       const losses: number[] = []
       for (let i = 0; i < 30; i++) {

@@ -26,7 +26,7 @@ describe('training options (a)', () => {
   for (const [name, extra] of cases) {
     it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {
       const before = tf.memory().numTensors
-      const t = tinyTrainer(data, extra)
+      const t = await tinyTrainer(data, extra)
       const counts: number[] = []
       for (let i = 0; i < 30; i++) {
         t.trainStep()

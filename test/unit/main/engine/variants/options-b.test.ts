@@ -39,7 +39,7 @@ describe('training options (b)', () => {
   for (const [name, extra] of cases) {
     it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {
       const before = tf.memory().numTensors
-      const t = tinyTrainer(data, extra)
+      const t = await tinyTrainer(data, extra)
       const counts: number[] = []
       for (let i = 0; i < 30; i++) {
         t.trainStep()

@@ -40,15 +40,15 @@ describe('training option checks', () => {
     await fs.rm(dataDir, { recursive: true, force: true })
   })
 
-  it('EMA decay 0 has no EMA; samples come from the raw generator', () => {
-    const t = tinyTrainer(data, { ema: 0 })
+  it('EMA decay 0 has no EMA; samples come from the raw generator', async () => {
+    const t = await tinyTrainer(data, { ema: 0 })
     expect(t.ema).toBeUndefined()
     expect(t.tensorGroups().ema.size).toBe(0)
     t.dispose()
   })
 
   it('spectral norm: every D kernel divided by σ has largest singular value ≈ 1', async () => {
-    const t = tinyTrainer(data, { spectralNorm: true })
+    const t = await tinyTrainer(data, { spectralNorm: true })
     for (let i = 0; i < 30; i++) t.trainStep()
     // A few more power iterations (each D update does one) tighten the estimate.
     for (let i = 0; i < 20; i++) t.D.powerIterate()
@@ -70,8 +70,8 @@ describe('training option checks', () => {
     t.dispose()
   })
 
-  it('conditional: the projection D and the concat G take labels; the grid shows a class per row', () => {
-    const t = tinyTrainer(data, { conditional: true })
+  it('conditional: the projection D and the concat G take labels; the grid shows a class per row', async () => {
+    const t = await tinyTrainer(data, { conditional: true })
     expect(t.archs.generator.conditioning).toEqual({ classes: 10, mode: 'concat' })
     expect(t.archs.discriminator.conditioning).toEqual({ classes: 10, mode: 'projection' })
     expect(t.D.weights.has('embed/kernel')).toBe(true)
@@ -89,7 +89,7 @@ describe('training option checks', () => {
 
   it('clipping: a tiny clipNorm scales gradients below Adam epsilon, so the first D step shrinks', async () => {
     const delta = async (clipNorm: number): Promise<number> => {
-      const t = tinyTrainer(data, { clipNorm })
+      const t = await tinyTrainer(data, { clipNorm })
       const w = t.D.weights.get('dense1/kernel') as tf.Variable
       const before = (await w.data()).slice()
       t.trainStep()

@@ -41,8 +41,8 @@ describe('R1 penalty', () => {
   })
 
   it('changes only D’s update in the trainer, and draws nothing from the run’s PRNG', async () => {
-    const plain = tinyTrainer(data)
-    const r1 = tinyTrainer(data, { r1Gamma: 10 })
+    const plain = await tinyTrainer(data)
+    const r1 = await tinyTrainer(data, { r1Gamma: 10 })
     plain.trainStep()
     r1.trainStep()
     const first = (m: Map<string, tf.Variable>): number[] => Array.from([...m.values()][0]!.dataSync())

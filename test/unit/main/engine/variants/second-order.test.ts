@@ -17,7 +17,7 @@ describe('second-order gradients', () => {
       it(`${backend}: the gradient of the gradient matches finite differences (${conv ? 'conv' : 'dense'} D)`, async () => {
         await loadBackend(backend)
         const before = tf.memory().numTensors
-        const r = checkSecondOrderGradients({ conv })
+        const r = await checkSecondOrderGradients({ conv })
         expect(r.reason).toBe('')
         expect(r.ok).toBe(true)
         expect(r.maxRelError).toBeLessThan(0.02)
@@ -43,16 +43,16 @@ describe('second-order gradients', () => {
     })
     const { data } = await tinyData(64)
     try {
-      const r = checkSecondOrderGradients({ conv: false })
+      const r = await checkSecondOrderGradients({ conv: false })
       expect(r.ok).toBe(false)
       expect(r.reason).toMatch(/differs from finite differences|failed/)
-      expect(() => tinyTrainer(data, { loss: 'wgan-gp' })).toThrow(
+      await expect(tinyTrainer(data, { loss: 'wgan-gp' })).rejects.toThrow(
         /WGAN-GP needs second-order gradients, which the cpu backend cannot compute for dense layers .*; use the hinge loss/
       )
     } finally {
       tf.registerGradient(original as tf.GradConfig)
     }
     clearSecondOrderCache()
-    expect(checkSecondOrderGradients({ conv: false }).ok).toBe(true)
+    expect((await checkSecondOrderGradients({ conv: false })).ok).toBe(true)
   })
 })

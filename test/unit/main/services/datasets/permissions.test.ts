@@ -1,7 +1,8 @@
 /**
  * A file without read permission must end as `unreadable`. Root reads anything, so when the tests
- * run as root the import runs in a child process dropped to the `nobody` user (uid 65534); where
- * that is impossible the case is skipped with the reason printed.
+ * run as root the import runs in a child process that loads the code as root and then drops to
+ * the `nobody` user (uid 65534) before importing: the checkout itself may lie anywhere, even in a
+ * folder nobody cannot enter. Where no user switch is possible the case is skipped with the reason.
  */
 import { spawnSync } from 'node:child_process'
 import { promises as fs } from 'node:fs'
@@ -16,6 +17,14 @@ import { pattern, permissionsAreEnforced } from '../../../../fixtures/images'
 const root = path.resolve(__dirname, '../../../../..')
 const NOBODY = 65534
 let tmp: string
+
+/** Why `nobody` cannot reach `dir` (an ancestor without search permission for others), if so. */
+async function unreachableForOthers(dir: string): Promise<string | undefined> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (((await fs.stat(d)).mode & 0o001) === 0) return `${d} cannot be entered by other users`
+    if (path.dirname(d) === d) return undefined
+  }
+}
 
 beforeAll(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'gan-perm-'))
@@ -37,37 +46,54 @@ async function makeFolder(): Promise<string> {
   return src
 }
 
-/** Runs the import as `nobody` and returns the per-file statuses it recorded. */
-async function importAsNobody(src: string, dataDir: string): Promise<Record<string, string> | string> {
+type Statuses = Record<string, string>
+
+/**
+ * Runs the import as `nobody` and returns the per-file statuses it recorded, or why that cannot
+ * be done here. The child starts as root, loads every module (so the checkout need not be
+ * readable by nobody), then switches user; only the temp folder has to be reachable.
+ */
+async function importAsNobody(
+  src: string,
+  dataDir: string
+): Promise<{ statuses: Statuses } | { skip: string }> {
+  const unreachable = await unreachableForOthers(tmp)
+  if (unreachable) return { skip: unreachable }
   const script = path.join(tmp, 'run.mts')
   const code = `
-import { importDataset } from ${JSON.stringify(path.join(root, 'src/main/services/datasets/import.ts'))}
-await importDataset(${JSON.stringify(dataDir)}, { source: ${JSON.stringify(src)}, name: 'perm', options: { size: 28 } })
+const { importDataset } = await import(${JSON.stringify(path.join(root, 'src/main/services/datasets/import.ts'))})
 const { readDatasetIndex } = await import(${JSON.stringify(path.join(root, 'src/main/engine/data/cache.ts'))})
+try {
+  process.setgroups([${NOBODY}])
+  process.setgid(${NOBODY})
+  process.setuid(${NOBODY})
+} catch (err) {
+  console.log(JSON.stringify({ skip: 'cannot switch to the nobody user here: ' + err.message }))
+  process.exit(0)
+}
+await importDataset(${JSON.stringify(dataDir)}, { source: ${JSON.stringify(src)}, name: 'perm', options: { size: 28 } })
 const index = await readDatasetIndex(${JSON.stringify(dataDir)}, 'perm')
-console.log(JSON.stringify(Object.fromEntries(index.files.map((f) => [f.path, f.status + ': ' + (f.reason ?? '')]))))
+console.log(JSON.stringify({ statuses: Object.fromEntries(index.files.map((f) => [f.path, f.status + ': ' + (f.reason ?? '')])) }))
 `
   await fs.writeFile(script, code, { mode: 0o644 })
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
-    uid: NOBODY,
-    gid: NOBODY,
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, HOME: tmp },
     timeout: 50_000
   })
   if (r.status !== 0)
-    return `child failed (${String(r.status)}): ${(r.stderr ?? String(r.error)).slice(0, 400)}`
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, string>
+    throw new Error(`the import as nobody failed (${String(r.status)}): ${r.stderr ?? String(r.error)}`)
+  return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { statuses: Statuses } | { skip: string }
 }
 
 describe('unreadable files', () => {
-  it('a file without read permission is imported as unreadable, the rest as usual', async () => {
+  it('a file without read permission is imported as unreadable, the rest as usual', async (ctx) => {
     const src = await makeFolder()
     const dataDir = path.join(tmp, 'data')
     await fs.mkdir(dataDir, { mode: 0o777 })
     await fs.chmod(dataDir, 0o777)
-    let statuses: Record<string, string> | string
+    let statuses: Statuses
     if (await permissionsAreEnforced(tmp)) {
       await importDataset(dataDir, { source: src, name: 'perm', options: { size: 28 } })
       const index = JSON.parse(
@@ -75,16 +101,16 @@ describe('unreadable files', () => {
       ) as { files: FileRecord[] }
       statuses = Object.fromEntries(index.files.map((f) => [f.path, `${f.status}: ${f.reason ?? ''}`]))
     } else if (process.getuid?.() === 0) {
-      statuses = await importAsNobody(src, dataDir)
+      const r = await importAsNobody(src, dataDir)
+      if ('skip' in r) {
+        console.log(`[permissions test] skipped: ${r.skip}`)
+        return ctx.skip(r.skip)
+      }
+      statuses = r.statuses
     } else {
-      console.log(
-        '[permissions test] skipped: permissions are not enforced and this process cannot switch user'
-      )
-      return
-    }
-    if (typeof statuses === 'string' && /EPERM|setuid|setgid/.test(statuses)) {
-      console.log(`[permissions test] skipped: cannot run as nobody here (${statuses})`)
-      return
+      const why = 'permissions are not enforced here and this process cannot switch user'
+      console.log(`[permissions test] skipped: ${why}`)
+      return ctx.skip(why)
     }
     expect(statuses).toEqual({
       'no permission.png': 'unreadable: no permission to read it',

@@ -11,6 +11,9 @@ import type { WorkerLauncher } from '../../../../../src/main/services/worker-lau
 import { latentForSeed } from '../../../../../src/main/engine/rng'
 import { readPngText } from '../../../../../src/main/imaging/png'
 import type { RunRecord } from '../../../../../src/shared/domain'
+import { OPEN_IMAGE_MAX_CHARS } from '../../../../../src/shared/contract'
+import { pngHead } from '../../../../../src/shared/png-chunks'
+import { compressedITxt, pngWithChunks, zlibBomb } from '../../../../fixtures/zlib-bomb'
 import { makeFixtureRun } from '../../engine/explorer/fixture'
 
 const noWorkers: WorkerLauncher = {
@@ -95,6 +98,20 @@ describe('explorer requests through the StudioService (in-process inference)', (
     ).rejects.toThrow('That file is not a PNG image')
   })
 
+  test('a PNG whose text inflates to gigabytes, or a payload over the limit, is refused with a message', async () => {
+    const bomb = pngWithChunks(compressedITxt('gan-studio', zlibBomb(2048)))
+    await expect(service.call('explorer:openImage', { png: bomb.toString('base64') })).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/inflates to more than 8 MB: it is not an image exported by GAN Studio/)
+    })
+    await expect(
+      service.call('explorer:openImage', { png: 'A'.repeat(OPEN_IMAGE_MAX_CHARS + 4) })
+    ).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/too large to read here/)
+    })
+  })
+
   test('PNG and strip exports land in exports/ and open again with their latents', async () => {
     const png = await service.call('export:png', {
       runId: 'svc-run',
@@ -106,6 +123,10 @@ describe('explorer requests through the StudioService (in-process inference)', (
     const bytes = readFileSync(path.join(dataDir, png.path))
     expect(readPngText(bytes)).toMatchObject({ run: 'svc-run', seed: '9', checkpoint: 'ckpt-000100' })
     const opened = await service.call('explorer:openImage', { png: bytes.toString('base64') })
+    // What the renderer sends (the chunks before the image data) opens the same way.
+    expect(
+      await service.call('explorer:openImage', { png: Buffer.from(pngHead(bytes)).toString('base64') })
+    ).toEqual(opened)
     expect(opened).toMatchObject({
       runId: 'svc-run',
       checkpoint: 'ckpt-000100',
