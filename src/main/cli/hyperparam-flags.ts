@@ -15,8 +15,7 @@ import { UsageError, type FlagSpec, type ParsedFlags } from './args'
 const FLAG_NAMES: Partial<Record<string, string>> = {
   batchSize: 'batch',
   latentDim: 'latent',
-  diffAugment: 'diffaugment',
-  r1Gamma: 'r1'
+  diffAugment: 'diffaugment'
 }
 
 /** What each field means, in a few words; a field without one is described by its name. */

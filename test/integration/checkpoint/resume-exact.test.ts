@@ -29,7 +29,7 @@ describe.each([
     'mlp',
     'optimistic Adam G, RMSProp D, R1',
     {
-      flags: ['--optimizer-g', 'optimistic-adam', '--optimizer-d', 'rmsprop', '--r1', '1'],
+      flags: ['--optimizer-g', 'optimistic-adam', '--optimizer-d', 'rmsprop', '--r1-gamma', '1'],
       gSlot: '/prev',
       dSlot: '/ms'
     }

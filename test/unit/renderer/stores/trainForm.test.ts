@@ -11,7 +11,7 @@ vi.mock('../../../../src/renderer/src/api', () => ({
 }))
 
 import { FIELDS, presetConfig, useTrainFormStore } from '../../../../src/renderer/src/stores/trainForm'
-import { PRESETS, hyperparamsSchema } from '../../../../src/shared/hyperparams'
+import { PRESETS, defaultHyperparams, hyperparamsSchema } from '../../../../src/shared/hyperparams'
 
 beforeEach(() => {
   Object.assign(fake, createFakeStudio())
