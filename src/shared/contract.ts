@@ -154,7 +154,7 @@ export const settingsSchema = z
     theme: z.enum(['system', 'light', 'dark']).default('system'),
     lastView: z.enum(VIEWS).default('datasets'),
     /** Preset the Train form starts from. */
-    lastPreset: z.string().max(64).default('quick-demo'),
+    lastPreset: z.string().max(64).default('mnist-default'),
     /** Runs that may train at the same time (each is its own process). */
     maxConcurrentRuns: z.number().int().min(1).max(8).default(1),
     /** Compute threads of the wasm backend in new runs; 0 = one per physical core. */

@@ -20,6 +20,20 @@ export interface StepMetrics {
    * comparable to published FID.
    */
   quality?: QualityScore
+  /** Mean gradient norms over the logged interval (computed on the device with the losses). */
+  gradNorm?: GradientNorms
+}
+
+/**
+ * L2 norms of each network's loss gradient w.r.t. its weights, before clipping: over all weights
+ * and per layer (the weights sharing a name prefix: `conv1/kernel` + `conv1/bias` → `conv1`).
+ * D's is the mean over its dSteps updates.
+ */
+export interface GradientNorms {
+  g: number
+  d: number
+  gLayers: Record<string, number>
+  dLayers: Record<string, number>
 }
 
 /** The app's quality score on a built-in dataset (engine/quality), computed at a sample interval. */
@@ -60,6 +74,31 @@ export interface RunRecord {
   appVersion: string
   /** Data dir whose datasets the run trains on (runs may live outside it, e.g. CLI --out). */
   dataDir?: string
+  /** GAN Studio FD summary, kept current by the session at every score. */
+  quality?: RunQuality
+}
+
+/** A run's quality-score summary (run.json), for the Runs table and `gan-studio runs`. */
+export interface RunQuality {
+  /** Lowest FD so far; its checkpoint is kept (checkpoints/best.json). */
+  best?: { fd: number; step: number }
+  /** The most recent score. */
+  latest?: { fd: number; step: number; classCoverage: number }
+  /** Why there is no score, in words (e.g. "no classifier for imported datasets"). */
+  unavailable?: string
+}
+
+/** What the UI and CLI say where an imported dataset's quality score would be. */
+export const NO_CLASSIFIER_MESSAGE = 'no classifier for imported datasets'
+
+/** Datasets the app ships a quality-score classifier for (assets/classifiers/). */
+export const SCORED_DATASETS: readonly string[] = ['mnist', 'fashion-mnist']
+
+/** Why a run has no quality score, or undefined when it has (or will have) one. */
+export function qualityUnavailable(run: Pick<RunRecord, 'quality' | 'dataset'>): string | undefined {
+  return (
+    run.quality?.unavailable ?? (SCORED_DATASETS.includes(run.dataset.id) ? undefined : NO_CLASSIFIER_MESSAGE)
+  )
 }
 
 export const RUN_EVENT_KINDS = [
@@ -99,6 +138,8 @@ export interface CheckpointInfo {
   step: number
   pinned: boolean
   latest: boolean
+  /** GAN Studio FD when this is the run's best checkpoint (checkpoints/best.json; never pruned). */
+  bestFd?: number
   bytes: number
   time: number
 }

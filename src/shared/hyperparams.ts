@@ -14,6 +14,19 @@ export type ModelKind = (typeof MODEL_KINDS)[number]
 export const LOSS_KINDS = ['ns', 'hinge', 'lsgan', 'wgan-gp'] as const
 export type LossKind = (typeof LOSS_KINDS)[number]
 
+/**
+ * Optimizers, chosen per network. `optimistic-adam` is Daskalakis et al. 2018; `extragradient`
+ * is the extragradient step with Adam as its base (Gidel et al. 2019, "Extra-Adam").
+ */
+export const OPTIMIZER_KINDS = [
+  'adam',
+  'rmsprop',
+  'sgd-momentum',
+  'optimistic-adam',
+  'extragradient'
+] as const
+export type OptimizerKind = (typeof OPTIMIZER_KINDS)[number]
+
 /** Image sizes the dcgan family supports. */
 export const IMAGE_SIZES = [28, 32, 64, 128] as const
 export type ImageSize = (typeof IMAGE_SIZES)[number]
@@ -55,10 +68,23 @@ export const hyperparamsSchema = z
     lrD: lr.default(2e-4),
     beta1: z.number().min(0).lt(1).default(0.5),
     beta2: z.number().min(0).lt(1).default(0.999),
+    /** Optimizer of the generator (Adam's beta1/beta2 also drive optimistic Adam and extragradient). */
+    optimizerG: z.enum(OPTIMIZER_KINDS).default('adam'),
+    /** Optimizer of the discriminator. */
+    optimizerD: z.enum(OPTIMIZER_KINDS).default('adam'),
+    /** Momentum of `sgd-momentum`. */
+    momentum: z.number().min(0).lt(1).default(0.9),
+    /** Decay of RMSProp's running mean square. */
+    rmsDecay: z.number().min(0).lt(1).default(0.9),
     dSteps: int(1, 10).default(1),
     loss: z.enum(LOSS_KINDS).default('ns'),
     /** WGAN-GP gradient-penalty weight. */
     gpWeight: z.number().min(0).max(1000).default(10),
+    /**
+     * R1 penalty weight γ (Mescheder et al. 2018): D's loss gains γ/2·E[|∇ₓD(x)|²] on real
+     * images. Works with every loss; 0 turns it off.
+     */
+    r1Gamma: z.number().min(0).max(1000).default(0),
     seed: int(0, 2 ** 31 - 1).default(1),
     steps: int(1, 10_000_000).default(2000),
     sampleEvery: int(1, 1_000_000).default(100),
@@ -114,6 +140,13 @@ export const PRESETS: ReadonlyArray<{
   values: HyperparamsInput
 }> = [
   {
+    id: 'mnist-default',
+    label: 'MNIST default',
+    description:
+      'The defaults of the Train form and the CLI, chosen by the sweep in bench/QUALITY.md for clean MNIST digits.',
+    values: { dataset: 'mnist' }
+  },
+  {
     id: 'quick-demo',
     label: 'Quick demo',
     description: 'A small DCGAN that shows digit strokes within a few hundred steps on any machine.',
@@ -153,6 +186,28 @@ export const PRESETS: ReadonlyArray<{
       batchSize: 32,
       diffAugment: ['translation', 'cutout', 'color'],
       ema: 0.999,
+      steps: 5000
+    }
+  },
+  {
+    id: 'fashion-mnist',
+    label: 'Fashion-MNIST',
+    description: 'The MNIST default on Fashion-MNIST, trained longer (bench/QUALITY.md).',
+    values: { dataset: 'fashion-mnist', steps: 4000 }
+  },
+  {
+    id: 'your-images-64',
+    label: 'Your images (64×64 RGB)',
+    description:
+      'For an imported folder of colour images at 64×64: DiffAugment, spectral norm in D and the hinge loss (bench/QUALITY.md).',
+    values: {
+      model: 'dcgan',
+      imageSize: 64,
+      width: 0.5,
+      batchSize: 32,
+      loss: 'hinge',
+      spectralNorm: true,
+      diffAugment: ['translation', 'color'],
       steps: 5000
     }
   },

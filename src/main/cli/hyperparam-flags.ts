@@ -43,7 +43,12 @@ const DESCRIPTIONS: Partial<Record<keyof Hyperparams, string>> = {
   spectralNorm: 'spectral normalisation in D',
   diffAugment: 'DiffAugment policies, comma-separated',
   conditional: 'class-conditional GAN (labelled datasets)',
-  clipNorm: 'global-norm gradient clipping; 0 is off'
+  clipNorm: 'global-norm gradient clipping; 0 is off',
+  optimizerG: 'generator optimizer',
+  optimizerD: 'discriminator optimizer',
+  momentum: 'momentum of sgd-momentum',
+  rmsDecay: 'RMSProp mean-square decay',
+  r1Gamma: 'R1 penalty weight gamma on real images; 0 is off'
 }
 
 /** `sampleEvery` → `sample-every`, `lrG` → `lr-g`. */

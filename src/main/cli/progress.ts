@@ -10,6 +10,12 @@ export function formatDuration(seconds: number): string {
     : `${m}:${String(r).padStart(2, '0')}`
 }
 
+/** GAN Studio FD as the CLI prints it: two decimals below 100, none above. */
+export function formatFd(fd: number): string {
+  if (!Number.isFinite(fd)) return '—'
+  return fd < 100 ? fd.toFixed(2) : fd.toFixed(0)
+}
+
 export function progressLine(
   done: number,
   total: number,

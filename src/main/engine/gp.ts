@@ -53,6 +53,18 @@ export function gradientPenalty(
   return tf.mean(tf.square(tf.sub(norms, 1))) as tf.Scalar
 }
 
+/**
+ * R1 penalty (Mescheder, Geiger & Nowozin 2018, "Which Training Methods for GANs do actually
+ * Converge?"): E[|∇ₓD(x)|²] on real images, without the γ/2 factor (the trainer applies it).
+ * It pushes D's gradient to zero on the data, which makes training converge locally where
+ * unregularised GANs circle. Second-order like WGAN-GP's penalty: call inside D's loss.
+ */
+export function r1Penalty(d: (x: tf.Tensor) => tf.Tensor, real: tf.Tensor): tf.Scalar {
+  const b = real.shape[0] ?? 0
+  const g = tf.grad((x: tf.Tensor) => tf.sum(d(x)))(real)
+  return tf.mean(tf.sum(tf.square(tf.reshape(g, [b, -1])), 1)) as tf.Scalar
+}
+
 /** Outcome of the second-order gradient check. */
 export interface SecondOrderCheck {
   ok: boolean
@@ -205,14 +217,22 @@ export function clearSecondOrderCache(): void {
   cache.clear()
 }
 
-/** The refusal message for a backend that cannot train WGAN-GP with the given model. */
-export function wganRefusal(backend: string, conv: boolean, check: SecondOrderCheck): string {
+/**
+ * The refusal message for a backend that cannot train a gradient penalty (WGAN-GP's, or R1 when
+ * `what` says so) with the given model.
+ */
+export function wganRefusal(
+  backend: string,
+  conv: boolean,
+  check: SecondOrderCheck,
+  what: 'WGAN-GP' | 'The R1 penalty' = 'WGAN-GP'
+): string {
   const layers = conv ? 'conv layers' : 'dense layers'
   const options = [
     ...(backend === 'cpu' ? [] : ['--backend cpu']),
     ...(conv ? ['the mlp model'] : []),
-    'the hinge loss'
+    ...(what === 'WGAN-GP' ? ['the hinge loss'] : ['r1Gamma 0'])
   ]
   const alternatives = `use ${options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options[options.length - 1] ?? ''}` : (options[0] ?? '')}`
-  return `WGAN-GP needs second-order gradients, which the ${backend} backend cannot compute for ${layers} (${check.reason}); ${alternatives}`
+  return `${what} needs second-order gradients, which the ${backend} backend cannot compute for ${layers} (${check.reason}); ${alternatives}`
 }

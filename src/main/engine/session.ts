@@ -5,7 +5,15 @@
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import type { QualityScore, RunEvent, RunRecord, RunStatus, StepMetrics } from '../../shared/domain'
+import {
+  NO_CLASSIFIER_MESSAGE,
+  type QualityScore,
+  type RunEvent,
+  type RunQuality,
+  type RunRecord,
+  type RunStatus,
+  type StepMetrics
+} from '../../shared/domain'
 import { StudioError, describeIoError } from '../../shared/errors'
 import {
   hyperparamsSchema,
@@ -19,6 +27,7 @@ import { APP_VERSION } from '../version'
 import { currentBackend, loadBackend } from './backend'
 import { backendFields, threadChange } from './run-threads'
 import { CHECKPOINT_FORMAT_VERSION, checkpointName, type CheckpointState } from './checkpoint/format'
+import { readBest, writeBest } from './checkpoint/best'
 import { findLatestCheckpoint, readCheckpoint, type LoadedCheckpoint } from './checkpoint/reader'
 import { readHostTensors, restoreTensors, resumeMismatches } from './checkpoint/trainer-io'
 import { removeStaleTemps, saveCheckpoint, type WriteHook } from './checkpoint/writer'
@@ -77,6 +86,10 @@ export class TrainingSession implements TrainingSessionApi {
   private coach: HealthCoach | undefined
   private qualityClassifier: QualityClassifier | null | undefined
   private pendingQuality: QualityScore | undefined
+  /** Best FD of the run so far (its checkpoint is named by checkpoints/best.json). */
+  private bestFd: number | undefined
+  /** Set when the latest score beat bestFd: a checkpoint of this step becomes the best one. */
+  private newBest: QualityScore | undefined
   private hook: WriteHook | undefined = crashHookFromEnv()
 
   /** The run's record without its config: that is always the trainer's (see `record`). */
@@ -186,6 +199,7 @@ export class TrainingSession implements TrainingSessionApi {
         })
       }
       session.resumedFrom = ckpt.name
+      session.bestFd = (await readBest(ckptDir))?.fd
       session.useHook(opts.checkpointHook)
       return session
     }
@@ -401,11 +415,17 @@ export class TrainingSession implements TrainingSessionApi {
             msPerStep: ms,
             imagesPerSec: (cfg().batchSize * 1000) / ms,
             time: Date.now(),
-            ...(this.pendingQuality ? { quality: this.pendingQuality } : {})
+            ...(this.pendingQuality ? { quality: this.pendingQuality } : {}),
+            ...(avg.gradNorm ? { gradNorm: avg.gradNorm } : {})
           }
           this.pendingQuality = undefined
           await appendMetrics(this.runDir, [m])
-          await this.coachWarnings((this.coach ??= new HealthCoach(cfg().loss)).onMetrics(m))
+          await this.coachWarnings(
+            (this.coach ??= new HealthCoach(cfg().loss)).onMetrics({
+              ...m,
+              ...(m.gradNorm ? { gradG: m.gradNorm.g, gradD: m.gradNorm.d } : {})
+            })
+          )
           this.listener.progress?.({
             ...m,
             totalSteps: cfg().steps,
@@ -413,6 +433,7 @@ export class TrainingSession implements TrainingSessionApi {
           })
         }
         if (sampleStep) await this.writeSample()
+        if (this.newBest && !(await this.keepBest())) return this.record.status
         if (s % cfg().checkpointEvery === 0 && s !== cfg().steps) {
           const ok = await this.checkpoint()
           if (!ok) return this.record.status
@@ -490,6 +511,7 @@ export class TrainingSession implements TrainingSessionApi {
     this.lastCheckpointStep = out.restoredStep
     this.lastSampleStep = Math.min(this.lastSampleStep, out.restoredStep)
     this.pendingQuality = undefined
+    this.newBest = undefined
     this.coach?.rewind(out.restoredStep)
     currentStep = this.trainer.step
     return true
@@ -516,13 +538,53 @@ export class TrainingSession implements TrainingSessionApi {
       }
     }
     const clf = this.qualityClassifier
-    if (!clf) return
+    if (!clf) {
+      if (!this.record.quality?.unavailable) await this.setQuality({ unavailable: NO_CLASSIFIER_MESSAGE })
+      return
+    }
     const images = t.renderQualityImages(256)
     try {
-      this.pendingQuality = { step: t.step, ...(await scoreImages(clf, images)) }
+      const q: QualityScore = { step: t.step, ...(await scoreImages(clf, images)) }
+      this.pendingQuality = q
+      const isBest = Number.isFinite(q.fd) && (this.bestFd === undefined || q.fd < this.bestFd)
+      if (isBest) this.newBest = q
+      const prevBest = this.record.quality?.best
+      await this.setQuality({
+        latest: { fd: q.fd, step: q.step, classCoverage: q.classCoverage },
+        ...(isBest ? { best: { fd: q.fd, step: q.step } } : prevBest ? { best: prevBest } : {})
+      })
     } finally {
       images.dispose()
     }
+  }
+
+  /** Records the run's quality summary in run.json (one small atomic write per score). */
+  private async setQuality(quality: RunQuality): Promise<void> {
+    this.stored = { ...this.stored, quality }
+    await writeRunRecord(this.runDir, this.record)
+  }
+
+  /**
+   * A new best FD: checkpoint this step (unless just saved) and point best.json at it, so the
+   * best model survives a later collapse and pruning. False when the checkpoint failed (paused).
+   */
+  private async keepBest(): Promise<boolean> {
+    const q = this.newBest
+    this.newBest = undefined
+    if (!q || q.step !== this.trainer.step) return true
+    if (!(await this.checkpoint())) return false
+    const dir = path.join(this.runDir, RUN_FILES.checkpoints)
+    const name = checkpointName(q.step)
+    await writeBest(dir, { name, step: q.step, fd: q.fd })
+    this.bestFd = q.fd
+    await this.emit({
+      kind: 'checkpoint',
+      step: q.step,
+      time: Date.now(),
+      message: `${name} is the best so far (GAN Studio FD ${q.fd.toFixed(2)}): kept until a better one comes`,
+      data: { best: true, fd: q.fd }
+    })
+    return true
   }
 
   /**

@@ -1,17 +1,25 @@
 /**
  * The GAN step loop's state and one training step: D updates (dSteps of them) then one G update,
- * each with its own Adam, then the EMA. All randomness comes from one Rng, so the same seed on
+ * each with its own optimizer (optim/create.ts), then the EMA. All randomness comes from one Rng, so the same seed on
  * the same backend gives the same numbers, and `snapshot()`/`restore()` continue a run exactly.
  */
+import type { GradientNorms } from '../../shared/domain'
 import type { Hyperparams, LiveHyperparams } from '../../shared/hyperparams'
 import { StudioError } from '../../shared/errors'
 import { applyAugment, drawAugmentParams, type AugmentParams } from './augment/diffaugment'
 import type { CachedDataset } from './data/cache'
-import { cachedSecondOrderCheck, checkSecondOrderGradients, gradientPenalty, wganRefusal } from './gp'
+import {
+  cachedSecondOrderCheck,
+  checkSecondOrderGradients,
+  gradientPenalty,
+  r1Penalty,
+  wganRefusal
+} from './gp'
 import { discriminatorLoss, generatorLoss, meanScore } from './losses'
 import type { GanArchs } from './models'
 import { Network } from './models/network'
-import { Adam, type AdamConfig } from './optim/adam'
+import { createOptimizer } from './optim/create'
+import type { Optimizer } from './optim/optimizer'
 import { Ema } from './optim/ema'
 import { Rng, type RngState } from './rng'
 import { tf } from './tf'
@@ -25,6 +33,7 @@ export interface TrainerCursor {
   /** Next index into the permutation. */
   position: number
   rng: RngState
+  /** Update counts of each network's optimizer (named for Adam, the first one; any kind now). */
   adamSteps: { generator: number; discriminator: number }
   emaUpdates: number
 }
@@ -38,7 +47,18 @@ export interface StepAverages {
   steps: number
   /** Updates skipped since the last read because a loss or gradient was NaN or infinite. */
   nonFinite: number
+  /** Mean gradient norms since the last read (absent when tracking is off). */
+  gradNorm?: GradientNorms
 }
+
+/** A weight's layer: its name without the last part (`bn2/gamma` → `bn2`). */
+export function layerOf(weightName: string): string {
+  const i = weightName.lastIndexOf('/')
+  return i < 0 ? weightName : weightName.slice(0, i)
+}
+
+/** Metric slots in the accumulator before the gradient norms. */
+const METRIC_SLOTS = 5
 
 /** Number of images in the fixed-latent sample grid. */
 export const SAMPLE_GRID = 64
@@ -46,8 +66,8 @@ export const SAMPLE_GRID = 64
 export class GanTrainer {
   readonly G: Network
   readonly D: Network
-  readonly optG: Adam
-  readonly optD: Adam
+  readonly optG: Optimizer
+  readonly optD: Optimizer
   readonly ema?: Ema
   readonly rng: Rng
   step = 0
@@ -60,9 +80,22 @@ export class GanTrainer {
    * Exercises the non-finite guard end to end.
    */
   poisonBatchAtStep: number | undefined
-  /** Sum of [lossD, lossG, dReal, dFake, skipped updates] since the last read, on the device. */
+  /**
+   * Sum since the last read, on the device, of [lossD, lossG, dReal, dFake, skipped updates,
+   * |∇G|, |∇D|, G's layer norms…, D's layer norms…]: one host read returns all of it.
+   */
   private acc: tf.Variable
+  /** Layer names in the accumulator's per-layer slots. */
+  private readonly gLayers: string[]
+  private readonly dLayers: string[]
+  /**
+   * Computes gradient norms on the device each update (default). Benchmarks turn it off to
+   * measure what it costs; the norms are then absent from readAverages().
+   */
+  trackGradients = true
   private accSteps = 0
+  /** Steps since the last read whose gradient norms are in the accumulator. */
+  private gradSteps = 0
   private readonly fixedZ: tf.Tensor2D
   private readonly pixels: number
   private readonly gNames: Map<string, string>
@@ -82,7 +115,7 @@ export class GanTrainer {
    * back with `await data()`, which the webgpu backend requires).
    */
   static async create(config: Hyperparams, data: CachedDataset, archs: GanArchs): Promise<GanTrainer> {
-    if (config.loss === 'wgan-gp')
+    if (config.loss === 'wgan-gp' || config.r1Gamma > 0)
       await checkSecondOrderGradients({ conv: archs.discriminator.layers.some((l) => l.kind === 'conv') })
     return new GanTrainer(config, data, archs)
   }
@@ -106,37 +139,30 @@ export class GanTrainer {
         `Conditional training needs a labelled dataset, but '${data.index.id}' has no labels: import it with labels from sub-folders, or turn conditional off`
       )
     }
-    if (config.loss === 'wgan-gp') {
+    if (config.loss === 'wgan-gp' || config.r1Gamma > 0) {
       const conv = archs.discriminator.layers.some((l) => l.kind === 'conv')
       const check = cachedSecondOrderCheck(conv)
       if (!check)
         throw new Error(
-          'construct wgan-gp trainers with GanTrainer.create: it checks second-order gradients first'
+          'construct wgan-gp and R1 trainers with GanTrainer.create: it checks second-order gradients first'
         )
-      if (!check.ok) throw new StudioError('unavailable', wganRefusal(tf.getBackend(), conv, check))
+      const what = config.loss === 'wgan-gp' ? 'WGAN-GP' : 'The R1 penalty'
+      if (!check.ok) throw new StudioError('unavailable', wganRefusal(tf.getBackend(), conv, check, what))
     }
     this.rng = new Rng(config.seed)
     this.G = new Network('generator', archs.generator, this.rng)
     this.D = new Network('discriminator', archs.discriminator, this.rng)
     // The learning rates are read from this.config at each update, never copied: a live change
     // (setLive) has one place to go.
-    const adam = (lr: 'lrG' | 'lrD'): AdamConfig => {
-      const trainer = this as GanTrainer
-      return {
-        get lr(): number {
-          return trainer.config[lr]
-        },
-        beta1: config.beta1,
-        beta2: config.beta2,
-        epsilon: 1e-8
-      }
-    }
-    this.optG = new Adam(adam('lrG'), this.G.weights)
-    this.optD = new Adam(adam('lrD'), this.D.weights)
+    const trainer = this as GanTrainer
+    this.optG = createOptimizer(config, 'generator', this.G.weights, () => trainer.config.lrG)
+    this.optD = createOptimizer(config, 'discriminator', this.D.weights, () => trainer.config.lrD)
     if (config.ema > 0) this.ema = new Ema(config.ema, this.G)
     this.epochSeed = this.rng.nextUint32()
     this.perm = new Rng(this.epochSeed).permutation(n)
-    this.acc = tf.tidy(() => tf.variable(tf.zeros([5]), false))
+    this.gLayers = [...new Set([...this.G.weights.keys()].map(layerOf))]
+    this.dLayers = [...new Set([...this.D.weights.keys()].map(layerOf))]
+    this.acc = tf.tidy(() => tf.variable(tf.zeros([this.accSize()]), false))
     const [h, w, c] = data.index.shape
     this.pixels = h * w * c
     // The sample grid's latents come from their own stream: the same grid for the whole run.
@@ -212,32 +238,76 @@ export class GanTrainer {
     return p ? applyAugment(x, p, this.config.diffAugment) : x
   }
 
+  private accSize(): number {
+    return METRIC_SLOTS + 2 + this.gLayers.length + this.dLayers.length
+  }
+
   /**
-   * Guards, clips and applies one update. On the device: the squared global gradient norm (plus
-   * the loss) is checked for NaN/∞ with x - x == 0 (kernels every backend has); a non-finite
-   * update is skipped inside Adam with tf.where, so no NaN ever reaches a weight, and counted in
-   * the accumulator the session reads once per log interval. With clipNorm > 0 the gradients are
-   * scaled by min(1, clipNorm / |g|). Returns the 0/1 "skipped" scalar (caller disposes).
+   * The guard's device-side numbers for one gradient: the squared global norm (plus the loss) is
+   * checked for NaN/∞ with x - x == 0 (kernels every backend has), so a non-finite update can be
+   * skipped inside the optimizer with tf.where and no host read; with clipNorm > 0 the scale
+   * min(1, clipNorm / |g|). With `layers`, also the norms [global, per layer…] for the metrics,
+   * from the same per-weight sums. The caller disposes everything returned.
    */
-  private guardedApply(
-    opt: Adam,
-    net: Network,
+  private guardTensors(
     grads: Record<string, tf.Tensor>,
-    loss: tf.Scalar
-  ): tf.Scalar {
-    const { ok, scale } = tf.tidy(() => {
-      const parts = Object.values(grads).map((g) => tf.sum(tf.square(g)))
+    loss: tf.Scalar,
+    layers?: string[]
+  ): { ok: tf.Tensor; scale?: tf.Tensor; norms?: tf.Tensor1D } {
+    return tf.tidy(() => {
+      const entries = Object.entries(grads).map(([k, g]) => [k, tf.sum(tf.square(g))] as const)
+      const parts = entries.map(([, p]) => p)
       const normSq = parts.length > 0 ? tf.addN(parts) : tf.scalar(0)
       const probe = tf.add(normSq, loss)
       const ok = tf.equal(tf.sub(probe, probe), 0)
       const clip = this.config.clipNorm
       const scale = clip > 0 ? tf.minimum(1, tf.div(clip, tf.add(tf.sqrt(normSq), 1e-6))) : undefined
-      return { ok, scale }
+      let norms: tf.Tensor1D | undefined
+      if (layers) {
+        const perLayer = layers.map((layer) => {
+          const mine = entries.filter(([k]) => layerOf(k) === layer).map(([, p]) => p)
+          return mine.length > 0 ? tf.addN(mine) : tf.scalar(0)
+        })
+        norms = tf.sqrt(tf.stack([normSq, ...perLayer])) as tf.Tensor1D
+      }
+      return { ok, ...(scale ? { scale } : {}), ...(norms ? { norms } : {}) }
     })
-    opt.apply(net.weights, grads, { ok, ...(scale ? { scale } : {}) })
-    const skipped = tf.tidy(() => tf.sub(1, tf.cast(ok, 'float32')) as tf.Scalar)
-    tf.dispose([ok, scale])
-    return skipped
+  }
+
+  /**
+   * One guarded update of `net` by `opt` on the loss `lossFn` (called once, or twice for the
+   * extragradient step: at the weights, then at the extrapolated weights, on the same batch and
+   * with the other network fixed). Returns the loss (of the evaluation the update used), the 0/1
+   * "skipped" scalar and, when tracking, the gradient norms at the current weights. The caller
+   * disposes all three. For extragradient on G, BatchNorm's running statistics see both passes.
+   */
+  private update(
+    opt: Optimizer,
+    net: Network,
+    lossFn: () => tf.Scalar,
+    names: Map<string, string>,
+    layers: string[]
+  ): { value: tf.Scalar; skipped: tf.Scalar; norms?: tf.Tensor1D } {
+    const vars = [...net.weights.values()]
+    let { value, grads } = tf.variableGrads(lossFn, vars)
+    let named = this.byName(grads, names)
+    let guard = this.guardTensors(named, value, this.trackGradients ? layers : undefined)
+    const norms = guard.norms
+    if (opt.extrapolate) {
+      const undo = opt.extrapolate(net.weights, named, {
+        ok: guard.ok,
+        ...(guard.scale ? { scale: guard.scale } : {})
+      })
+      tf.dispose([value, guard.ok, guard.scale, ...Object.values(grads)])
+      ;({ value, grads } = tf.variableGrads(lossFn, vars))
+      undo()
+      named = this.byName(grads, names)
+      guard = this.guardTensors(named, value)
+    }
+    opt.apply(net.weights, named, { ok: guard.ok, ...(guard.scale ? { scale: guard.scale } : {}) })
+    const skipped = tf.tidy(() => tf.sub(1, tf.cast(guard.ok, 'float32')) as tf.Scalar)
+    tf.dispose([guard.ok, guard.scale, ...Object.values(grads)])
+    return { value, skipped, ...(norms ? { norms } : {}) }
   }
 
   /** Renames a variableGrads result from tfjs variable names to our weight names. */
@@ -253,18 +323,18 @@ export class GanTrainer {
   /**
    * One training step: dSteps discriminator updates, one generator update, EMA. Options act here:
    * spectral norm (one power iteration per D update), DiffAugment on everything D sees, the
-   * WGAN-GP penalty, class conditioning, gradient clipping and the non-finite guard.
+   * WGAN-GP and R1 penalties, class conditioning, gradient clipping, the non-finite guard and the
+   * gradient norms (summed on the device with the losses).
    */
   trainStep(): void {
     const cfg = this.config
-    const dVars = [...this.D.weights.values()]
-    const gVars = [...this.G.weights.values()]
     let dReal: tf.Scalar | undefined
     let dFake: tf.Scalar | undefined
     let lossD: tf.Scalar | undefined
     let skipped: tf.Scalar = tf.scalar(0)
+    let dNorms: tf.Tensor | undefined
     for (let k = 0; k < cfg.dSteps; k++) {
-      tf.dispose([dReal, dFake, lossD])
+      tf.dispose(lossD)
       this.D.powerIterate()
       const real = this.nextBatch()
       const yReal = this.oneHot(this.batchLabels)
@@ -277,52 +347,71 @@ export class GanTrainer {
         cfg.loss === 'wgan-gp'
           ? Float32Array.from({ length: cfg.batchSize }, () => this.rng.uniform())
           : undefined
-      const { value, grads } = tf.variableGrads(() => {
+      const dOnReal = (x: tf.Tensor): tf.Tensor =>
+        this.D.apply(x, { training: true, ...(yReal ? { labels: yReal } : {}) })
+      const dLoss = (): tf.Scalar => {
+        // Called twice by the extragradient step: the scores of the evaluation used are kept.
+        tf.dispose([dReal, dFake])
         const r = this.augmented(real, augReal)
         const f = this.augmented(fake, augFake)
-        const rOut = this.D.apply(r, { training: true, ...(yReal ? { labels: yReal } : {}) })
+        const rOut = dOnReal(r)
         const fOut = this.D.apply(f, { training: true, ...(yFake ? { labels: yFake } : {}) })
         dReal = tf.keep(meanScore(cfg.loss, rOut))
         dFake = tf.keep(meanScore(cfg.loss, fOut))
-        const base = discriminatorLoss(cfg.loss, rOut, fOut)
-        if (!eps) return base
+        let loss = discriminatorLoss(cfg.loss, rOut, fOut)
         // Interpolates between real and fake pair up labels with the real ones (as in cGAN-GP codes).
-        const gp = gradientPenalty(
-          (x) => this.D.apply(x, { training: true, ...(yReal ? { labels: yReal } : {}) }),
-          r,
-          f,
-          eps
-        )
-        return tf.add(base, tf.mul(cfg.gpWeight, gp)) as tf.Scalar
-      }, dVars)
-      const s1 = this.guardedApply(this.optD, this.D, this.byName(grads, this.dNames), value)
-      const s2 = tf.add(skipped, s1) as tf.Scalar
-      tf.dispose([real, z, fake, yReal, yFake, skipped, s1, ...Object.values(grads)])
+        if (eps) loss = tf.add(loss, tf.mul(cfg.gpWeight, gradientPenalty(dOnReal, r, f, eps)))
+        if (cfg.r1Gamma > 0) loss = tf.add(loss, tf.mul(cfg.r1Gamma / 2, r1Penalty(dOnReal, r)))
+        return loss
+      }
+      const u = this.update(this.optD, this.D, dLoss, this.dNames, this.dLayers)
+      const s2 = tf.add(skipped, u.skipped) as tf.Scalar
+      if (u.norms) {
+        const n2 = dNorms ? tf.add(dNorms, u.norms) : u.norms
+        if (dNorms) tf.dispose([dNorms, u.norms])
+        dNorms = n2
+      }
+      tf.dispose([real, z, fake, yReal, yFake, skipped, u.skipped])
       skipped = s2
-      lossD = value
+      lossD = u.value
     }
     const z = this.latents(cfg.batchSize)
     const yFake = this.oneHot(this.fakeLabels(cfg.batchSize))
     const augFake = this.augmentParams()
-    const { value: lossG, grads } = tf.variableGrads(() => {
+    const gLoss = (): tf.Scalar => {
       const labels = yFake ? { labels: yFake } : {}
       const fake = this.augmented(this.G.apply(z, { training: true, ...labels }), augFake)
       return generatorLoss(cfg.loss, this.D.apply(fake, { training: true, ...labels }))
-    }, gVars)
-    const sG = this.guardedApply(this.optG, this.G, this.byName(grads, this.gNames), lossG)
-    tf.dispose([z, yFake, ...Object.values(grads)])
+    }
+    const g = this.update(this.optG, this.G, gLoss, this.gNames, this.gLayers)
+    const lossG = g.value
+    tf.dispose([z, yFake])
     this.ema?.update(this.G)
     const acc = this.acc
     tf.tidy(() => {
-      acc.assign(
-        tf.add(
-          acc,
-          tf.stack([lossD as tf.Scalar, lossG, dReal as tf.Scalar, dFake as tf.Scalar, tf.add(skipped, sG)])
-        )
-      )
+      const metrics = tf.stack([
+        lossD as tf.Scalar,
+        lossG,
+        dReal as tf.Scalar,
+        dFake as tf.Scalar,
+        tf.add(skipped, g.skipped)
+      ])
+      const rest = this.accSize() - METRIC_SLOTS
+      const grads =
+        g.norms && dNorms
+          ? // [|∇G|, |∇D|, G layers…, D layers…]; D's summed over its dSteps updates → mean.
+            tf.concat([
+              tf.slice(g.norms, 0, 1),
+              tf.div(tf.slice(dNorms, 0, 1), cfg.dSteps),
+              tf.slice(g.norms, 1),
+              tf.div(tf.slice(dNorms, 1), cfg.dSteps)
+            ])
+          : tf.zeros([rest])
+      acc.assign(tf.add(acc, tf.concat([metrics, grads])))
     })
-    tf.dispose([lossD, lossG, dReal, dFake, skipped, sG])
+    tf.dispose([lossD, lossG, dReal, dFake, skipped, g.skipped, g.norms, dNorms])
     this.accSteps += 1
+    if (g.norms) this.gradSteps += 1
     this.step += 1
   }
 
@@ -330,7 +419,7 @@ export class GanTrainer {
   async readAverages(): Promise<StepAverages> {
     const v = await this.acc.data()
     const n = Math.max(1, this.accSteps)
-    const out = {
+    const out: StepAverages = {
       lossD: (v[0] ?? NaN) / n,
       lossG: (v[1] ?? NaN) / n,
       dReal: (v[2] ?? NaN) / n,
@@ -338,8 +427,22 @@ export class GanTrainer {
       steps: this.accSteps,
       nonFinite: v[4] ?? 0
     }
-    tf.tidy(() => this.acc.assign(tf.zeros([5])))
+    if (this.gradSteps > 0) {
+      const gs = this.gradSteps
+      const at = (i: number): number => (v[i] ?? NaN) / gs
+      const layers = (names: string[], from: number): Record<string, number> =>
+        Object.fromEntries(names.map((name, i) => [name, at(from + i)]))
+      const gFrom = METRIC_SLOTS + 2
+      out.gradNorm = {
+        g: at(METRIC_SLOTS),
+        d: at(METRIC_SLOTS + 1),
+        gLayers: layers(this.gLayers, gFrom),
+        dLayers: layers(this.dLayers, gFrom + this.gLayers.length)
+      }
+    }
+    tf.tidy(() => this.acc.assign(tf.zeros([this.accSize()])))
     this.accSteps = 0
+    this.gradSteps = 0
     return out
   }
 

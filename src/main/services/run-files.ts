@@ -9,6 +9,7 @@ import type { CheckpointInfo, RunEvent, RunRecord } from '../../shared/domain'
 import { StudioError } from '../../shared/errors'
 import { idSchema } from '../../shared/contract'
 import { RUN_FILES, appendEvents, readRunRecord, runsDir, writeRunRecord } from '../engine/runs/store'
+import { readBest } from '../engine/checkpoint/best'
 import { checkpointNames, readLatest, readPins, setPinned } from '../engine/checkpoint/writer'
 import { stepOfCheckpoint } from '../engine/checkpoint/format'
 
@@ -33,7 +34,12 @@ export async function requireRun(
 /** Complete checkpoints (those with a manifest), newest first. */
 export async function listCheckpointInfos(runDir: string): Promise<CheckpointInfo[]> {
   const dir = path.join(runDir, RUN_FILES.checkpoints)
-  const [names, pins, latest] = await Promise.all([checkpointNames(dir), readPins(dir), readLatest(dir)])
+  const [names, pins, latest, best] = await Promise.all([
+    checkpointNames(dir),
+    readPins(dir),
+    readLatest(dir),
+    readBest(dir)
+  ])
   const out: CheckpointInfo[] = []
   for (const name of names) {
     const manifestFile = path.join(dir, name, 'manifest.json')
@@ -54,6 +60,7 @@ export async function listCheckpointInfos(runDir: string): Promise<CheckpointInf
       step: stepOfCheckpoint(name) ?? 0,
       pinned: pins.includes(name),
       latest: name === latest,
+      ...(best?.name === name ? { bestFd: best.fd } : {}),
       bytes,
       time: Math.round(mtime)
     })

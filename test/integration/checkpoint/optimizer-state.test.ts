@@ -14,6 +14,7 @@ import { buildArchs } from '../../../src/main/engine/models'
 import { openSession } from '../../../src/main/engine/session'
 import { GanTrainer } from '../../../src/main/engine/trainer'
 import { tf } from '../../../src/main/engine/tf'
+import type { OptimizerKind } from '../../../src/shared/hyperparams'
 import { makeTinyDataset, tempDir } from '../../helpers/engine'
 
 async function weights(t: GanTrainer): Promise<number[]> {
@@ -22,7 +23,11 @@ async function weights(t: GanTrainer): Promise<number[]> {
   return out
 }
 
-describe('optimizer state is really restored', () => {
+describe.each<[string, { optimizerG?: OptimizerKind; optimizerD?: OptimizerKind }]>([
+  ['adam', {}],
+  ['rmsprop D, optimistic Adam G', { optimizerD: 'rmsprop', optimizerG: 'optimistic-adam' }],
+  ['sgd-momentum D, extragradient G', { optimizerD: 'sgd-momentum', optimizerG: 'extragradient' }]
+])('optimizer state is really restored (%s)', (_label, optimizers) => {
   let dataDir: string
   let runDir: string
   beforeAll(async () => {
@@ -36,7 +41,7 @@ describe('optimizer state is really restored', () => {
     await fs.rm(path.dirname(runDir), { recursive: true, force: true })
   })
 
-  it('resumed == uninterrupted, and a fresh Adam differs', async () => {
+  it('resumed == uninterrupted, and a fresh optimizer differs', async () => {
     const tensorsBefore = tf.memory().numTensors
     const session = await openSession({
       dataDir,
@@ -51,7 +56,8 @@ describe('optimizer state is really restored', () => {
           batchSize: 8,
           steps: 6,
           checkpointEvery: 1000,
-          sampleEvery: 1000
+          sampleEvery: 1000,
+          ...optimizers
         }
       }
     })
@@ -69,7 +75,9 @@ describe('optimizer state is really restored', () => {
 
     const resumed = make()
     restoreTensors(resumed, ckpt)
-    expect(resumed.optG.t).toBe(6)
+    // Extragradient counts both half steps.
+    expect(resumed.optG.t).toBe(optimizers.optimizerG === 'extragradient' ? 12 : 6)
+    expect(resumed.optG.kind).toBe(optimizers.optimizerG ?? 'adam')
     resumed.trainStep()
     expect(await weights(resumed)).toEqual(uninterrupted)
 

@@ -1,6 +1,8 @@
 /**
  * Bit-identical continuation across processes: 40 steps straight == 20 steps, exit, resume to 40,
- * for weights, EMA and both optimizers' slots (inspect digests) and the next sample grid.
+ * for weights, EMA and both optimizers' slots (inspect digests) and the next sample grid. Every
+ * optimizer kind (and the R1 penalty) goes through the same test: each row names the slots its
+ * optimizers must have saved.
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
@@ -18,10 +20,31 @@ async function pixels(png: string): Promise<Buffer> {
   return sharp(png).raw().toBuffer()
 }
 
+const ADAM = { flags: [] as string[], gSlot: '/m', dSlot: '/v' }
 describe.each([
-  ['wasm', 'dcgan'],
-  ['cpu', 'mlp']
-])('exact resume on %s (%s)', (backend, model) => {
+  ['wasm', 'dcgan', 'adam', ADAM],
+  ['cpu', 'mlp', 'adam', ADAM],
+  [
+    'cpu',
+    'mlp',
+    'optimistic Adam G, RMSProp D, R1',
+    {
+      flags: ['--optimizer-g', 'optimistic-adam', '--optimizer-d', 'rmsprop', '--r1-gamma', '1'],
+      gSlot: '/prev',
+      dSlot: '/ms'
+    }
+  ],
+  [
+    'cpu',
+    'mlp',
+    'extragradient G, SGD momentum D',
+    {
+      flags: ['--optimizer-g', 'extragradient', '--optimizer-d', 'sgd-momentum'],
+      gSlot: '/v',
+      dSlot: '/velocity'
+    }
+  ]
+])('exact resume on %s (%s, %s)', (backend, model, _label, opt) => {
   let dataDir: string
   let work: string
   beforeAll(async () => {
@@ -55,7 +78,8 @@ describe.each([
       '--backend',
       backend,
       '--data-dir',
-      dataDir
+      dataDir,
+      ...opt.flags
     ]
     const straight = path.join(work, 'straight')
     const split = path.join(work, 'split')
@@ -80,8 +104,8 @@ describe.each([
     const db = await digest(path.join(split, 'checkpoints', 'ckpt-000040'))
     const names = da.tensors.map((t) => t.name)
     expect(names.some((n) => n.startsWith('ema/'))).toBe(true)
-    expect(names.some((n) => n.startsWith('optimizers/generator/') && n.endsWith('/m'))).toBe(true)
-    expect(names.some((n) => n.startsWith('optimizers/discriminator/') && n.endsWith('/v'))).toBe(true)
+    expect(names.some((n) => n.startsWith('optimizers/generator/') && n.endsWith(opt.gSlot))).toBe(true)
+    expect(names.some((n) => n.startsWith('optimizers/discriminator/') && n.endsWith(opt.dSlot))).toBe(true)
     expect(db.tensors).toEqual(da.tensors)
     expect(db.digest).toBe(da.digest)
     // The sample grid after the resume is the same image, pixel for pixel.

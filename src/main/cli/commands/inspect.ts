@@ -6,9 +6,13 @@
 import { createHash } from 'node:crypto'
 import path from 'node:path'
 import { TENSOR_GROUPS } from '../../engine/checkpoint/format'
+import { readBest } from '../../engine/checkpoint/best'
 import { readCheckpoint, type LoadedCheckpoint } from '../../engine/checkpoint/reader'
+import { readMetrics, readRunRecord } from '../../engine/runs/store'
+import type { QualityScore } from '../../../shared/domain'
 import { UsageError, parseArgs, type FlagSpec } from '../args'
 import type { CliIo } from '../io'
+import { formatFd } from '../progress'
 
 const FLAGS: Record<string, FlagSpec> = {
   json: { type: 'bool', help: 'print JSON' },
@@ -56,6 +60,13 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
   })
   const { tensors, digest } = tensorDigests(ckpt)
   const s = ckpt.state
+  // The checkpoint's score, when the run scored that step (<run>/checkpoints/<ckpt>).
+  const runDir = path.dirname(path.dirname(dir))
+  const metrics = await readMetrics(runDir, -1).catch(() => [])
+  const quality: QualityScore | undefined = metrics.find((m) => m.quality?.step === s.step)?.quality
+  const best = await readBest(path.dirname(dir))
+  const isBest = best?.name === ckpt.name
+  const unavailable = (await readRunRecord(runDir).catch(() => undefined))?.quality?.unavailable
   if (flags.json) {
     io.stdout(
       JSON.stringify({
@@ -67,6 +78,8 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
         tfjsVersion: s.tfjsVersion,
         dataset: s.dataset,
         config: s.config,
+        quality: quality ?? null,
+        best: isBest,
         files: ckpt.manifest.files,
         tensors,
         digest
@@ -78,6 +91,7 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
     `Checkpoint ${ckpt.name}  (verified: every file matches its manifest)`,
     `Step ${s.step}, epoch ${s.cursor.epoch}, saved ${s.time} on ${s.backend} (GAN Studio ${s.appVersion}, tfjs ${s.tfjsVersion})`,
     `Dataset ${s.dataset.id} (${s.dataset.fingerprint.slice(0, 16)}…)`,
+    `GAN Studio FD ${quality ? `${formatFd(quality.fd)}, class coverage ${(quality.classCoverage * 100).toFixed(0)} %` : (unavailable ?? 'not scored at this step')}${isBest ? ' (the best checkpoint of its run)' : best ? ` (best of the run: ${formatFd(best.fd)} at ${best.name})` : ''}`,
     `Config ${JSON.stringify(s.config)}`,
     '',
     'Files:'

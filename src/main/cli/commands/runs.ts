@@ -1,7 +1,16 @@
-/** `gan-studio runs`: the runs in the data dir with status, step and dataset. */
+/** `gan-studio runs`: the runs in the data dir with status, step, dataset and GAN Studio FD. */
+import type { RunRecord } from '../../../shared/domain'
 import { listRuns } from '../../engine/runs/store'
 import { parseArgs, resolveDataDir, type FlagSpec } from '../args'
 import type { CliIo } from '../io'
+import { formatFd } from '../progress'
+
+/** "12.34 @1200" or the reason there is no score ("no classifier for imported datasets"), or "-". */
+function fdCell(r: RunRecord, which: 'best' | 'latest'): string {
+  const q = r.quality?.[which]
+  if (q) return `${formatFd(q.fd)} @${q.step}`
+  return r.quality?.unavailable ?? '-'
+}
 
 const FLAGS: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', help: 'data folder' },
@@ -29,7 +38,8 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
           dataset: r.dataset.id,
           backend: r.backend,
           created: r.created,
-          parent: r.parent
+          parent: r.parent,
+          quality: r.quality ?? null
         }))
       ) + '\n'
     )
@@ -39,7 +49,7 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`No runs in ${dataDir}. Start one with: gan-studio train --dataset mnist\n`)
     return 0
   }
-  const rows = [['ID', 'NAME', 'STATUS', 'STEP', 'DATASET', 'BACKEND', 'CREATED']]
+  const rows = [['ID', 'NAME', 'STATUS', 'STEP', 'DATASET', 'BEST FD', 'LATEST FD', 'BACKEND', 'CREATED']]
   for (const r of runs)
     rows.push([
       r.id,
@@ -47,6 +57,8 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
       r.status,
       `${r.step}/${r.config.steps}`,
       r.dataset.id,
+      fdCell(r, 'best'),
+      r.quality?.unavailable ? '' : fdCell(r, 'latest'),
       r.backend,
       r.created.slice(0, 16).replace('T', ' ')
     ])

@@ -14,7 +14,7 @@ import { UsageError, flagHelp, parseArgs, resolveDataDir, type FlagSpec } from '
 import { HYPERPARAM_FLAGS, hyperparamsFromFlags } from '../hyperparam-flags'
 import type { CliIo } from '../io'
 import { THREADS_FLAG, threadsFlag } from '../threads-flag'
-import { ProgressBar, formatDuration } from '../progress'
+import { ProgressBar, formatDuration, formatFd } from '../progress'
 
 /** The hyperparameter flags (from the schema), then the command's own. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
@@ -126,21 +126,24 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   process.on('SIGTERM', onTerm)
   const started = Date.now()
   let lastLine = 0
+  // The latest GAN Studio FD: shown on every progress line once the first score exists.
+  let fd = ''
   try {
     const status = await session.run({
       progress: (p) => {
         emit({ event: 'progress', ...p })
+        if (p.quality) fd = `FD ${formatFd(p.quality.fd)}`
         if (bar) {
           bar.update(
             p.step,
             p.totalSteps,
-            `D ${p.lossD.toFixed(3)} G ${p.lossG.toFixed(3)} ${p.imagesPerSec.toFixed(0)} img/s`,
+            `D ${p.lossD.toFixed(3)} G ${p.lossG.toFixed(3)}${fd ? ` ${fd}` : ''} ${p.imagesPerSec.toFixed(0)} img/s`,
             p.etaSeconds
           )
         } else if (!json && (Date.now() - lastLine > 5000 || p.step === p.totalSteps)) {
           lastLine = Date.now()
           io.stderr(
-            `step ${p.step}/${p.totalSteps}  lossD ${p.lossD.toFixed(3)}  lossG ${p.lossG.toFixed(3)}  ${p.imagesPerSec.toFixed(1)} img/s  ETA ${formatDuration(p.etaSeconds)}\n`
+            `step ${p.step}/${p.totalSteps}  lossD ${p.lossD.toFixed(3)}  lossG ${p.lossG.toFixed(3)}${fd ? `  ${fd}` : ''}  ${p.imagesPerSec.toFixed(1)} img/s  ETA ${formatDuration(p.etaSeconds)}\n`
           )
         }
       },

@@ -23,7 +23,9 @@ export async function readHostTensors(trainer: GanTrainer): Promise<HostTensors>
 /**
  * Assigns a checkpoint's tensors to the trainer. Every tensor the trainer holds must be in the
  * checkpoint with the same shape, and nothing extra: a mismatch means another architecture.
- * `skipOptimizers` starts both Adams fresh (tests use it to prove the moments matter).
+ * `skipOptimizers` starts both optimizers fresh (tests use it to prove the state matters). A
+ * network whose optimizer kind differs from the checkpoint's (a branch that switches, say, Adam
+ * to RMSProp) starts its new optimizer fresh: the old one's slots mean nothing to it.
  */
 export function restoreTensors(
   trainer: GanTrainer,
@@ -31,10 +33,22 @@ export function restoreTensors(
   opts: { skipOptimizers?: boolean } = {}
 ): void {
   const groups = trainer.tensorGroups()
+  const savedKinds = {
+    generator: ckpt.state.config.optimizerG ?? 'adam',
+    discriminator: ckpt.state.config.optimizerD ?? 'adam'
+  }
+  const switched = (['generator', 'discriminator'] as const).filter(
+    (n) => savedKinds[n] !== (n === 'generator' ? trainer.optG.kind : trainer.optD.kind)
+  )
+  const ofSwitched = (name: string): boolean => switched.some((n) => name.startsWith(`${n}/`))
   for (const g of TENSOR_GROUPS) {
     if (g === 'optimizers' && opts.skipOptimizers) continue
-    const target = groups[g]
-    const saved = new Map((ckpt.tensors[g] ?? []).map((t) => [t.name, t]))
+    let target = groups[g]
+    let saved = new Map((ckpt.tensors[g] ?? []).map((t) => [t.name, t]))
+    if (g === 'optimizers' && switched.length > 0) {
+      target = new Map([...target].filter(([name]) => !ofSwitched(name)))
+      saved = new Map([...saved].filter(([name]) => !ofSwitched(name)))
+    }
     if (g === 'ema' && target.size > 0 && saved.size === 0) {
       // EMA turned on for a run saved without it: start the average from the generator.
       continue
@@ -59,10 +73,8 @@ export function restoreTensors(
     }
   }
   trainer.restoreCursor(ckpt.state.cursor)
-  if (opts.skipOptimizers) {
-    trainer.optG.reset()
-    trainer.optD.reset()
-  }
+  if (opts.skipOptimizers || switched.includes('generator')) trainer.optG.reset()
+  if (opts.skipOptimizers || switched.includes('discriminator')) trainer.optD.reset()
 }
 
 const ARCH_FIELDS = ['model', 'imageSize', 'width', 'latentDim', 'conditional', 'spectralNorm'] as const

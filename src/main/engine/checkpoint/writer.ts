@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { syncDir, writeFileSynced } from '../durable-fs'
 import { writeFileAtomic } from '../runs/store'
+import { readBest } from './best'
 import {
   CHECKPOINT_FORMAT_VERSION,
   checkpointName,
@@ -153,16 +154,18 @@ export async function readLatest(checkpointsDir: string): Promise<string | undef
 }
 
 /**
- * Keeps the newest `keep` checkpoints plus pinned ones and the one `latest` names. Runs only after
+ * Keeps the newest `keep` checkpoints plus pinned ones, the best one (best.json) and the one
+ * `latest` names. Runs only after
  * `latest` moved, so a kill here can leave extra checkpoints but never too few.
  */
 export async function pruneCheckpoints(checkpointsDir: string, keep: number): Promise<string[]> {
   const names = await checkpointNames(checkpointsDir)
   const pins = new Set(await readPins(checkpointsDir))
   const latest = await readLatest(checkpointsDir)
+  const best = (await readBest(checkpointsDir))?.name
   const removed: string[] = []
   for (const name of names.slice(keep)) {
-    if (pins.has(name) || name === latest) continue
+    if (pins.has(name) || name === latest || name === best) continue
     await fs.rm(path.join(checkpointsDir, name), { recursive: true, force: true })
     removed.push(name)
   }

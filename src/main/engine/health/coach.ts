@@ -8,10 +8,12 @@ import type { LossKind } from '../../../shared/hyperparams'
 import {
   HEALTH_THRESHOLDS,
   detectDWinning,
+  detectExplodingGradients,
   detectGNotLearning,
   detectModeCollapse,
   detectNoProgress,
   detectOscillation,
+  detectVanishingGradients,
   gridStatistics,
   type HealthCode,
   type HealthFinding,
@@ -34,15 +36,32 @@ export class HealthCoach {
   /** Feeds one logged record; returns new findings (non-finite records are ignored). */
   onMetrics(p: MetricPoint): HealthFinding[] {
     if (!Number.isFinite(p.lossD) || !Number.isFinite(p.lossG)) return []
-    this.trace.push({ step: p.step, lossD: p.lossD, lossG: p.lossG, dReal: p.dReal, dFake: p.dFake })
+    this.trace.push({
+      step: p.step,
+      lossD: p.lossD,
+      lossG: p.lossG,
+      dReal: p.dReal,
+      dFake: p.dFake,
+      ...(p.gradG !== undefined ? { gradG: p.gradG } : {}),
+      ...(p.gradD !== undefined ? { gradD: p.gradD } : {})
+    })
     if (this.trace.length > KEEP) this.trace.splice(0, this.trace.length - KEEP)
     return this.settle(
-      ['d-winning', 'g-not-learning', 'oscillation', 'no-progress'],
+      [
+        'd-winning',
+        'g-not-learning',
+        'oscillation',
+        'no-progress',
+        'exploding-gradients',
+        'vanishing-gradients'
+      ],
       [
         detectDWinning(this.trace, this.loss),
         detectGNotLearning(this.trace, this.loss),
         detectOscillation(this.trace),
-        detectNoProgress(this.trace, this.samples)
+        detectNoProgress(this.trace, this.samples),
+        detectExplodingGradients(this.trace),
+        detectVanishingGradients(this.trace)
       ]
     )
   }

@@ -11,6 +11,8 @@
  * | `no-progress`    | lossD and lossG each vary by < 1 % (std / |mean|) and the last 3 sample grids changed < 0.5 / 255 | all             |
  * | `mode-collapse`  | grid diversity < 0.4 × its peak, the peak ≥ 0.1 and not from the first grid                        | all             |
  * | `oscillation`    | lossD changes direction on ≥ 70 % of records and its mean |step| > 0.5 × mean |lossD|             | all             |
+ * | `exploding-gradients` | a network's mean gradient norm over the last 3 records > 10 × its median over the window's earlier records, and > 1 | all |
+ * | `vanishing-gradients` | a network's gradient norm < 1e-4 on every record of the window                            | all             |
  *
  * `window` is 20 logged records (200 steps at the default logEvery 10); no detector speaks before
  * a full window (or 3 sample grids) exists, so the first steps of a run never warn.
@@ -24,6 +26,9 @@ export interface MetricPoint {
   lossG: number
   dReal: number
   dFake: number
+  /** Global gradient norms of G and D (StepMetrics.gradNorm), when logged. */
+  gradG?: number
+  gradD?: number
 }
 
 /** Statistics of one rendered sample grid. */
@@ -40,7 +45,9 @@ export const HEALTH_CODES = [
   'g-not-learning',
   'no-progress',
   'mode-collapse',
-  'oscillation'
+  'oscillation',
+  'exploding-gradients',
+  'vanishing-gradients'
 ] as const
 export type HealthCode = (typeof HEALTH_CODES)[number]
 
@@ -65,7 +72,12 @@ export const HEALTH_THRESHOLDS = {
   collapseRatio: 0.4,
   collapseMinPeak: 0.1,
   oscillationTurns: 0.7,
-  oscillationAmplitude: 0.5
+  oscillationAmplitude: 0.5,
+  /** Records at the end of the window compared with the rest of it. */
+  explodeRecent: 3,
+  explodeRatio: 10,
+  explodeMinNorm: 1,
+  vanishNorm: 1e-4
 } as const
 
 function mean(xs: readonly number[]): number {
@@ -221,4 +233,65 @@ export function gridStatistics(
     change = s / pixels.length / 255
   }
   return { diversity: pairs > 0 ? total / pairs : 0, change }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
+
+/** The window's gradient norms of both networks, or undefined if any record lacks them. */
+function gradientWindow(trace: readonly MetricPoint[]): { G: number[]; D: number[] } | undefined {
+  const w = lastWindow(trace)
+  if (!w) return undefined
+  const G = w.map((p) => p.gradG ?? NaN)
+  const D = w.map((p) => p.gradD ?? NaN)
+  if (![...G, ...D].every(Number.isFinite)) return undefined
+  return { G, D }
+}
+
+const NET_NAMES = { G: 'generator', D: 'discriminator' } as const
+
+/** Exploding gradients: a network's gradient norm jumps an order of magnitude above its recent level. */
+export function detectExplodingGradients(trace: readonly MetricPoint[]): HealthFinding | undefined {
+  const w = gradientWindow(trace)
+  if (!w) return undefined
+  const k = HEALTH_THRESHOLDS.explodeRecent
+  for (const net of ['D', 'G'] as const) {
+    const xs = w[net]
+    const before = median(xs.slice(0, -k))
+    const recent = mean(xs.slice(-k))
+    if (recent > HEALTH_THRESHOLDS.explodeRatio * before && recent > HEALTH_THRESHOLDS.explodeMinNorm) {
+      return {
+        code: 'exploding-gradients',
+        message: `The ${NET_NAMES[net]}'s gradients are exploding: their norm jumped from about ${before.toPrecision(3)} to ${recent.toPrecision(3)} over the last ${k} records, and a NaN usually follows.`,
+        suggestion: `Halve lr${net}, set clipNorm (try 1), or turn on spectral normalisation or the R1 penalty for D.`,
+        evidence: { network: net === 'G' ? 0 : 1, medianBefore: before, recent, ratio: recent / before }
+      }
+    }
+  }
+  return undefined
+}
+
+/** Vanishing gradients: a network gets almost no gradient, so it has stopped learning. */
+export function detectVanishingGradients(trace: readonly MetricPoint[]): HealthFinding | undefined {
+  const w = gradientWindow(trace)
+  if (!w) return undefined
+  for (const net of ['G', 'D'] as const) {
+    const xs = w[net]
+    const limit = HEALTH_THRESHOLDS.vanishNorm
+    if (xs.every((x) => x < limit)) {
+      return {
+        code: 'vanishing-gradients',
+        message: `The ${NET_NAMES[net]}'s gradients have vanished: their norm stayed below ${limit} for the last ${xs.length} records, so it has practically stopped learning.`,
+        suggestion:
+          net === 'G'
+            ? 'D is probably saturated: use the non-saturating or hinge loss, lower lrD, add DiffAugment or instance noise, or branch from before it happened.'
+            : 'Raise lrD, check the learning rates were not halved by rollbacks, or branch from an earlier checkpoint.',
+        evidence: { network: net === 'G' ? 0 : 1, max: Math.max(...xs), limit }
+      }
+    }
+  }
+  return undefined
 }

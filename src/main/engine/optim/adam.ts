@@ -4,6 +4,8 @@
  * The step count and both moments are saved and restored exactly.
  */
 import { tf } from '../tf'
+import type { ApplyOptions, Optimizer } from './optimizer'
+import { gatedAssign, zeroSlots } from './slots'
 
 export interface AdamConfig {
   lr: number
@@ -12,18 +14,11 @@ export interface AdamConfig {
   epsilon: number
 }
 
-/** Options of one update, both on the device. */
-export interface AdamApplyOptions {
-  /** Boolean scalar: when false the update is skipped (weights and moments keep their values). */
-  ok?: tf.Tensor
-  /** Scalar multiplied into every gradient first (global-norm clipping). */
-  scale?: tf.Tensor
-}
-
-export class Adam {
+export class Adam implements Optimizer {
+  readonly kind: Optimizer['kind'] = 'adam'
   /** First and second moments by weight name. */
-  readonly m = new Map<string, tf.Variable>()
-  readonly v = new Map<string, tf.Variable>()
+  readonly m: Map<string, tf.Variable>
+  readonly v: Map<string, tf.Variable>
   /** Number of updates applied so far (drives bias correction). */
   t = 0
 
@@ -31,15 +26,24 @@ export class Adam {
     public config: AdamConfig,
     weights: ReadonlyMap<string, tf.Variable>
   ) {
-    for (const [name, w] of weights) {
-      this.m.set(
-        name,
-        tf.tidy(() => tf.variable(tf.zerosLike(w), false))
-      )
-      this.v.set(
-        name,
-        tf.tidy(() => tf.variable(tf.zerosLike(w), false))
-      )
+    this.m = zeroSlots(weights)
+    this.v = zeroSlots(weights)
+  }
+
+  /** Bias-corrected step size of update number `t`, as in the paper's efficient form. */
+  protected stepSize(t: number): number {
+    const { lr, beta1, beta2 } = this.config
+    return (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
+  }
+
+  /** New moments for gradient `g` (not assigned). */
+  protected moments(name: string, g: tf.Tensor): { m1: tf.Tensor; v1: tf.Tensor } {
+    const { beta1, beta2 } = this.config
+    const m = this.m.get(name) as tf.Variable
+    const v = this.v.get(name) as tf.Variable
+    return {
+      m1: tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)),
+      v1: tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2))
     }
   }
 
@@ -51,32 +55,21 @@ export class Adam {
   apply(
     weights: ReadonlyMap<string, tf.Variable>,
     grads: Readonly<Record<string, tf.Tensor>>,
-    opts: AdamApplyOptions = {}
+    opts: ApplyOptions = {}
   ): void {
     this.t += 1
-    const { lr, beta1, beta2, epsilon } = this.config
-    // Bias correction folded into the step size, as in the paper's efficient form.
-    const stepSize = (lr * Math.sqrt(1 - beta2 ** this.t)) / (1 - beta1 ** this.t)
+    const stepSize = this.stepSize(this.t)
+    const { epsilon } = this.config
     tf.tidy(() => {
       for (const [name, w] of weights) {
         const g0 = grads[name]
         if (!g0) continue
         const g = opts.scale ? tf.mul(g0, opts.scale) : g0
-        const m = this.m.get(name) as tf.Variable
-        const v = this.v.get(name) as tf.Variable
-        const m1 = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1))
-        const v1 = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2))
+        const { m1, v1 } = this.moments(name, g)
         const w1 = tf.sub(w, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), stepSize))
-        const ok = opts.ok
-        if (ok) {
-          m.assign(tf.where(ok, m1, m))
-          v.assign(tf.where(ok, v1, v))
-          w.assign(tf.where(ok, w1, w))
-        } else {
-          m.assign(m1)
-          v.assign(v1)
-          w.assign(w1)
-        }
+        gatedAssign(this.m.get(name) as tf.Variable, m1, opts.ok)
+        gatedAssign(this.v.get(name) as tf.Variable, v1, opts.ok)
+        gatedAssign(w, w1, opts.ok)
       }
     })
   }

@@ -3,8 +3,37 @@ import type { StepMetrics } from '../../../shared/domain'
 import { EmaSmoother, type XY } from '../utils/series'
 
 /** Metric keys the charts draw. */
-export type MetricKey = 'lossD' | 'lossG' | 'dReal' | 'dFake' | 'imagesPerSec'
-const KEYS: MetricKey[] = ['lossD', 'lossG', 'dReal', 'dFake', 'imagesPerSec']
+export type MetricKey =
+  'lossD' | 'lossG' | 'dReal' | 'dFake' | 'imagesPerSec' | 'gradG' | 'gradD' | 'fd' | 'coverage'
+const KEYS: MetricKey[] = [
+  'lossD',
+  'lossG',
+  'dReal',
+  'dFake',
+  'imagesPerSec',
+  'gradG',
+  'gradD',
+  'fd',
+  'coverage'
+]
+/** Scores computed every sampleEvery steps: drawn as they are, never smoothed. */
+const RAW = new Set<MetricKey>(['fd', 'coverage'])
+
+/** A record's value for a key; undefined where the record has none (no score, older runs). */
+function valueOf(m: StepMetrics, k: MetricKey): number | undefined {
+  switch (k) {
+    case 'gradG':
+      return m.gradNorm?.g
+    case 'gradD':
+      return m.gradNorm?.d
+    case 'fd':
+      return m.quality?.fd
+    case 'coverage':
+      return m.quality?.classCoverage
+    default:
+      return m[k]
+  }
+}
 
 /** X axis: training step, or seconds since the first record. */
 export type XMode = 'step' | 'time'
@@ -26,13 +55,8 @@ export function useMetricSeries(
   xMode: Ref<XMode>,
   smoothing: Ref<number>
 ): Ref<MetricSeries> {
-  const empty = (): Record<MetricKey, XY[]> => ({
-    lossD: [],
-    lossG: [],
-    dReal: [],
-    dFake: [],
-    imagesPerSec: []
-  })
+  const empty = (): Record<MetricKey, XY[]> =>
+    Object.fromEntries(KEYS.map((k) => [k, [] as XY[]])) as unknown as Record<MetricKey, XY[]>
   const out = shallowRef<MetricSeries>({ points: empty(), version: 0 })
   let built = 0
   let source: readonly StepMetrics[] | null = null
@@ -44,13 +68,10 @@ export function useMetricSeries(
   let pts = empty()
 
   function fresh(w: number): Record<MetricKey, EmaSmoother> {
-    return {
-      lossD: new EmaSmoother(w),
-      lossG: new EmaSmoother(w),
-      dReal: new EmaSmoother(w),
-      dFake: new EmaSmoother(w),
-      imagesPerSec: new EmaSmoother(w)
-    }
+    return Object.fromEntries(KEYS.map((k) => [k, new EmaSmoother(w)])) as unknown as Record<
+      MetricKey,
+      EmaSmoother
+    >
   }
 
   function update(): void {
@@ -77,7 +98,14 @@ export function useMetricSeries(
     for (let i = built; i < ms.length; i++) {
       const m = ms[i] as StepMetrics
       const x = mode === 'step' ? m.step : (m.time - t0) / 1000
-      for (const k of KEYS) pts[k].push({ x, y: ema[k].next(m[k]) })
+      for (const k of KEYS) {
+        const y = valueOf(m, k)
+        if (y === undefined) continue
+        // A score belongs to the step it was computed at (the record may come a little later),
+        // and is drawn as it is: it is computed every sampleEvery steps, not every record.
+        if (RAW.has(k)) pts[k].push({ x: mode === 'step' ? (m.quality?.step ?? m.step) : x, y })
+        else pts[k].push({ x, y: ema[k].next(y) })
+      }
     }
     built = ms.length
     lastBuiltStep = (ms[built - 1] as StepMetrics | undefined)?.step ?? Number.NaN

@@ -7,23 +7,29 @@ import { useNotifyStore } from './notify'
 
 export type { RunSummary }
 
-/** Columns of the exported CSV, in the order of `StepMetrics`. */
-const CSV_COLUMNS: Array<keyof StepMetrics> = [
-  'step',
-  'epoch',
-  'lossD',
-  'lossG',
-  'dReal',
-  'dFake',
-  'msPerStep',
-  'imagesPerSec',
-  'time'
+/** Columns of the exported CSV, in the order of `StepMetrics`, then the score and gradient norms. */
+const CSV_COLUMNS: Array<[string, (r: StepMetrics) => number | undefined]> = [
+  ['step', (r) => r.step],
+  ['epoch', (r) => r.epoch],
+  ['lossD', (r) => r.lossD],
+  ['lossG', (r) => r.lossG],
+  ['dReal', (r) => r.dReal],
+  ['dFake', (r) => r.dFake],
+  ['msPerStep', (r) => r.msPerStep],
+  ['imagesPerSec', (r) => r.imagesPerSec],
+  ['time', (r) => r.time],
+  // Empty on records without a score (FD is computed every sampleEvery steps, built-ins only).
+  ['fd', (r) => r.quality?.fd],
+  ['fdStep', (r) => r.quality?.step],
+  ['classCoverage', (r) => r.quality?.classCoverage],
+  ['gradNormG', (r) => r.gradNorm?.g],
+  ['gradNormD', (r) => r.gradNorm?.d]
 ]
 
 /** Metrics as CSV text with a header row. */
 export function metricsToCsv(rows: readonly StepMetrics[]): string {
-  const lines = [CSV_COLUMNS.join(',')]
-  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => String(r[c])).join(','))
+  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')]
+  for (const r of rows) lines.push(CSV_COLUMNS.map(([, get]) => String(get(r) ?? '')).join(','))
   return lines.join('\n') + '\n'
 }
 

@@ -63,7 +63,7 @@ export function presetConfig(id: string): Hyperparams {
  */
 export const useTrainFormStore = defineStore('trainForm', () => {
   const notify = useNotifyStore()
-  const presetId = ref<string>(PRESETS[0]?.id ?? 'quick-demo')
+  const presetId = ref<string>(PRESETS[0]?.id ?? 'mnist-default')
   const raw = ref<Record<string, RawValue>>(toRaw(presetConfig(presetId.value)))
   const runName = ref('')
   const estimate = ref<Estimate | null>(null)

@@ -45,6 +45,11 @@ const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
   conditional: 'Conditional',
   clipNorm: 'Clip norm',
   gpWeight: 'Gradient penalty weight',
+  r1Gamma: 'R1 penalty weight',
+  optimizerG: 'Generator optimizer',
+  optimizerD: 'Discriminator optimizer',
+  momentum: 'SGD momentum',
+  rmsDecay: 'RMSProp decay',
   keep: 'Keep checkpoints',
   logEvery: 'Log every'
 }
@@ -54,6 +59,9 @@ const HINTS: Partial<Record<keyof Hyperparams, string>> = {
   ema: '0 turns the generator EMA off.',
   clipNorm: 'Global-norm gradient clipping; 0 is off.',
   gpWeight: 'Used by the WGAN-GP loss only.',
+  r1Gamma: 'Penalises D’s gradient on real images (Mescheder et al. 2018); 0 is off.',
+  momentum: 'Used by the SGD-with-momentum optimizer only.',
+  rmsDecay: 'Used by the RMSProp optimizer only.',
   keep: 'Pinned checkpoints are kept in addition.',
   logEvery: 'Steps between metric records.',
   conditional: 'Needs a labelled dataset.'
@@ -67,6 +75,11 @@ export const OPTION_LABELS: Record<string, string> = {
   hinge: 'Hinge',
   lsgan: 'Least squares (LSGAN)',
   'wgan-gp': 'WGAN-GP',
+  adam: 'Adam',
+  rmsprop: 'RMSProp',
+  'sgd-momentum': 'SGD with momentum',
+  'optimistic-adam': 'Optimistic Adam',
+  extragradient: 'Extragradient (Extra-Adam)',
   translation: 'Translation',
   cutout: 'Cutout',
   color: 'Colour'

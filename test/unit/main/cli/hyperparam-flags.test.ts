@@ -81,7 +81,7 @@ describe('train flags from the hyperparameter schema', () => {
   it('a field the schema gains gets a flag, with its type, range and default', () => {
     const grown = z
       .object({
-        r1Gamma: z.number().min(0).max(100).default(10),
+        noiseStd: z.number().min(0).max(100).default(10),
         optimizer: z.enum(['adam', 'rmsprop']).default('adam'),
         warmupSteps: z.number().int().min(0).max(5000).default(0),
         schedule: z.object({ kind: z.string() }).optional()
@@ -89,16 +89,16 @@ describe('train flags from the hyperparameter schema', () => {
       .strict()
     const { flags, fieldOf } = schemaFlags(grown)
     expect(fieldOf).toEqual({
-      'r1-gamma': 'r1Gamma',
+      'noise-std': 'noiseStd',
       optimizer: 'optimizer',
       'warmup-steps': 'warmupSteps',
       schedule: 'schedule'
     })
-    expect(flags['r1-gamma']).toEqual({
+    expect(flags['noise-std']).toEqual({
       type: 'number',
       min: 0,
       max: 100,
-      help: 'r1 gamma (≥ 0 and ≤ 100; default 10)'
+      help: 'noise std (≥ 0 and ≤ 100; default 10)'
     })
     expect(flags.optimizer).toMatchObject({ type: 'enum', values: ['adam', 'rmsprop'] })
     expect(flags['warmup-steps']).toMatchObject({ type: 'int', min: 0, max: 5000 })

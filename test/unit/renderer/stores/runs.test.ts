@@ -24,9 +24,23 @@ describe('useRunsStore', () => {
   test('metrics CSV has a header and one row per record', () => {
     const csv = metricsToCsv([metric(0), metric(10)])
     const lines = csv.trim().split('\n')
-    expect(lines[0]).toBe('step,epoch,lossD,lossG,dReal,dFake,msPerStep,imagesPerSec,time')
+    expect(lines[0]).toBe(
+      'step,epoch,lossD,lossG,dReal,dFake,msPerStep,imagesPerSec,time,fd,fdStep,classCoverage,gradNormG,gradNormD'
+    )
     expect(lines).toHaveLength(3)
     expect(lines[2]?.startsWith('10,0,1.01,1.99,')).toBe(true)
+    // Records without a score or norms leave those cells empty.
+    expect(lines[1]?.endsWith(',,,,,')).toBe(true)
+  })
+
+  test('metrics CSV carries FD, coverage and gradient norms where the record has them', () => {
+    const m = {
+      ...metric(100),
+      quality: { step: 100, fd: 12.5, classCoverage: 0.9, classEvenness: 0.95, samples: 256 },
+      gradNorm: { g: 0.25, d: 1.5, gLayers: {}, dLayers: {} }
+    }
+    const row = metricsToCsv([m]).trim().split('\n')[1] ?? ''
+    expect(row.split(',').slice(-5)).toEqual(['12.5', '100', '0.9', '0.25', '1.5'])
   })
 
   test('lists runs and follows status events', async () => {

@@ -12,7 +12,7 @@ vi.mock('../../../../src/renderer/src/api', () => ({
 }))
 
 import { FIELDS, presetConfig, useTrainFormStore } from '../../../../src/renderer/src/stores/trainForm'
-import { PRESETS, hyperparamsSchema } from '../../../../src/shared/hyperparams'
+import { PRESETS, defaultHyperparams, hyperparamsSchema } from '../../../../src/shared/hyperparams'
 
 beforeEach(() => {
   Object.assign(fake, createFakeStudio())
@@ -53,11 +53,12 @@ describe('form fields from the shared schema', () => {
 })
 
 describe('useTrainFormStore', () => {
-  test('starts from Quick demo and is valid', () => {
+  test('starts from the MNIST default preset (the schema defaults) and is valid', () => {
     const form = useTrainFormStore()
-    expect(form.presetId).toBe('quick-demo')
+    expect(form.presetId).toBe('mnist-default')
     expect(form.valid).toBe(true)
-    expect(form.config).toEqual(presetConfig('quick-demo'))
+    expect(form.config).toEqual(presetConfig('mnist-default'))
+    expect(form.config).toEqual(defaultHyperparams())
   })
 
   test('presets set their values on top of the defaults and keep the dataset', () => {
@@ -96,7 +97,7 @@ describe('useTrainFormStore', () => {
 
   test('liveChanges lists only changed live fields', () => {
     const form = useTrainFormStore()
-    const current = presetConfig('quick-demo')
+    const current = presetConfig('mnist-default')
     expect(form.liveChanges(current)).toEqual({})
     form.setField('lrG', '0.0001')
     form.setField('seed', '99')

@@ -22,7 +22,7 @@ export interface ExplorerModel {
   listRuns(): Promise<RunSummary[] | null>
   /**
    * Opens a run at the checkpoint named `at.checkpoint`, or the newest at or before `at.step`, or
-   * its newest. Resolves false when a newer selection replaced this one.
+   * its best-FD checkpoint, or its newest. Resolves false when a newer selection replaced this one.
    */
   selectRun(id: string, at?: { step?: number | null; checkpoint?: string }): Promise<boolean>
   selectCheckpoint(name: string): Promise<boolean>
@@ -80,11 +80,13 @@ export function useExplorerModel(guard: Guard, onRunChange: () => void): Explore
     if (!current()) return false
     checkpoints.value = cks ?? []
     // A sample's step (from Train or Runs) may fall between checkpoints: take the newest one at or
-    // before it; the list is newest first.
+    // before it; the list is newest first. Without a name or a step, the run's best-FD checkpoint,
+    // if any, so that a late collapse never hides the best model.
     const byName = at.checkpoint ? checkpoints.value.find((c) => c.name === at.checkpoint) : undefined
     const step = at.step ?? null
     const byStep = step !== null ? checkpoints.value.find((c) => c.step <= step) : undefined
-    checkpoint.value = (byName ?? byStep ?? checkpoints.value[0])?.name ?? null
+    const best = checkpoints.value.find((c) => c.bestFd !== undefined)
+    checkpoint.value = (byName ?? byStep ?? best ?? checkpoints.value[0])?.name ?? null
     return loadInfo()
   }
 
