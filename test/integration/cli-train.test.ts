@@ -80,7 +80,7 @@ describe('gan-studio train (real process)', () => {
     [
       'an unknown backend',
       ['--backend', 'gpu'],
-      /--backend: expected one of auto, tensorflow, wasm, cpu, but got 'gpu'/
+      /--backend: expected one of auto, tensorflow, webgpu, wasm, cpu, but got 'gpu'/
     ],
     ['batch 0', ['--batch', '0'], /--batch: expected an integer from 1 to 1024, but got '0'/],
     ['steps "abc"', ['--steps', 'abc'], /--steps: expected an integer from 1 to 10000000, but got 'abc'/],
