@@ -89,6 +89,7 @@ const CASES: Record<string, Case> = {
   Rsqrt: (r) => tf.rsqrt(r.rand([64], 0.01, 4)),
   Select: (r) => tf.where(tf.greater(r.rand([64]), 0), r.rand([64]), r.rand([64])),
   Sigmoid: (r) => tf.sigmoid(r.rand([64], -8, 8)),
+  Slice: (r) => tf.slice(r.rand([4, 7, 7, 16]), [1, 0, 2, 3], [2, 7, 4, 10]),
   Softplus: (r) => tf.softplus(r.rand([64], -20, 20)),
   Sqrt: (r) => tf.sqrt(r.rand([64], 0, 4)),
   Square: (r) => tf.square(r.rand([64])),
