@@ -26,6 +26,13 @@ async function pointsOf(chart: Locator): Promise<number> {
   return Number((await chart.getAttribute('data-points')) ?? '0')
 }
 
+/** The chart's text alternative: the element its canvas names with aria-describedby. */
+async function descriptionOf(page: Page, chart: Locator): Promise<string> {
+  const id = await chart.getAttribute('aria-describedby')
+  if (!id) throw new Error('the chart canvas has no aria-describedby')
+  return (await page.locator(`[id="${id}"]`).textContent()) ?? ''
+}
+
 describe.skipIf(missing !== null)('FD and gradient norms in Chromium', () => {
   let served: ServedStudio
   let browser: Browser
@@ -83,11 +90,12 @@ describe.skipIf(missing !== null)('FD and gradient norms in Chromium', () => {
       expect(await pointsOf(page.getByRole('img', { name: 'Class coverage chart' }))).toBeGreaterThan(0)
       const gradients = page.getByRole('img', { name: 'Gradients chart' })
       expect(await pointsOf(gradients)).toBeGreaterThan(0)
-      // The canvas's fallback text names every line with its latest value.
+      // The chart's description names every line with its latest value.
       const layerLine = /[GD] (dense|conv|convT|bn)\d+ \d/
-      expect(await gradients.textContent()).not.toMatch(layerLine)
+      expect(await descriptionOf(page, gradients)).toMatch(/\|∇G\| \d/)
+      expect(await descriptionOf(page, gradients)).not.toMatch(layerLine)
       await page.getByRole('checkbox', { name: 'Per-layer norms' }).check()
-      await expect.poll(() => gradients.textContent(), WAIT).toMatch(layerLine)
+      await expect.poll(() => descriptionOf(page, gradients), WAIT).toMatch(layerLine)
       await page.screenshot({ path: path.join(RESULTS_DIR, 'quality-train.png') })
 
       // Runs: best and latest FD in the row.

@@ -171,7 +171,7 @@ describe.skipIf(missing !== null)('studio in Chromium against gan-studio serve',
         // Overlay its losses and export its metrics as CSV (a browser download).
         await row.getByRole('checkbox').click()
         await expect
-          .poll(() => pointsOf(page.getByRole('img', { name: 'Comparison chart' })), WAIT)
+          .poll(() => pointsOf(page.getByRole('img', { name: 'Comparison chart', exact: true })), WAIT)
           .toBeGreaterThan(0)
         const download = page.waitForEvent('download')
         await page.getByRole('button', { name: 'Export metrics CSV' }).click()

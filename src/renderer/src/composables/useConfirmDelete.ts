@@ -5,6 +5,8 @@ import { useAppStore } from '../stores/app'
 export interface DeleteRequest {
   title: string
   content: string
+  /** The confirming button's word, matching the control that asked (default 'Delete'). */
+  confirmText?: string
   action: () => unknown
 }
 
@@ -23,7 +25,7 @@ export function useConfirmDelete(): (req: DeleteRequest) => void {
     dialog.warning({
       title: req.title,
       content: req.content,
-      positiveText: 'Delete',
+      positiveText: req.confirmText ?? 'Delete',
       negativeText: 'Cancel',
       onPositiveClick: async () => {
         await req.action()
