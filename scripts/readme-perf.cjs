@@ -17,8 +17,11 @@ const fmt = (n, d = 1) => (typeof n === 'number' && Number.isFinite(n) ? n.toFix
 function renderPerfTable(report) {
   const m = report.machine
   const load = `load average ${m.loadAverage1m}${m.loadAverage1mEnd !== undefined ? ` → ${m.loadAverage1mEnd}` : ''}`
+  // Other work at the start (above half the cores) leaves no free core for the extra threads; the
+  // end figure includes the bench's own threads, so it says nothing about neighbours.
+  const busy = (m.loadAverage1m ?? 0) > m.cpus / 2
   const lines = [
-    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpus} cores (${m.cpuModel}), no GPU, Node ${m.node}, ${load} (1 minute, start → end; the machine was shared, so the thread scaling is lower than an idle machine gives). Every row of a workload comes from the same run. Training is the product's own \`GanTrainer\` on the wasm backend with GAN Studio's kernels.`,
+    `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpus} cores (${m.cpuModel}), no GPU, Node ${m.node}, ${load} (1 minute, start → end${busy ? '; the machine was busy, so the thread scaling is lower than an idle machine gives' : ''}). Every row of a workload comes from the same run. Training is the product's own \`GanTrainer\` on the wasm backend with GAN Studio's kernels.`,
     '',
     '| workload | threads | images/s | GFLOP/s | × vs 1 thread | of XNNPACK conv ceiling |',
     '| --- | --- | --- | --- | --- | --- |'
