@@ -60,8 +60,10 @@ export const hyperparamsSchema = z
      * resizes the dataset's images when the run opens.
      */
     imageSize: z.union([z.literal(28), z.literal(32), z.literal(64), z.literal(128)]).optional(),
-    /** Width multiplier for the dcgan channel counts. */
+    /** Width multiplier for the dcgan channel counts (both networks, unless widthD is set). */
     width: z.number().min(0.125).max(4).default(0.5),
+    /** The discriminator's own width multiplier; 0 means the same as `width`. */
+    widthD: z.number().min(0).max(4).default(0),
     latentDim: int(1, 1024).default(64),
     batchSize: int(1, 1024).default(64),
     lrG: lr.default(2e-4),
@@ -85,6 +87,14 @@ export const hyperparamsSchema = z
      * images. Works with every loss; 0 turns it off.
      */
     r1Gamma: z.number().min(0).max(1000).default(0),
+    /**
+     * Instance noise (Sønderby et al. 2016; Arjovsky & Bottou 2017): Gaussian noise of this
+     * standard deviation (images are in [-1, 1]) is added to every image D sees, real and fake,
+     * and annealed linearly to 0 over `instanceNoiseSteps` steps. 0 turns it off.
+     */
+    instanceNoise: z.number().min(0).max(2).default(0),
+    /** Steps over which instance noise fades to 0 (fixed, so extending a run does not change it). */
+    instanceNoiseSteps: int(1, 10_000_000).default(2000),
     seed: int(0, 2 ** 31 - 1).default(1),
     steps: int(1, 10_000_000).default(2000),
     sampleEvery: int(1, 1_000_000).default(100),

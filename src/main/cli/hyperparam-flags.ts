@@ -48,7 +48,10 @@ const DESCRIPTIONS: Partial<Record<keyof Hyperparams, string>> = {
   optimizerD: 'discriminator optimizer',
   momentum: 'momentum of sgd-momentum',
   rmsDecay: 'RMSProp mean-square decay',
-  r1Gamma: 'R1 penalty weight gamma on real images; 0 is off'
+  r1Gamma: 'R1 penalty weight gamma on real images; 0 is off',
+  widthD: "discriminator's width multiplier; 0 = the same as --width",
+  instanceNoise: 'std of noise added to D inputs (images in -1..1); 0 is off',
+  instanceNoiseSteps: 'steps over which instance noise fades to 0'
 }
 
 /** `sampleEvery` → `sample-every`, `lrG` → `lr-g`. */

@@ -238,6 +238,24 @@ export class GanTrainer {
     return p ? applyAugment(x, p, this.config.diffAugment) : x
   }
 
+  /**
+   * Instance noise for one batch of D's inputs, drawn from the run's Rng (so resume stays exact):
+   * N(0, σ²) with σ = instanceNoise · (1 − step/instanceNoiseSteps), or undefined when off or
+   * faded out.
+   */
+  private instanceNoise(): tf.Tensor4D | undefined {
+    const { instanceNoise, instanceNoiseSteps } = this.config
+    const std = instanceNoise * Math.max(0, 1 - this.step / instanceNoiseSteps)
+    if (!(std > 0)) return undefined
+    const [h, w, c] = this.data.index.shape
+    const n = this.config.batchSize
+    return tf.tensor4d(this.rng.normalArray(n * h * w * c, std), [n, h, w, c])
+  }
+
+  private noised(x: tf.Tensor, noise: tf.Tensor | undefined): tf.Tensor {
+    return noise ? tf.add(x, noise) : x
+  }
+
   private accSize(): number {
     return METRIC_SLOTS + 2 + this.gLayers.length + this.dLayers.length
   }
@@ -343,6 +361,8 @@ export class GanTrainer {
       const fake = tf.tidy(() => this.G.apply(z, { training: true, ...(yFake ? { labels: yFake } : {}) }))
       const augReal = this.augmentParams()
       const augFake = this.augmentParams()
+      const noiseReal = this.instanceNoise()
+      const noiseFake = this.instanceNoise()
       const eps =
         cfg.loss === 'wgan-gp'
           ? Float32Array.from({ length: cfg.batchSize }, () => this.rng.uniform())
@@ -352,8 +372,8 @@ export class GanTrainer {
       const dLoss = (): tf.Scalar => {
         // Called twice by the extragradient step: the scores of the evaluation used are kept.
         tf.dispose([dReal, dFake])
-        const r = this.augmented(real, augReal)
-        const f = this.augmented(fake, augFake)
+        const r = this.noised(this.augmented(real, augReal), noiseReal)
+        const f = this.noised(this.augmented(fake, augFake), noiseFake)
         const rOut = dOnReal(r)
         const fOut = this.D.apply(f, { training: true, ...(yFake ? { labels: yFake } : {}) })
         dReal = tf.keep(meanScore(cfg.loss, rOut))
@@ -372,20 +392,26 @@ export class GanTrainer {
         dNorms = n2
       }
       tf.dispose([real, z, fake, yReal, yFake, skipped, u.skipped])
+      tf.dispose([noiseReal, noiseFake].filter((t) => t !== undefined))
       skipped = s2
       lossD = u.value
     }
     const z = this.latents(cfg.batchSize)
     const yFake = this.oneHot(this.fakeLabels(cfg.batchSize))
     const augFake = this.augmentParams()
+    const noiseG = this.instanceNoise()
     const gLoss = (): tf.Scalar => {
       const labels = yFake ? { labels: yFake } : {}
-      const fake = this.augmented(this.G.apply(z, { training: true, ...labels }), augFake)
+      const fake = this.noised(
+        this.augmented(this.G.apply(z, { training: true, ...labels }), augFake),
+        noiseG
+      )
       return generatorLoss(cfg.loss, this.D.apply(fake, { training: true, ...labels }))
     }
     const g = this.update(this.optG, this.G, gLoss, this.gNames, this.gLayers)
     const lossG = g.value
     tf.dispose([z, yFake])
+    noiseG?.dispose()
     this.ema?.update(this.G)
     const acc = this.acc
     tf.tidy(() => {

@@ -2,7 +2,7 @@
 import { tf } from '../tf'
 import type { GanTrainer } from '../trainer'
 import type { GanArchs } from '../models'
-import type { Hyperparams } from '../../../shared/hyperparams'
+import { hyperparamsSchema, type Hyperparams } from '../../../shared/hyperparams'
 import { TENSOR_GROUPS } from './format'
 import type { LoadedCheckpoint } from './reader'
 import type { HostTensors } from './writer'
@@ -77,7 +77,15 @@ export function restoreTensors(
   if (opts.skipOptimizers || switched.includes('discriminator')) trainer.optD.reset()
 }
 
-const ARCH_FIELDS = ['model', 'imageSize', 'width', 'latentDim', 'conditional', 'spectralNorm'] as const
+const ARCH_FIELDS = [
+  'model',
+  'imageSize',
+  'width',
+  'widthD',
+  'latentDim',
+  'conditional',
+  'spectralNorm'
+] as const
 
 /** Differences that make a checkpoint unusable for a config, in words; empty when compatible. */
 export function resumeMismatches(
@@ -94,8 +102,11 @@ export function resumeMismatches(
         : `dataset: the checkpoint was trained on '${saved.dataset.id}', this run asks for '${dataset.id}'`
     )
   }
+  // A checkpoint written before a field existed has the field's default (e.g. widthD 0).
+  const parsed = hyperparamsSchema.safeParse(saved.config)
+  const savedConfig = parsed.success ? parsed.data : saved.config
   for (const f of ARCH_FIELDS) {
-    const a = saved.config[f]
+    const a = savedConfig[f]
     const b = config[f]
     if (JSON.stringify(a) !== JSON.stringify(b))
       out.push(`${f}: the checkpoint has ${JSON.stringify(a)}, this run asks for ${JSON.stringify(b)}`)

@@ -19,10 +19,11 @@ export function buildArchs(config: Hyperparams, shape: [number, number, number],
   const [h, w, c] = shape
   if (h !== w) throw new Error(`Expected square images, but the dataset's are ${h}x${w}`)
   const o = { imageSize: h, channels: c, latentDim: config.latentDim, width: config.width }
+  const oD = { ...o, width: config.widthD > 0 ? config.widthD : config.width }
   const archs =
     config.model === 'mlp'
-      ? { generator: mlpGenerator(o), discriminator: mlpDiscriminator(o) }
-      : { generator: dcganGenerator(o), discriminator: dcganDiscriminator(o) }
+      ? { generator: mlpGenerator(o), discriminator: mlpDiscriminator(oD) }
+      : { generator: dcganGenerator(o), discriminator: dcganDiscriminator(oD) }
   if (config.conditional) {
     if (classes < 2) {
       throw new StudioError(

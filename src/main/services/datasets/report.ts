@@ -296,8 +296,5 @@ function warningsFor(r: {
     out.push(
       `${r.loops.length} folder links lead to a folder already walked (a link loop or a second link to it) and were not followed again: ${r.loops.slice(0, 3).join(', ')}.`
     )
-  out.push(
-    `${r.loops.length} folder links lead back into the folder and were not followed: ${r.loops.slice(0, 3).join(', ')}.`
-  )
   return out
 }

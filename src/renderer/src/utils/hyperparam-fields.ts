@@ -38,6 +38,7 @@ const MAIN_LABELS: Partial<Record<keyof Hyperparams, string>> = {
 
 const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
   width: 'Width multiplier',
+  widthD: 'Discriminator width',
   beta2: 'Beta 2',
   ema: 'EMA decay',
   spectralNorm: 'Spectral norm',
@@ -46,6 +47,8 @@ const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
   clipNorm: 'Clip norm',
   gpWeight: 'Gradient penalty weight',
   r1Gamma: 'R1 penalty weight',
+  instanceNoise: 'Instance noise',
+  instanceNoiseSteps: 'Instance noise steps',
   optimizerG: 'Generator optimizer',
   optimizerD: 'Discriminator optimizer',
   momentum: 'SGD momentum',
@@ -56,6 +59,9 @@ const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
 
 const HINTS: Partial<Record<keyof Hyperparams, string>> = {
   width: 'Multiplies the DCGAN channel counts.',
+  widthD: 'D’s own width multiplier; 0 is the same as G’s.',
+  instanceNoise: 'Noise std added to every image D sees (images span −1 to 1); 0 is off.',
+  instanceNoiseSteps: 'Steps over which the instance noise fades to 0.',
   ema: '0 turns the generator EMA off.',
   clipNorm: 'Global-norm gradient clipping; 0 is off.',
   gpWeight: 'Used by the WGAN-GP loss only.',

@@ -165,6 +165,8 @@ describe('folder import', () => {
     ])
     expect(r.report.counts.byStatus['no-label']).toBe(1)
     expect(r.report.warnings.join('\n')).toMatch(/Classes unbalanced: 'big' has 10 images, 'small' only 2/)
+    // A folder without links gets no link warning (a merge once printed "0 folder links …" always).
+    expect(r.report.warnings.join('\n')).not.toMatch(/folder links/)
     const cached = await readDatasetCache(dataDir, 'lab')
     expect(Array.from(cached!.labels!)).toEqual([...Array<number>(10).fill(0), 1, 1])
   })
