@@ -15,6 +15,7 @@ import path from 'node:path'
 import { currentBackend } from '../src/main/engine/backend'
 import { openSession } from '../src/main/engine/session'
 import { PRESETS, hyperparamsSchema, type HyperparamsInput } from '../src/shared/hyperparams'
+import { parseSet } from './quality-args'
 
 interface Args {
   preset: string
@@ -43,15 +44,8 @@ function parse(argv: string[]): Args {
     else if (k === '--out') a.out = path.resolve(v)
     else if (k === '--label') a.label = v
     else if (k === '--data-dir') a.dataDir = path.resolve(v)
-    else if (k === '--set') {
-      const [key, raw] = v.split('=')
-      if (!key || raw === undefined) throw new Error(`--set needs key=value, got '${v}'`)
-      let value: unknown = raw
-      if (raw === 'true' || raw === 'false') value = raw === 'true'
-      else if (raw.includes(',') || key === 'diffAugment') value = raw === '' ? [] : raw.split(',')
-      else if (!Number.isNaN(Number(raw))) value = Number(raw)
-      a.set[key] = value
-    } else continue
+    else if (k === '--set') Object.assign(a.set, parseSet(v))
+    else continue
     i += 1
   }
   return a
@@ -87,6 +81,9 @@ async function main(): Promise<void> {
     runDir,
     mode: { kind: 'new', config: input, name: `bench ${label}` }
   })
+  // A sweep stops runs it has seen enough of: SIGINT/SIGTERM stop at the next step boundary and
+  // the record (status 'stopped') is still written.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => session.stop())
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
   const curve: Array<{

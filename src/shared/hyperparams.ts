@@ -69,6 +69,11 @@ export const hyperparamsSchema = z
     lrG: lr.default(2e-4),
     lrD: lr.default(2e-4),
     beta1: z.number().min(0).lt(1).default(0.5),
+    /**
+     * Both learning rates fall linearly from their value to 0 over this many steps (a fixed
+     * number, so extending a run does not change the schedule); 0 keeps them constant.
+     */
+    lrDecaySteps: int(0, 10_000_000).default(0),
     beta2: z.number().min(0).lt(1).default(0.999),
     /** Optimizer of the generator (Adam's beta1/beta2 also drive optimistic Adam and extragradient). */
     optimizerG: z.enum(OPTIMIZER_KINDS).default('adam'),

@@ -51,7 +51,8 @@ const DESCRIPTIONS: Partial<Record<keyof Hyperparams, string>> = {
   r1Gamma: 'R1 penalty weight gamma on real images; 0 is off',
   widthD: "discriminator's width multiplier; 0 = the same as --width",
   instanceNoise: 'std of noise added to D inputs (images in -1..1); 0 is off',
-  instanceNoiseSteps: 'steps over which instance noise fades to 0'
+  instanceNoiseSteps: 'steps over which instance noise fades to 0',
+  lrDecaySteps: 'steps over which both learning rates fall linearly to 0; 0 = constant'
 }
 
 /** `sampleEvery` → `sample-every`, `lrG` → `lr-g`. */

@@ -155,8 +155,8 @@ export class GanTrainer {
     // The learning rates are read from this.config at each update, never copied: a live change
     // (setLive) has one place to go.
     const trainer = this as GanTrainer
-    this.optG = createOptimizer(config, 'generator', this.G.weights, () => trainer.config.lrG)
-    this.optD = createOptimizer(config, 'discriminator', this.D.weights, () => trainer.config.lrD)
+    this.optG = createOptimizer(config, 'generator', this.G.weights, () => trainer.config.lrG * trainer.lrFactor())
+    this.optD = createOptimizer(config, 'discriminator', this.D.weights, () => trainer.config.lrD * trainer.lrFactor())
     if (config.ema > 0) this.ema = new Ema(config.ema, this.G)
     this.epochSeed = this.rng.nextUint32()
     this.perm = new Rng(this.epochSeed).permutation(n)
@@ -236,6 +236,12 @@ export class GanTrainer {
 
   private augmented(x: tf.Tensor, p: AugmentParams | undefined): tf.Tensor {
     return p ? applyAugment(x, p, this.config.diffAugment) : x
+  }
+
+  /** The learning-rate schedule's factor at this step: 1, or 1 − step/lrDecaySteps down to 0. */
+  lrFactor(): number {
+    const n = this.config.lrDecaySteps
+    return n > 0 ? Math.max(0, 1 - this.step / n) : 1
   }
 
   /**

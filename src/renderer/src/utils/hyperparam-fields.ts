@@ -40,6 +40,7 @@ const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
   width: 'Width multiplier',
   widthD: 'Discriminator width',
   beta2: 'Beta 2',
+  lrDecaySteps: 'Learning-rate decay steps',
   ema: 'EMA decay',
   spectralNorm: 'Spectral norm',
   diffAugment: 'DiffAugment',
@@ -69,6 +70,7 @@ const HINTS: Partial<Record<keyof Hyperparams, string>> = {
   momentum: 'Used by the SGD-with-momentum optimizer only.',
   rmsDecay: 'Used by the RMSProp optimizer only.',
   keep: 'Pinned checkpoints are kept in addition.',
+  lrDecaySteps: 'Both rates fall linearly to 0 over this many steps; 0 keeps them constant.',
   logEvery: 'Steps between metric records.',
   conditional: 'Needs a labelled dataset.'
 }
