@@ -29,16 +29,18 @@ async function main(): Promise<void> {
   const text = await fs.readFile(log, 'utf8')
   const header = /^bench:quality (\S+): (\S+) \((\S+) threads\)/m.exec(text)
   if (!header) throw new Error(`${log} has no bench:quality header line`)
-  const curve = [...text.matchAll(/^step +(\d+) +FD +([\d.]+) +coverage ([\d.]+) +wall ([\d.]+)s +cpu ([\d.]+)s +load ([\d.]+)$/gm)].map(
-    (m) => ({
-      step: Number(m[1]),
-      fd: Number(m[2]),
-      classCoverage: Number(m[3]),
-      wallS: Number(m[4]),
-      cpuS: Number(m[5]),
-      load1m: Number(m[6])
-    })
-  )
+  const curve = [
+    ...text.matchAll(
+      /^step +(\d+) +FD +([\d.]+) +coverage ([\d.]+) +wall ([\d.]+)s +cpu ([\d.]+)s +load ([\d.]+)$/gm
+    )
+  ].map((m) => ({
+    step: Number(m[1]),
+    fd: Number(m[2]),
+    classCoverage: Number(m[3]),
+    wallS: Number(m[4]),
+    cpuS: Number(m[5]),
+    load1m: Number(m[6])
+  }))
   const last = curve.at(-1)
   if (!last) throw new Error(`${log} has no step lines`)
   const best = curve.reduce((b, r) => (r.fd < b.fd ? r : b))
@@ -53,7 +55,10 @@ async function main(): Promise<void> {
     wasmThreads: Number(header[3]),
     wallS: last.wallS,
     cpuS: last.cpuS,
-    loadAverage: { min: Math.min(...curve.map((r) => r.load1m)), max: Math.max(...curve.map((r) => r.load1m)) },
+    loadAverage: {
+      min: Math.min(...curve.map((r) => r.load1m)),
+      max: Math.max(...curve.map((r) => r.load1m))
+    },
     final: last,
     best,
     finalWithin25PctOfBest: last.fd <= best.fd * 1.25,
@@ -63,7 +68,9 @@ async function main(): Promise<void> {
   }
   await fs.mkdir(out, { recursive: true })
   await fs.writeFile(path.join(out, `${label}.json`), JSON.stringify(record, null, 2) + '\n')
-  process.stdout.write(`${label}: ${curve.length} scores to step ${last.step}, best ${best.fd} at ${best.step}\n`)
+  process.stdout.write(
+    `${label}: ${curve.length} scores to step ${last.step}, best ${best.fd} at ${best.step}\n`
+  )
 }
 
 void main().catch((err: unknown) => {

@@ -155,8 +155,18 @@ export class GanTrainer {
     // The learning rates are read from this.config at each update, never copied: a live change
     // (setLive) has one place to go.
     const trainer = this as GanTrainer
-    this.optG = createOptimizer(config, 'generator', this.G.weights, () => trainer.config.lrG * trainer.lrFactor())
-    this.optD = createOptimizer(config, 'discriminator', this.D.weights, () => trainer.config.lrD * trainer.lrFactor())
+    this.optG = createOptimizer(
+      config,
+      'generator',
+      this.G.weights,
+      () => trainer.config.lrG * trainer.lrFactor()
+    )
+    this.optD = createOptimizer(
+      config,
+      'discriminator',
+      this.D.weights,
+      () => trainer.config.lrD * trainer.lrFactor()
+    )
     if (config.ema > 0) this.ema = new Ema(config.ema, this.G)
     this.epochSeed = this.rng.nextUint32()
     this.perm = new Rng(this.epochSeed).permutation(n)

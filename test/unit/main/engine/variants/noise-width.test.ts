@@ -1,5 +1,5 @@
 /**
- * Instance noise reaches D (same real batch and latents, different D scores) and trains with a
+ * The learning-rate decay reaches the optimizers and ends with frozen weights. Instance noise reaches D (same real batch and latents, different D scores) and trains with a
  * flat tensor count; the discriminator's own width multiplier changes D and only D, and a
  * checkpoint of another D width is refused on resume, while one written before the field existed
  * reads as "same as G".
@@ -58,6 +58,34 @@ describe('instance noise and D width', () => {
     expect(counts[29]).toBe(counts[2])
     t.dispose()
     expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('lrDecaySteps: the rates fall linearly, and after the last decay step no weight moves', async () => {
+    const weights = async (t: Awaited<ReturnType<typeof tinyTrainer>>): Promise<number[]> => {
+      const out: number[] = []
+      for (const v of [...t.G.weights.values(), ...t.D.weights.values()]) out.push(...(await v.data()))
+      return out
+    }
+    const t = await tinyTrainer(data, { lrDecaySteps: 4 })
+    const factors: number[] = []
+    for (let i = 0; i < 4; i++) {
+      factors.push(t.lrFactor())
+      t.trainStep()
+    }
+    expect(factors).toEqual([1, 0.75, 0.5, 0.25])
+    expect(t.lrFactor()).toBe(0)
+    const atDecayEnd = await weights(t)
+    t.trainStep()
+    t.trainStep()
+    expect(await weights(t)).toEqual(atDecayEnd)
+    t.dispose()
+    // Without the decay the same two steps do move the weights.
+    const c = await tinyTrainer(data, {})
+    for (let i = 0; i < 4; i++) c.trainStep()
+    const before = await weights(c)
+    c.trainStep()
+    expect(await weights(c)).not.toEqual(before)
+    c.dispose()
   })
 
   it('widthD sets D’s channels alone; 0 is the same as width', () => {

@@ -1,7 +1,7 @@
 /**
  * Exact resume with every new piece of state in play: spectral-norm `u` vectors (buffers),
  * DiffAugment and WGAN-GP interpolation draws (the run's Rng, in the cursor), conditional labels
- * clipping and instance noise (also the Rng). Train 20 + resume to 40 must equal 40 straight, bit for bit.
+ * clipping, instance noise (also the Rng) and the learning-rate decay. Train 20 + resume to 40 must equal 40 straight, bit for bit.
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
@@ -28,7 +28,9 @@ const config = {
   ema: 0.99,
   // Active across the split at step 20, faded out before the end.
   instanceNoise: 0.2,
-  instanceNoiseSteps: 30
+  instanceNoiseSteps: 30,
+  // Halfway through its decay at the split.
+  lrDecaySteps: 40
 }
 
 function flat(t: HostTensors): Record<string, number[]> {
