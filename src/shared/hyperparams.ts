@@ -70,10 +70,10 @@ export const hyperparamsSchema = z
     lrD: lr.default(2e-4),
     beta1: z.number().min(0).lt(1).default(0.5),
     /**
-     * Both learning rates fall linearly from their value to 0 over this many steps (a fixed
-     * number, so extending a run does not change the schedule); 0 keeps them constant.
+     * `linear`: both learning rates fall linearly from their value to 0 at the run's last step
+     * (`steps`; extending a run re-plans the fall to the new last step). `none` keeps them constant.
      */
-    lrDecaySteps: int(0, 10_000_000).default(0),
+    lrDecay: z.enum(['none', 'linear']).default('none'),
     beta2: z.number().min(0).lt(1).default(0.999),
     /** Optimizer of the generator (Adam's beta1/beta2 also drive optimistic Adam and extragradient). */
     optimizerG: z.enum(OPTIMIZER_KINDS).default('adam'),

@@ -52,7 +52,7 @@ const DESCRIPTIONS: Partial<Record<keyof Hyperparams, string>> = {
   widthD: "discriminator's width multiplier; 0 = the same as --width",
   instanceNoise: 'std of noise added to D inputs (images in -1..1); 0 is off',
   instanceNoiseSteps: 'steps over which instance noise fades to 0',
-  lrDecaySteps: 'steps over which both learning rates fall linearly to 0; 0 = constant'
+  lrDecay: 'linear: both learning rates fall to 0 at the last step; none: constant'
 }
 
 /** `sampleEvery` → `sample-every`, `lrG` → `lr-g`. */

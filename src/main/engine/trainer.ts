@@ -248,10 +248,10 @@ export class GanTrainer {
     return p ? applyAugment(x, p, this.config.diffAugment) : x
   }
 
-  /** The learning-rate schedule's factor at this step: 1, or 1 − step/lrDecaySteps down to 0. */
+  /** The learning-rate schedule's factor at this step: 1, or 1 − step/steps (linear decay). */
   lrFactor(): number {
-    const n = this.config.lrDecaySteps
-    return n > 0 ? Math.max(0, 1 - this.step / n) : 1
+    const { lrDecay, steps } = this.config
+    return lrDecay === 'linear' ? Math.max(0, 1 - this.step / steps) : 1
   }
 
   /**

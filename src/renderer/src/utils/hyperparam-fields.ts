@@ -40,7 +40,7 @@ const ADVANCED_LABELS: Partial<Record<keyof Hyperparams, string>> = {
   width: 'Width multiplier',
   widthD: 'Discriminator width',
   beta2: 'Beta 2',
-  lrDecaySteps: 'Learning-rate decay steps',
+  lrDecay: 'Learning-rate decay',
   ema: 'EMA decay',
   spectralNorm: 'Spectral norm',
   diffAugment: 'DiffAugment',
@@ -70,7 +70,7 @@ const HINTS: Partial<Record<keyof Hyperparams, string>> = {
   momentum: 'Used by the SGD-with-momentum optimizer only.',
   rmsDecay: 'Used by the RMSProp optimizer only.',
   keep: 'Pinned checkpoints are kept in addition.',
-  lrDecaySteps: 'Both rates fall linearly to 0 over this many steps; 0 keeps them constant.',
+  lrDecay: 'Linear: both rates fall to 0 at the last step (extending a run re-plans it).',
   logEvery: 'Steps between metric records.',
   conditional: 'Needs a labelled dataset.'
 }
@@ -90,7 +90,9 @@ export const OPTION_LABELS: Record<string, string> = {
   extragradient: 'Extragradient (Extra-Adam)',
   translation: 'Translation',
   cutout: 'Cutout',
-  color: 'Colour'
+  color: 'Colour',
+  none: 'None',
+  linear: 'Linear to 0'
 }
 
 type Introspected = Pick<HyperparamField, 'kind' | 'options' | 'min' | 'max' | 'integer'>

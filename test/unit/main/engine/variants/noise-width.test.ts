@@ -60,13 +60,13 @@ describe('instance noise and D width', () => {
     expect(tf.memory().numTensors).toBe(before)
   })
 
-  it('lrDecaySteps: the rates fall linearly, and after the last decay step no weight moves', async () => {
+  it('lrDecay linear: the rates fall to 0 at the last step, after which no weight moves', async () => {
     const weights = async (t: Awaited<ReturnType<typeof tinyTrainer>>): Promise<number[]> => {
       const out: number[] = []
       for (const v of [...t.G.weights.values(), ...t.D.weights.values()]) out.push(...(await v.data()))
       return out
     }
-    const t = await tinyTrainer(data, { lrDecaySteps: 4 })
+    const t = await tinyTrainer(data, { lrDecay: 'linear', steps: 4 })
     const factors: number[] = []
     for (let i = 0; i < 4; i++) {
       factors.push(t.lrFactor())

@@ -1,7 +1,7 @@
 /**
  * Exact resume with every new piece of state in play: spectral-norm `u` vectors (buffers),
  * DiffAugment and WGAN-GP interpolation draws (the run's Rng, in the cursor), conditional labels
- * clipping, instance noise (also the Rng) and the learning-rate decay. Train 20 + resume to 40 must equal 40 straight, bit for bit.
+ * clipping and instance noise (also the Rng). Train 20 + resume to 40 must equal 40 straight, bit for bit.
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
@@ -28,9 +28,7 @@ const config = {
   ema: 0.99,
   // Active across the split at step 20, faded out before the end.
   instanceNoise: 0.2,
-  instanceNoiseSteps: 30,
-  // Halfway through its decay at the split.
-  lrDecaySteps: 40
+  instanceNoiseSteps: 30
 }
 
 function flat(t: HostTensors): Record<string, number[]> {
@@ -86,5 +84,36 @@ describe('exact resume with all options', () => {
     expect(Object.keys(split).sort()).toEqual(Object.keys(straight).sort())
     expect(Object.keys(split).some((k) => k.endsWith('/snU'))).toBe(true)
     for (const k of Object.keys(straight)) expect(split[k], k).toEqual(straight[k])
+  })
+
+  it('linear learning-rate decay: paused at step 20 of 40 and resumed == 40 straight', async () => {
+    const decay = { ...config, lrDecay: 'linear' as const, steps: 40 }
+    const a = await openSession({
+      dataDir,
+      runDir: path.join(dataDir, 'decay-straight'),
+      backend: 'cpu',
+      mode: { kind: 'new', config: decay }
+    })
+    expect(await a.run()).toBe('finished')
+    const straight = flat(await readHostTensors(a.engine))
+    a.dispose()
+
+    const runDir = path.join(dataDir, 'decay-paused')
+    const b1 = await openSession({ dataDir, runDir, backend: 'cpu', mode: { kind: 'new', config: decay } })
+    expect(
+      await b1.run({
+        progress: (p) => {
+          if (p.step >= 20) b1.pause()
+        }
+      })
+    ).toBe('paused')
+    expect(b1.engine.step).toBeLessThan(40)
+    expect(b1.engine.lrFactor()).toBeGreaterThan(0)
+    b1.dispose()
+    const b2 = await openSession({ dataDir, runDir, backend: 'cpu', mode: { kind: 'resume', steps: 40 } })
+    expect(await b2.run()).toBe('finished')
+    const resumed = flat(await readHostTensors(b2.engine))
+    b2.dispose()
+    for (const k of Object.keys(straight)) expect(resumed[k], k).toEqual(straight[k])
   })
 })
