@@ -83,7 +83,8 @@ async function main(): Promise<void> {
   })
   // A sweep stops runs it has seen enough of: SIGINT/SIGTERM stop at the next step boundary and
   // the record (status 'stopped') is still written.
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => session.stop())
+  // `on`, not `once`: npm exec and tsx forward the signal too, so it can arrive more than once.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => session.stop())
   const t0 = performance.now()
   const cpu0 = process.cpuUsage()
   const curve: Array<{

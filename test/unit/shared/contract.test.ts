@@ -55,7 +55,7 @@ describe('contract table', () => {
 
   it('fills defaults on the receiving side', () => {
     const p = parseRequest('training:start', { config: { model: 'mlp' } })
-    expect(p.config.batchSize).toBe(64)
+    expect(p.config.batchSize).toBe(32)
     expect(parseRequest('app:info', undefined)).toEqual({})
   })
 })

@@ -57,7 +57,7 @@ describe('train flags from the hyperparameter schema', () => {
       for (const option of shape.options) expect(line, field).toContain(String(option))
     }
     expect(helpLine('lr-g')).toContain('> 0 and ≤ 1; default 0.0002')
-    expect(helpLine('batch')).toContain('(1 to 1024; default 64)')
+    expect(helpLine('batch')).toContain('(1 to 1024; default 32)')
   })
 
   it("refuses a value outside the schema's range, naming the flag and the range", () => {

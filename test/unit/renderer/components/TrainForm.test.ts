@@ -168,18 +168,18 @@ describe('Train form and controls', () => {
     await flushPromises()
     const lrG = byLabel(w, 'Generator learning rate') as HTMLInputElement
     const lrD = byLabel(w, 'Discriminator learning rate') as HTMLInputElement
-    expect([Number(lrG.value), Number(lrD.value)]).toEqual([2e-4, 2e-4])
+    expect([Number(lrG.value), Number(lrD.value)]).toEqual([2e-4, 4e-4])
     fake.emit('run:event', {
       runId: 'r4',
       event: {
         kind: 'rollback',
         step: 20,
         time: 1,
-        data: { before: { lrG: 2e-4, lrD: 2e-4 }, after: { lrG: 1e-4, lrD: 1e-4 } }
+        data: { before: { lrG: 2e-4, lrD: 4e-4 }, after: { lrG: 1e-4, lrD: 2e-4 } }
       }
     })
     await flushPromises()
-    expect([Number(lrG.value), Number(lrD.value)]).toEqual([1e-4, 1e-4])
+    expect([Number(lrG.value), Number(lrD.value)]).toEqual([1e-4, 2e-4])
     expect(w.findAll('button').some((b) => b.text() === 'Apply changes' && !b.element.disabled)).toBe(false)
     w.unmount()
   })
