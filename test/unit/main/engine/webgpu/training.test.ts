@@ -4,7 +4,7 @@
  * one backend resumes on the other with an event saying it is not bit-identical.
  *
  * The 20-step comparison trains the default model with the default hyperparameters (the schema's
- * defaults: dcgan width 0.5, latent 64, batch 64, on a 28×28×1 dataset like MNIST). On lavapipe
+ * defaults: dcgan width 0.5, latent 64, batch 32, on a 28×28×1 dataset like MNIST). On lavapipe
  * (CI, no GPU) that is ~3 s a step, ~1.5 minutes in all. The resume test uses the same model kind
  * at its smallest width (0.125, latent 16, batch 8): what it checks does not depend on the size.
  * GAN_STUDIO_WEBGPU_STEPS=1000 runs the long memory check (the default model: ~1 hour on
@@ -33,8 +33,9 @@ const STEPS = Math.max(20, Number(process.env['GAN_STUDIO_WEBGPU_STEPS'] ?? 20))
 /**
  * Largest allowed |webgpu − wasm| of a logged loss over the first 20 steps. Measured on lavapipe
  * (Mesa 25.0.7): 1.2e-7 for the small configuration, 9e-5 for the default width at batch 8 (float32
- * sums in another order); the default model at batch 64 prints its own figure below. 1e-3 leaves room for a GPU's fused multiply-adds and reduction orders; the
- * losses themselves move by ~0.2 over these 20 steps.
+ * sums in another order), 3.5e-5 for the default model at batch 64; the test prints its own
+ * figure. 1e-3 leaves room for a GPU's fused multiply-adds and reduction orders; the losses
+ * themselves move by ~0.2 over these 20 steps.
  */
 const TOLERANCE = 1e-3
 
