@@ -26,19 +26,21 @@ function renderPerfTable(report) {
     '| workload | threads | images/s | GFLOP/s | × vs 1 thread | of XNNPACK conv ceiling |',
     '| --- | --- | --- | --- | --- | --- |'
   ]
+  // The batch comes from the measurement: the default model's follows the schema's default.
   const names = {
-    w1: 'W1 (TF DCGAN tutorial, batch 64)',
-    default: 'default model (dcgan, batch 64)',
-    seed: 'seed (batch 128)'
+    w1: (b) => `W1 (TF DCGAN tutorial, batch ${b})`,
+    default: (b) => `default model (dcgan, batch ${b})`,
+    seed: (b) => `seed (batch ${b})`
   }
   for (const w of report.workloads) {
+    const name = names[w.workload] ? names[w.workload](w.ours?.batch ?? '?') : w.workload
     for (const r of w.scaling || []) {
       const frac =
         typeof r.ceilingFraction === 'number'
           ? `${(r.ceilingFraction * 100).toFixed(0)}% of ${fmt(r.ceilingGflops)} GFLOP/s`
           : '—'
       lines.push(
-        `| ${names[w.workload] || w.workload} | ${r.threads} | **${fmt(r.imagesPerSec)}** | ${fmt(r.gflops)} | ${fmt(r.speedup, 2)}× | ${frac} |`
+        `| ${name} | ${r.threads} | **${fmt(r.imagesPerSec)}** | ${fmt(r.gflops)} | ${fmt(r.speedup, 2)}× | ${frac} |`
       )
     }
   }
