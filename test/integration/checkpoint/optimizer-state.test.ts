@@ -57,6 +57,9 @@ describe.each<[string, { optimizerG?: OptimizerKind; optimizerD?: OptimizerKind 
           steps: 6,
           checkpointEvery: 1000,
           sampleEvery: 1000,
+          // Constant rates: with the default linear decay the rate is 0 after the last step, and
+          // the extra step below would move nothing.
+          lrDecay: 'none',
           ...optimizers
         }
       }

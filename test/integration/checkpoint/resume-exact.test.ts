@@ -75,6 +75,10 @@ describe.each([
       '20',
       '--checkpoint-every',
       '10',
+      // The split run ends at 20 and is then extended to 40: a linear decay would be re-planned
+      // at the extension (by design). Exact resume across the decay: variants/resume.test.ts.
+      '--lr-decay',
+      'none',
       '--backend',
       backend,
       '--data-dir',

@@ -24,7 +24,9 @@ const config = {
   steps: 40,
   logEvery: 5,
   checkpointEvery: 10,
-  sampleEvery: 20
+  sampleEvery: 20,
+  // Constant rates, so the optimizers' effective rate is the halved one (not decayed by the step).
+  lrDecay: 'none' as const
 }
 
 describe('non-finite guard', () => {
@@ -58,16 +60,16 @@ describe('non-finite guard', () => {
       fromStep: 25,
       toStep: 20,
       skippedUpdates: 1,
-      after: { lrG: 1e-4, lrD: 1e-4 }
+      after: { lrG: 1e-4, lrD: 2e-4 }
     })
     expect(s.config.lrG).toBe(1e-4)
-    expect(s.config.lrD).toBe(1e-4)
+    expect(s.config.lrD).toBe(2e-4)
     // One source of truth: the optimizers, the record and run.json all have the halved rates.
-    expect([s.engine.optG.config.lr, s.engine.optD.config.lr]).toEqual([1e-4, 1e-4])
-    expect(s.record.config).toMatchObject({ lrG: 1e-4, lrD: 1e-4 })
+    expect([s.engine.optG.config.lr, s.engine.optD.config.lr]).toEqual([1e-4, 2e-4])
+    expect(s.record.config).toMatchObject({ lrG: 1e-4, lrD: 2e-4 })
     const onDiskRecord = await readRunRecord(runDir)
-    expect(onDiskRecord?.config).toMatchObject({ lrG: 1e-4, lrD: 1e-4 })
-    expect(liveChangeOf(rb)).toEqual({ lrG: 1e-4, lrD: 1e-4 })
+    expect(onDiskRecord?.config).toMatchObject({ lrG: 1e-4, lrD: 2e-4 })
+    expect(liveChangeOf(rb)).toEqual({ lrG: 1e-4, lrD: 2e-4 })
     expect(s.engine.step).toBe(40)
     // The history has no NaN and no duplicate steps: the window with the bad update was not logged.
     const metrics = await readJsonl<StepMetrics>(path.join(runDir, 'metrics.jsonl'))

@@ -1,4 +1,7 @@
 /** Shared setup for the variant tests: a 256-image MNIST subset and a tiny trainer factory. */
+import { promises as fs } from 'node:fs'
+import { afterAll, beforeAll } from 'vitest'
+import { loadBackend } from '../../../../../src/main/engine/backend'
 import { loadDataset } from '../../../../../src/main/engine/data/datasets'
 import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
 import { buildArchs } from '../../../../../src/main/engine/models'
@@ -28,4 +31,24 @@ export function tinyTrainer(data: CachedDataset, extra: HyperparamsInput = {}): 
     data,
     buildArchs(config, data.index.shape, data.labels ? data.index.labelNames.length : 0)
   )
+}
+
+/**
+ * Registers the usual setup of a variant suite (cpu backend, the tiny dataset, removed after the
+ * suite) and returns the dataset's getter, valid inside tests.
+ */
+export function useTinyCpuData(): () => CachedDataset {
+  let dataDir = ''
+  let data: CachedDataset | undefined
+  beforeAll(async () => {
+    await loadBackend('cpu')
+    ;({ dataDir, data } = await tinyData())
+  })
+  afterAll(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true })
+  })
+  return () => {
+    if (!data) throw new Error('useTinyCpuData: the dataset is read inside tests only')
+    return data
+  }
 }

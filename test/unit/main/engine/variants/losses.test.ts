@@ -1,27 +1,16 @@
 /** Every loss trains 30 steps on tiny data with finite losses and a flat tensor count. */
-import { promises as fs } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadBackend } from '../../../../../src/main/engine/backend'
-import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
+import { describe, expect, it } from 'vitest'
 import { tf } from '../../../../../src/main/engine/tf'
 import { LOSS_KINDS } from '../../../../../src/shared/hyperparams'
-import { tinyData, tinyTrainer } from './helpers'
+import { tinyTrainer, useTinyCpuData } from './helpers'
 
 describe('losses', () => {
-  let dataDir: string
-  let data: CachedDataset
-  beforeAll(async () => {
-    await loadBackend('cpu')
-    ;({ dataDir, data } = await tinyData())
-  })
-  afterAll(async () => {
-    await fs.rm(dataDir, { recursive: true, force: true })
-  })
+  const tiny = useTinyCpuData()
 
   for (const loss of LOSS_KINDS) {
     it(`${loss}: 30 steps, finite losses, flat tensor count`, async () => {
       const before = tf.memory().numTensors
-      const t = await tinyTrainer(data, { loss })
+      const t = await tinyTrainer(tiny(), { loss })
       const counts: number[] = []
       const losses: number[] = []
       for (let i = 0; i < 30; i++) {

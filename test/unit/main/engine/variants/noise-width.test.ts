@@ -4,34 +4,23 @@
  * checkpoint of another D width is refused on resume, while one written before the field existed
  * reads as "same as G".
  */
-import { promises as fs } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadBackend } from '../../../../../src/main/engine/backend'
-import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
+import { describe, expect, it } from 'vitest'
 import { resumeMismatches } from '../../../../../src/main/engine/checkpoint/trainer-io'
 import { buildArchs } from '../../../../../src/main/engine/models'
 import { tf } from '../../../../../src/main/engine/tf'
 import { hyperparamsSchema } from '../../../../../src/shared/hyperparams'
-import { tinyData, tinyTrainer } from './helpers'
+import { tinyTrainer, useTinyCpuData } from './helpers'
 
 const convFilters = (layers: Array<{ kind: string; filters?: number }>): number[] =>
   layers.filter((l) => l.kind === 'conv' || l.kind === 'convT').map((l) => l.filters as number)
 
 describe('instance noise and D width', () => {
-  let dataDir: string
-  let data: CachedDataset
-  beforeAll(async () => {
-    await loadBackend('cpu')
-    ;({ dataDir, data } = await tinyData())
-  })
-  afterAll(async () => {
-    await fs.rm(dataDir, { recursive: true, force: true })
-  })
+  const tiny = useTinyCpuData()
 
   it("instance noise changes D's scores of the same batch at step 1, and trains 30 steps with a flat tensor count", async () => {
     const before = tf.memory().numTensors
     const firstStep = async (instanceNoise: number): Promise<number[]> => {
-      const t = await tinyTrainer(data, { instanceNoise, instanceNoiseSteps: 100 })
+      const t = await tinyTrainer(tiny(), { instanceNoise, instanceNoiseSteps: 100 })
       t.trainStep()
       const a = await t.readAverages()
       t.dispose()
@@ -45,7 +34,7 @@ describe('instance noise and D width', () => {
     expect(noisy[0]).not.toBe(clean[0])
     expect(noisy[1]).not.toBe(clean[1])
 
-    const t = await tinyTrainer(data, { instanceNoise: 0.3, instanceNoiseSteps: 20 })
+    const t = await tinyTrainer(tiny(), { instanceNoise: 0.3, instanceNoiseSteps: 20 })
     const counts: number[] = []
     for (let i = 0; i < 30; i++) {
       t.trainStep()
@@ -66,7 +55,7 @@ describe('instance noise and D width', () => {
       for (const v of [...t.G.weights.values(), ...t.D.weights.values()]) out.push(...(await v.data()))
       return out
     }
-    const t = await tinyTrainer(data, { lrDecay: 'linear', steps: 4 })
+    const t = await tinyTrainer(tiny(), { lrDecay: 'linear', steps: 4 })
     const factors: number[] = []
     for (let i = 0; i < 4; i++) {
       factors.push(t.lrFactor())
@@ -80,7 +69,7 @@ describe('instance noise and D width', () => {
     expect(await weights(t)).toEqual(atDecayEnd)
     t.dispose()
     // Without the decay the same two steps do move the weights.
-    const c = await tinyTrainer(data, {})
+    const c = await tinyTrainer(tiny(), {})
     for (let i = 0; i < 4; i++) c.trainStep()
     const before = await weights(c)
     c.trainStep()

@@ -1,22 +1,11 @@
 /** Options train 30 steps on tiny data with finite losses and a flat tensor count (split in files to stay < 90 s each). */
-import { promises as fs } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadBackend } from '../../../../../src/main/engine/backend'
-import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
+import { describe, expect, it } from 'vitest'
 import { tf } from '../../../../../src/main/engine/tf'
 import type { HyperparamsInput } from '../../../../../src/shared/hyperparams'
-import { tinyData, tinyTrainer } from './helpers'
+import { tinyTrainer, useTinyCpuData } from './helpers'
 
 describe('training options (a)', () => {
-  let dataDir: string
-  let data: CachedDataset
-  beforeAll(async () => {
-    await loadBackend('cpu')
-    ;({ dataDir, data } = await tinyData())
-  })
-  afterAll(async () => {
-    await fs.rm(dataDir, { recursive: true, force: true })
-  })
+  const tiny = useTinyCpuData()
 
   const cases: Array<[string, HyperparamsInput]> = [
     ['spectral norm', { spectralNorm: true }],
@@ -26,7 +15,7 @@ describe('training options (a)', () => {
   for (const [name, extra] of cases) {
     it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {
       const before = tf.memory().numTensors
-      const t = await tinyTrainer(data, extra)
+      const t = await tinyTrainer(tiny(), extra)
       const counts: number[] = []
       for (let i = 0; i < 30; i++) {
         t.trainStep()

@@ -3,16 +3,13 @@
  * finite losses and a flat tensor count; SN gives a largest singular value ≈ 1; conditional
  * refuses an unlabelled dataset; clipping bounds the update.
  */
-import { promises as fs } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadBackend } from '../../../../../src/main/engine/backend'
-import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
+import { describe, expect, it } from 'vitest'
 import { buildArchs } from '../../../../../src/main/engine/models'
 import { spectralSigma } from '../../../../../src/main/engine/models/network'
 import { symmetricEigen } from '../../../../../src/main/engine/quality'
 import { tf } from '../../../../../src/main/engine/tf'
 import { hyperparamsSchema } from '../../../../../src/shared/hyperparams'
-import { tinyData, tinyTrainer } from './helpers'
+import { tinyTrainer, useTinyCpuData } from './helpers'
 
 /** Largest singular value of a kernel reshaped to [fan-in, units]. */
 function largestSingularValue(values: Float32Array, units: number): number {
@@ -30,25 +27,17 @@ function largestSingularValue(values: Float32Array, units: number): number {
 }
 
 describe('training option checks', () => {
-  let dataDir: string
-  let data: CachedDataset
-  beforeAll(async () => {
-    await loadBackend('cpu')
-    ;({ dataDir, data } = await tinyData())
-  })
-  afterAll(async () => {
-    await fs.rm(dataDir, { recursive: true, force: true })
-  })
+  const tiny = useTinyCpuData()
 
   it('EMA decay 0 has no EMA; samples come from the raw generator', async () => {
-    const t = await tinyTrainer(data, { ema: 0 })
+    const t = await tinyTrainer(tiny(), { ema: 0 })
     expect(t.ema).toBeUndefined()
     expect(t.tensorGroups().ema.size).toBe(0)
     t.dispose()
   })
 
   it('spectral norm: every D kernel divided by σ has largest singular value ≈ 1', async () => {
-    const t = await tinyTrainer(data, { spectralNorm: true })
+    const t = await tinyTrainer(tiny(), { spectralNorm: true })
     for (let i = 0; i < 30; i++) t.trainStep()
     // A few more power iterations (each D update does one) tighten the estimate.
     for (let i = 0; i < 20; i++) t.D.powerIterate()
@@ -71,7 +60,7 @@ describe('training option checks', () => {
   })
 
   it('conditional: the projection D and the concat G take labels; the grid shows a class per row', async () => {
-    const t = await tinyTrainer(data, { conditional: true })
+    const t = await tinyTrainer(tiny(), { conditional: true })
     expect(t.archs.generator.conditioning).toEqual({ classes: 10, mode: 'concat' })
     expect(t.archs.discriminator.conditioning).toEqual({ classes: 10, mode: 'projection' })
     expect(t.D.weights.has('embed/kernel')).toBe(true)
@@ -89,7 +78,7 @@ describe('training option checks', () => {
 
   it('clipping: a tiny clipNorm scales gradients below Adam epsilon, so the first D step shrinks', async () => {
     const delta = async (clipNorm: number): Promise<number> => {
-      const t = await tinyTrainer(data, { clipNorm })
+      const t = await tinyTrainer(tiny(), { clipNorm })
       const w = t.D.weights.get('dense1/kernel') as tf.Variable
       const before = (await w.data()).slice()
       t.trainStep()

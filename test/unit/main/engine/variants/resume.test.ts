@@ -28,7 +28,10 @@ const config = {
   ema: 0.99,
   // Active across the split at step 20, faded out before the end.
   instanceNoise: 0.2,
-  instanceNoiseSteps: 30
+  instanceNoiseSteps: 30,
+  // This test extends a 20-step run to 40; a linear decay would re-plan at the extension (the
+  // decay has its own pause/resume test below).
+  lrDecay: 'none' as const
 }
 
 function flat(t: HostTensors): Record<string, number[]> {
