@@ -42,7 +42,10 @@ function arg(name: string, fallback: string): string {
 /** The hyperparameters that differ from the defaults, e.g. `lrD 0.0004`. */
 function diff(config: Record['config']): string {
   const d = defaultHyperparams() as unknown as { [k: string]: unknown }
-  const out = Object.entries(config)
+  // Records written before the learning-rate decay existed trained at constant rates: say so,
+  // since the default is now linear. (`lrDecaySteps N` was its first form: a fixed horizon.)
+  const c = 'lrDecay' in config || 'lrDecaySteps' in config ? config : { ...config, lrDecay: 'none' }
+  const out = Object.entries(c)
     .filter(([k, v]) => !['steps', 'dataset'].includes(k) && JSON.stringify(v) !== JSON.stringify(d[k]))
     .map(([k, v]) => `${k} ${JSON.stringify(v)}`)
   return out.length ? out.join(', ') : 'defaults'
