@@ -6,6 +6,7 @@ import { loadDataset } from '../../../../../src/main/engine/data/datasets'
 import type { CachedDataset } from '../../../../../src/main/engine/data/cache'
 import { buildArchs } from '../../../../../src/main/engine/models'
 import { GanTrainer } from '../../../../../src/main/engine/trainer'
+import { tf } from '../../../../../src/main/engine/tf'
 import { hyperparamsSchema, type HyperparamsInput } from '../../../../../src/shared/hyperparams'
 import { makeTinyDataset, tempDir } from '../../../../helpers/engine'
 
@@ -51,4 +52,14 @@ export function useTinyCpuData(): () => CachedDataset {
     if (!data) throw new Error('useTinyCpuData: the dataset is read inside tests only')
     return data
   }
+}
+
+/** Trains `steps` steps; the live tensor count after each (a flat count means nothing leaks). */
+export function tensorCountsOver(trainer: GanTrainer, steps: number): number[] {
+  const counts: number[] = []
+  for (let i = 0; i < steps; i++) {
+    trainer.trainStep()
+    counts.push(tf.memory().numTensors)
+  }
+  return counts
 }

@@ -9,7 +9,7 @@ import { resumeMismatches } from '../../../../../src/main/engine/checkpoint/trai
 import { buildArchs } from '../../../../../src/main/engine/models'
 import { tf } from '../../../../../src/main/engine/tf'
 import { hyperparamsSchema } from '../../../../../src/shared/hyperparams'
-import { tinyTrainer, useTinyCpuData } from './helpers'
+import { tensorCountsOver, tinyTrainer, useTinyCpuData } from './helpers'
 
 const convFilters = (layers: Array<{ kind: string; filters?: number }>): number[] =>
   layers.filter((l) => l.kind === 'conv' || l.kind === 'convT').map((l) => l.filters as number)
@@ -35,11 +35,7 @@ describe('instance noise and D width', () => {
     expect(noisy[1]).not.toBe(clean[1])
 
     const t = await tinyTrainer(tiny(), { instanceNoise: 0.3, instanceNoiseSteps: 20 })
-    const counts: number[] = []
-    for (let i = 0; i < 30; i++) {
-      t.trainStep()
-      counts.push(tf.memory().numTensors)
-    }
+    const counts = tensorCountsOver(t, 30)
     const a = await t.readAverages()
     expect(a.nonFinite).toBe(0)
     for (const v of [a.lossD, a.lossG]) expect(Number.isFinite(v)).toBe(true)

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { tf } from '../../../../../src/main/engine/tf'
 import type { HyperparamsInput } from '../../../../../src/shared/hyperparams'
-import { tinyTrainer, useTinyCpuData } from './helpers'
+import { tensorCountsOver, tinyTrainer, useTinyCpuData } from './helpers'
 
 describe('training options (b)', () => {
   const tiny = useTinyCpuData()
@@ -29,11 +29,7 @@ describe('training options (b)', () => {
     it(`${name}: 30 steps, finite losses, flat tensor count`, async () => {
       const before = tf.memory().numTensors
       const t = await tinyTrainer(tiny(), extra)
-      const counts: number[] = []
-      for (let i = 0; i < 30; i++) {
-        t.trainStep()
-        counts.push(tf.memory().numTensors)
-      }
+      const counts = tensorCountsOver(t, 30)
       const a = await t.readAverages()
       expect(a.nonFinite).toBe(0)
       for (const v of [a.lossD, a.lossG, a.dReal, a.dFake]) expect(Number.isFinite(v)).toBe(true)
