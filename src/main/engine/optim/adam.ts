@@ -5,7 +5,7 @@
  */
 import { tf } from '../tf'
 import type { ApplyOptions, Optimizer } from './optimizer'
-import { gatedAssign, zeroSlots } from './slots'
+import { forEachGradient, gatedAssign, zeroAll, zeroSlots } from './slots'
 
 export interface AdamConfig {
   lr: number
@@ -59,19 +59,22 @@ export class Adam implements Optimizer {
   ): void {
     this.t += 1
     const stepSize = this.stepSize(this.t)
-    const { epsilon } = this.config
-    tf.tidy(() => {
-      for (const [name, w] of weights) {
-        const g0 = grads[name]
-        if (!g0) continue
-        const g = opts.scale ? tf.mul(g0, opts.scale) : g0
-        const { m1, v1 } = this.moments(name, g)
-        const w1 = tf.sub(w, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), stepSize))
-        gatedAssign(this.m.get(name) as tf.Variable, m1, opts.ok)
-        gatedAssign(this.v.get(name) as tf.Variable, v1, opts.ok)
-        gatedAssign(w, w1, opts.ok)
-      }
-    })
+    forEachGradient(weights, grads, opts, (name, w, g) => this.step(name, w, g, stepSize, opts.ok))
+  }
+
+  /** Adam's update of one weight and its moments (call inside tf.tidy). */
+  protected step(
+    name: string,
+    w: tf.Variable,
+    g: tf.Tensor,
+    stepSize: number,
+    ok: tf.Tensor | undefined
+  ): void {
+    const { m1, v1 } = this.moments(name, g)
+    const w1 = tf.sub(w, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), this.config.epsilon)), stepSize))
+    gatedAssign(this.m.get(name) as tf.Variable, m1, ok)
+    gatedAssign(this.v.get(name) as tf.Variable, v1, ok)
+    gatedAssign(w, w1, ok)
   }
 
   /** Slot tensors by `<weight>/m` and `<weight>/v`, for checkpoints. */
@@ -85,9 +88,7 @@ export class Adam implements Optimizer {
   /** Forgets all moments (a "fresh" optimizer); used by tests that prove state matters. */
   reset(): void {
     this.t = 0
-    tf.tidy(() => {
-      for (const t of [...this.m.values(), ...this.v.values()]) t.assign(tf.zerosLike(t))
-    })
+    zeroAll([...this.m.values(), ...this.v.values()])
   }
 
   dispose(): void {

@@ -13,7 +13,7 @@
 import { tf } from '../tf'
 import { Adam } from './adam'
 import type { ApplyOptions, Optimizer } from './optimizer'
-import { gatedAssign } from './slots'
+import { forEachGradient } from './slots'
 
 export class ExtraAdam extends Adam {
   override readonly kind: Optimizer['kind'] = 'extragradient'
@@ -25,20 +25,10 @@ export class ExtraAdam extends Adam {
   ): () => void {
     this.t += 1
     const stepSize = this.stepSize(this.t)
-    const { epsilon } = this.config
     const saved = new Map<string, tf.Tensor>()
-    tf.tidy(() => {
-      for (const [name, w] of weights) {
-        const g0 = grads[name]
-        if (!g0) continue
-        const g = opts.scale ? tf.mul(g0, opts.scale) : g0
-        saved.set(name, tf.keep(w.clone()))
-        const { m1, v1 } = this.moments(name, g)
-        const w1 = tf.sub(w, tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), stepSize))
-        gatedAssign(this.m.get(name) as tf.Variable, m1, opts.ok)
-        gatedAssign(this.v.get(name) as tf.Variable, v1, opts.ok)
-        gatedAssign(w, w1, opts.ok)
-      }
+    forEachGradient(weights, grads, opts, (name, w, g) => {
+      saved.set(name, tf.keep(w.clone()))
+      this.step(name, w, g, stepSize, opts.ok)
     })
     return () => {
       for (const [name, t] of saved) (weights.get(name) as tf.Variable).assign(t)

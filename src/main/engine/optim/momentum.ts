@@ -4,7 +4,7 @@
  */
 import { tf } from '../tf'
 import type { ApplyOptions, Optimizer } from './optimizer'
-import { gatedAssign, zeroSlots } from './slots'
+import { forEachGradient, gatedAssign, zeroAll, zeroSlots } from './slots'
 
 export interface MomentumConfig {
   lr: number
@@ -32,17 +32,12 @@ export class Momentum implements Optimizer {
   ): void {
     this.t += 1
     const { lr, momentum } = this.config
-    tf.tidy(() => {
-      for (const [name, w] of weights) {
-        const g0 = grads[name]
-        if (!g0) continue
-        const g = opts.scale ? tf.mul(g0, opts.scale) : g0
-        const a = this.velocity.get(name) as tf.Variable
-        const a1 = tf.add(tf.mul(a, momentum), g)
-        const w1 = tf.sub(w, tf.mul(a1, lr))
-        gatedAssign(a, a1, opts.ok)
-        gatedAssign(w, w1, opts.ok)
-      }
+    forEachGradient(weights, grads, opts, (name, w, g) => {
+      const a = this.velocity.get(name) as tf.Variable
+      const a1 = tf.add(tf.mul(a, momentum), g)
+      const w1 = tf.sub(w, tf.mul(a1, lr))
+      gatedAssign(a, a1, opts.ok)
+      gatedAssign(w, w1, opts.ok)
     })
   }
 
@@ -53,9 +48,7 @@ export class Momentum implements Optimizer {
 
   reset(): void {
     this.t = 0
-    tf.tidy(() => {
-      for (const t of this.velocity.values()) t.assign(tf.zerosLike(t))
-    })
+    zeroAll(this.velocity.values())
   }
 
   dispose(): void {

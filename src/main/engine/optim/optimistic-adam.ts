@@ -8,7 +8,7 @@
 import { tf } from '../tf'
 import { Adam, type AdamConfig } from './adam'
 import type { ApplyOptions, Optimizer } from './optimizer'
-import { gatedAssign, zeroSlots } from './slots'
+import { forEachGradient, gatedAssign, zeroAll, zeroSlots } from './slots'
 
 export class OptimisticAdam extends Adam {
   override readonly kind: Optimizer['kind'] = 'optimistic-adam'
@@ -28,20 +28,15 @@ export class OptimisticAdam extends Adam {
     this.t += 1
     const { lr, epsilon } = this.config
     const correction = this.stepSize(this.t) / lr
-    tf.tidy(() => {
-      for (const [name, w] of weights) {
-        const g0 = grads[name]
-        if (!g0) continue
-        const g = opts.scale ? tf.mul(g0, opts.scale) : g0
-        const { m1, v1 } = this.moments(name, g)
-        const d = tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), correction)
-        const p = this.prev.get(name) as tf.Variable
-        const w1 = tf.sub(w, tf.mul(tf.sub(tf.mul(d, 2), p), lr))
-        gatedAssign(this.m.get(name) as tf.Variable, m1, opts.ok)
-        gatedAssign(this.v.get(name) as tf.Variable, v1, opts.ok)
-        gatedAssign(p, d, opts.ok)
-        gatedAssign(w, w1, opts.ok)
-      }
+    forEachGradient(weights, grads, opts, (name, w, g) => {
+      const { m1, v1 } = this.moments(name, g)
+      const d = tf.mul(tf.div(m1, tf.add(tf.sqrt(v1), epsilon)), correction)
+      const p = this.prev.get(name) as tf.Variable
+      const w1 = tf.sub(w, tf.mul(tf.sub(tf.mul(d, 2), p), lr))
+      gatedAssign(this.m.get(name) as tf.Variable, m1, opts.ok)
+      gatedAssign(this.v.get(name) as tf.Variable, v1, opts.ok)
+      gatedAssign(p, d, opts.ok)
+      gatedAssign(w, w1, opts.ok)
     })
   }
 
@@ -54,9 +49,7 @@ export class OptimisticAdam extends Adam {
 
   override reset(): void {
     super.reset()
-    tf.tidy(() => {
-      for (const t of this.prev.values()) t.assign(tf.zerosLike(t))
-    })
+    zeroAll(this.prev.values())
   }
 
   override dispose(): void {

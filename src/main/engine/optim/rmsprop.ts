@@ -4,7 +4,7 @@
  */
 import { tf } from '../tf'
 import type { ApplyOptions, Optimizer } from './optimizer'
-import { gatedAssign, zeroSlots } from './slots'
+import { forEachGradient, gatedAssign, zeroAll, zeroSlots } from './slots'
 
 export interface RmsPropConfig {
   lr: number
@@ -33,17 +33,12 @@ export class RmsProp implements Optimizer {
   ): void {
     this.t += 1
     const { lr, decay, epsilon } = this.config
-    tf.tidy(() => {
-      for (const [name, w] of weights) {
-        const g0 = grads[name]
-        if (!g0) continue
-        const g = opts.scale ? tf.mul(g0, opts.scale) : g0
-        const s = this.ms.get(name) as tf.Variable
-        const s1 = tf.add(tf.mul(s, decay), tf.mul(tf.square(g), 1 - decay))
-        const w1 = tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(s1, epsilon))))
-        gatedAssign(s, s1, opts.ok)
-        gatedAssign(w, w1, opts.ok)
-      }
+    forEachGradient(weights, grads, opts, (name, w, g) => {
+      const s = this.ms.get(name) as tf.Variable
+      const s1 = tf.add(tf.mul(s, decay), tf.mul(tf.square(g), 1 - decay))
+      const w1 = tf.sub(w, tf.div(tf.mul(g, lr), tf.sqrt(tf.add(s1, epsilon))))
+      gatedAssign(s, s1, opts.ok)
+      gatedAssign(w, w1, opts.ok)
     })
   }
 
@@ -54,9 +49,7 @@ export class RmsProp implements Optimizer {
 
   reset(): void {
     this.t = 0
-    tf.tidy(() => {
-      for (const t of this.ms.values()) t.assign(tf.zerosLike(t))
-    })
+    zeroAll(this.ms.values())
   }
 
   dispose(): void {
